@@ -1,0 +1,87 @@
+"""``init``, ``check`` and ``backup``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.commands.common import add_db_options, database_target, emit, open_db
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="créer une base de données pour une collectivité")
+    add_db_options(p)
+    p.add_argument("--org", required=True, metavar="NOM", help="nom de la collectivité")
+    p.add_argument("--siret", help="SIRET de la collectivité (14 chiffres)")
+    p.add_argument("--population", type=int)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("check", help="vérifier l'intégrité et la version du fichier")
+    add_db_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help="sauvegarde cohérente du fichier (API de sauvegarde SQLite)")
+    add_db_options(p)
+    p.add_argument(
+        "--to", metavar="DOSSIER", help="dossier de destination (par défaut : dossier de sauvegarde local)"
+    )
+    p.set_defaults(func=cmd_backup)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.errors import UserError
+    from app.services.organisations import create_organisation
+    from app.storage import create_database, open_database
+
+    target = Path(database_target(args))
+    db = open_database(target) if target.exists() else create_database(target)
+    try:
+        org_id = create_organisation(db, args.org, siret=args.siret, population=args.population)
+    except UserError:
+        db.dispose()
+        raise
+    db.dispose()
+    emit(
+        args,
+        {"file": str(target), "organisation_id": org_id},
+        f"Base créée : {target} (collectivité « {args.org} »).",
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.storage.integrity import check_database
+
+    db = open_db(args)
+    try:
+        report = check_database(db)
+    finally:
+        db.dispose()
+    data = {
+        "file": report.location,
+        "ok": report.ok,
+        "schema_version": report.schema_version,
+        "integrity": report.integrity,
+        "foreign_key_problems": report.foreign_key_problems,
+        "counts": report.counts,
+    }
+    lines = [
+        f"Fichier : {report.location}",
+        f"Version du schéma : {report.schema_version}",
+        f"Intégrité : {'correcte' if report.ok else 'PROBLÈMES : ' + '; '.join(report.integrity[:5])}",
+        "Contenu : " + ", ".join(f"{name} {count}" for name, count in report.counts.items() if count),
+    ]
+    emit(args, data, "\n".join(lines))
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.storage.backup import backup_database
+
+    db = open_db(args)
+    try:
+        path = backup_database(db, Path(args.to) if args.to else None, reason="manuelle")
+    finally:
+        db.dispose()
+    emit(args, {"backup": str(path)}, f"Sauvegarde écrite : {path}")
+    return 0

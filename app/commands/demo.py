@@ -1,0 +1,29 @@
+"""``demo``: write the demo database (two fictional neighbouring towns)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.commands.common import add_db_options, emit
+from app.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="écrire la base de démonstration (deux communes fictives)")
+    add_db_options(p)
+    p.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services.demo import write_demo
+
+    if not args.db:
+        raise UserError("Précisez le fichier à écrire avec --db FICHIER.")
+    target = Path(args.db)
+    if target.exists() and not args.force:
+        raise UserError(f"Le fichier « {target} » existe déjà : ajoutez --force pour le remplacer.")
+    write_demo(target)
+    emit(args, {"file": str(target)}, f"Base de démonstration écrite : {target}")
+    return 0

@@ -1,0 +1,43 @@
+"""French display of numbers, money and dates (Babel fr_FR data, identical on every OS); used by the UI, reports and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALE = "fr_FR"
+
+
+def money(value: Decimal | float | int | None) -> str:
+    if value is None:
+        return ""
+    return format_currency(value, "EUR", locale=LOCALE)
+
+
+def number(value: Decimal | float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=LOCALE)
+
+
+def percent(value: Decimal | float | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    return format_percent(value, format=fmt, locale=LOCALE)
+
+
+def date(value: dt.date | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def long_date(value: dt.date | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, format="long", locale=LOCALE)

@@ -1,0 +1,1 @@
+"""Pure rules: plain Python in, plain Python out. No Qt, no SQL."""

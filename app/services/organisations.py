@@ -1,0 +1,95 @@
+"""Organisations of a file: creation (with default departments and settings) and listing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.enums import OrganisationKind
+from app.errors import NotFound, ValidationError
+from app.model import Contract, Department, Organisation
+from app.rules.values import InvalidValue
+from app.services.settings import seed_defaults
+from app.storage.database import Database
+
+DEFAULT_DEPARTMENTS = (
+    "Administration générale",
+    "Services techniques",
+    "Écoles et périscolaire",
+    "Restauration scolaire",
+    "Espaces verts",
+    "Culture, sports et vie associative",
+)
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    id: uuid.UUID
+    name: str
+    siret: str | None
+    kind: OrganisationKind
+    population: int | None
+    contracts: int
+
+
+def create_organisation(
+    db: Database,
+    name: str,
+    *,
+    siret: str | None = None,
+    kind: OrganisationKind = OrganisationKind.COMMUNE,
+    population: int | None = None,
+    departments: tuple[str, ...] | list[str] = DEFAULT_DEPARTMENTS,
+) -> uuid.UUID:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Le nom de la collectivité est obligatoire.", field="name")
+    if population is not None and population < 0:
+        raise ValidationError("La population ne peut pas être négative.", field="population")
+    with db.session() as session:
+        if siret and session.scalar(select(Organisation.id).where(Organisation.siret == siret)):
+            raise ValidationError(
+                f"Une collectivité avec le SIRET {siret} existe déjà dans ce fichier.", field="siret"
+            )
+        try:
+            org = Organisation(name=name, siret=siret or None, kind=kind, population=population)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc), field="siret") from exc
+        org.departments = [Department(name=d.strip()) for d in dict.fromkeys(departments) if d.strip()]
+        session.add(org)
+        seed_defaults(session)
+        session.flush()
+        return org.id
+
+
+def list_organisations(db: Database) -> list[OrganisationRow]:
+    with db.session(write=False) as session:
+        counts = dict(
+            session.execute(
+                select(Contract.organisation_id, func.count()).group_by(Contract.organisation_id)
+            ).all()
+        )
+        return [
+            OrganisationRow(o.id, o.name, o.siret, o.kind, o.population, counts.get(o.id, 0))
+            for o in session.scalars(select(Organisation).order_by(Organisation.name))
+        ]
+
+
+def find_organisation(db: Database, key: str | None) -> OrganisationRow:
+    """The organisation named by SIRET or name; the only one if ``key`` is None."""
+    rows = list_organisations(db)
+    if key is None:
+        if len(rows) == 1:
+            return rows[0]
+        if not rows:
+            raise NotFound("Ce fichier ne contient aucune collectivité : créez-en une d'abord.")
+        names = ", ".join(f"{r.name} ({r.siret or 'sans SIRET'})" for r in rows)
+        raise NotFound(
+            f"Ce fichier contient plusieurs collectivités ; précisez laquelle avec --org : {names}."
+        )
+    for row in rows:
+        if key in (row.siret, row.name, str(row.id)):
+            return row
+    raise NotFound(f"Aucune collectivité « {key} » dans ce fichier.")

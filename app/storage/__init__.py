@@ -1,0 +1,5 @@
+"""The database file: engine and PRAGMAs, opening with checks, migrations, backups, units of work."""
+
+from app.storage.database import APPLICATION_ID, Database, create_database, open_database
+
+__all__ = ["APPLICATION_ID", "Database", "create_database", "open_database"]

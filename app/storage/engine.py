@@ -1,0 +1,62 @@
+"""SQLAlchemy engine with the PRAGMAs every connection needs.
+
+The stdlib sqlite3 driver's legacy transaction handling autocommits DDL and never begins before a
+SELECT; we switch it off (``isolation_level=None``) and emit our own ``BEGIN``: ``BEGIN IMMEDIATE``
+for write units so that a writer takes the lock up front instead of failing on upgrade
+(RELIABILITY.md §1), plain ``BEGIN`` for read units.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+BUSY_TIMEOUT_MS = 10_000
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=DELETE",  # WAL does not work over network file systems
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA trusted_schema=OFF",
+    "PRAGMA cell_size_check=ON",
+    "PRAGMA mmap_size=0",
+)
+
+
+def sqlite_url(path: Path, *, read_only: bool = False) -> str:
+    uri = Path(path).resolve().as_uri().replace("file://", "file:", 1)
+    return f"sqlite+pysqlite:///{uri}?mode={'ro' if read_only else 'rw'}&uri=true"
+
+
+def make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
+    """Engine on a file path (our PRAGMAs, NullPool) or on a database URL (PostgreSQL...)."""
+    if isinstance(target, str) and "://" in target:
+        return create_engine(target)
+    engine = create_engine(sqlite_url(Path(target), read_only=read_only), poolclass=NullPool)
+    _install_sqlite_hooks(engine, read_only=read_only)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine, *, read_only: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            if read_only and pragma.startswith("PRAGMA journal_mode"):
+                continue
+            cursor.execute(pragma)
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":  # VACUUM, PRAGMAs outside a transaction
+            return
+        mode = options.get("sqlite_begin", "IMMEDIATE")
+        if read_only:
+            mode = "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")

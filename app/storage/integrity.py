@@ -1,0 +1,36 @@
+"""Integrity report of a database: SQLite checks, schema revision and row counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.model import Base
+from app.storage.database import Database
+
+
+@dataclass
+class IntegrityReport:
+    location: str
+    schema_version: str | None
+    integrity: list[str]
+    foreign_key_problems: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == ["ok"] and self.foreign_key_problems == 0
+
+
+def check_database(db: Database) -> IntegrityReport:
+    with db.session(write=False) as session:
+        conn = session.connection()
+        integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        counts = {
+            name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in sorted(Base.metadata.tables.items())
+        }
+    return IntegrityReport(db.location, version, integrity, len(fk), counts)

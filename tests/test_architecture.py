@@ -1,0 +1,47 @@
+"""Dependencies point one way (DESIGN.md): pure layers import neither Qt nor SQLAlchemy, and only
+``ui`` imports Qt."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+            if node.module.startswith("app."):
+                names.add(node.module)
+    return names
+
+
+def python_files(*packages: str):
+    for package in packages:
+        yield from sorted((APP / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", list(python_files("rules", "grouping", "io", "reports")), ids=str)
+def test_pure_layers_import_neither_qt_nor_sqlalchemy(path):
+    imports = imported_modules(path)
+    assert not imports & {"PySide6", "sqlalchemy", "alembic"}, f"{path} imports {imports}"
+    assert not any(
+        name.startswith(("app.model", "app.storage", "app.services", "app.ui")) for name in imports
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in APP.rglob("*.py") if "ui" not in p.relative_to(APP).parts[:1]],
+    ids=str,
+)
+def test_only_ui_imports_qt(path):
+    assert "PySide6" not in imported_modules(path)
