@@ -5,11 +5,14 @@ demo``); this script writes ``sample_db/demo.sqlite`` from it. A test checks the
 exactly what the generator writes at the current schema.
 """
 
+import os
 from pathlib import Path
 
 from app.services.demo import write_demo
 
 if __name__ == "__main__":
     target = Path(__file__).resolve().parent / "demo.sqlite"
-    write_demo(target)
+    tmp = target.with_name(f"demo-{os.getpid()}.sqlite.tmp")
+    write_demo(tmp)
+    os.replace(tmp, target)  # readers never see a half-written demo
     print(f"wrote {target}")

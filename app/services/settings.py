@@ -18,8 +18,13 @@ from app.rules.settings import DatedValue, Settings, validate_setting_value
 
 
 def default_settings() -> list[dict]:
-    with open(resource("defaults", "settings.toml"), "rb") as fh:
-        return tomllib.load(fh)["setting"]
+    """``resources/defaults/settings.toml`` plus any ``settings-<feature>.toml`` beside it."""
+    folder = resource("defaults")
+    items: list[dict] = []
+    for path in [folder / "settings.toml", *sorted(folder.glob("settings-*.toml"))]:
+        with open(path, "rb") as fh:
+            items.extend(tomllib.load(fh).get("setting", []))
+    return items
 
 
 def default_emission_factors() -> list[dict]:

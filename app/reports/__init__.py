@@ -1,0 +1,1 @@
+"""PDF reports built with reportlab from plain data (no database, no Qt)."""
