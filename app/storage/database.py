@@ -106,6 +106,26 @@ def _sqlite_ro(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None)
 
 
+def _recover_hot_journal(path: Path) -> None:
+    """A writer killed mid-transaction leaves a hot ``-journal``: SQLite rolls it back on the next read,
+    which a read-only connection cannot do. For a file already known to be ours, read once read-write so
+    SQLite restores the last committed state (if another workstation is writing right now, the journal
+    is not hot and this is a plain read)."""
+    journal = Path(f"{path}-journal")
+    if not journal.exists() or journal.stat().st_size == 0 or not os.access(path, os.W_OK):
+        return
+    try:
+        con = sqlite3.connect(path, timeout=10, isolation_level=None)
+        try:
+            con.execute("PRAGMA trusted_schema=OFF")
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+        log.warning("rolled back an interrupted transaction in %s", path)
+    except sqlite3.Error as exc:
+        log.warning("could not roll back the hot journal of %s: %s", path, exc)
+
+
 def _corrupt(path: Path, detail: str) -> errors.DatabaseCorrupt:
     return errors.DatabaseCorrupt(
         f"Le fichier « {path.name} » est endommagé. Restaurez la dernière sauvegarde "
@@ -126,6 +146,7 @@ def inspect_file(path: Path) -> str | None:
             f"Le fichier « {path.name} » est une base de données d'un autre programme, "
             "pas une base Achats Durables. Il n'a pas été modifié."
         )
+    _recover_hot_journal(path)
     try:
         con = _sqlite_ro(path)
     except sqlite3.Error as exc:
