@@ -1,17 +1,32 @@
-"""Contract register queries and edits."""
+"""Contract register: queries, filters, and edits with validation, audit and optimistic concurrency.
+
+Edits carry the ``version`` the user loaded: saving over a row someone else changed meanwhile
+raises ``ConcurrentEdit`` unless the user chose to overwrite. A deletion returns a snapshot of
+everything the database removed with the contract, so that it can be restored (undo).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.enums import ContractStatus, Procedure, PurchaseNature
-from app.model import Contract, Department, PurchaseFamily, Supplier
+from app.errors import ConcurrentEdit, NotFound, UserError, ValidationError
+from app.model import Amendment, Base, Contract, Department, Lot, Order, PurchaseFamily, Supplier, utcnow
+from app.model.base import Money
+from app.rules import calendar as cal
+from app.rules.values import InvalidValue, normalize_cpv
+from app.services import audit
+from app.services.text import fold
 from app.storage.database import Database
 
 
@@ -30,6 +45,26 @@ class ContractRow:
     nature: PurchaseNature
     status: ContractStatus
     recurrent: bool
+    department_id: uuid.UUID | None = None
+    family_id: uuid.UUID | None = None
+    supplier_id: uuid.UUID | None = None
+    is_framework: bool = False
+    max_amount: Decimal | None = None
+    consumed: Decimal | None = None
+    notice_months: int | None = None
+    version: int = 1
+
+    def months_left(self, today: dt.date) -> int | None:
+        return None if self.end_date is None else cal.months_between(today, self.end_date)
+
+
+def _consumed_subquery():  # noqa: ANN202
+    return (
+        select(Order.contract_id.label("contract_id"), func.sum(Order.amount, type_=Money).label("consumed"))
+        .where(Order.contract_id.is_not(None))
+        .group_by(Order.contract_id)
+        .subquery()
+    )
 
 
 def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow]:
@@ -37,6 +72,7 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
     dep = aliased(Department)
     fam = aliased(PurchaseFamily)
     sup = aliased(Supplier)
+    used = _consumed_subquery()
     stmt = (
         select(
             Contract.id,
@@ -53,29 +89,531 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
             Contract.nature,
             Contract.status,
             Contract.recurrent,
+            Contract.department_id,
+            Contract.family_id,
+            Contract.supplier_id,
+            Contract.is_framework,
+            Contract.max_amount,
+            used.c.consumed,
+            Contract.notice_months,
+            Contract.version,
         )
         .outerjoin(dep, dep.id == Contract.department_id)
         .outerjoin(fam, fam.id == Contract.family_id)
         .outerjoin(sup, sup.id == Contract.supplier_id)
+        .outerjoin(used, used.c.contract_id == Contract.id)
         .where(Contract.organisation_id == organisation_id)
         .order_by(Contract.end_date, Contract.reference)
     )
     with db.session(write=False) as session:
         return [
             ContractRow(
-                id=r[0],
-                reference=r[1],
-                object=r[2],
-                department=r[3] or "",
-                family=r[4] or "",
-                supplier=r[5] or "",
-                amount=r[6] if r[6] is not None else r[7],
-                start_date=r[8],
-                end_date=r[9],
-                procedure=r[10],
-                nature=r[11],
-                status=r[12],
-                recurrent=r[13],
+                r[0],
+                r[1],
+                r[2],
+                r[3] or "",
+                r[4] or "",
+                r[5] or "",
+                r[6] if r[6] is not None else r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                r[12],
+                r[13],
+                r[14],
+                r[15],
+                r[16],
+                r[17],
+                r[18],
+                r[19],
+                r[20],
+                r[21],
             )
             for r in session.execute(stmt)
         ]
+
+
+# --- filtering and searching (pure, over rows) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    text: str = ""
+    department_id: uuid.UUID | None = None
+    family_id: uuid.UUID | None = None
+    nature: PurchaseNature | None = None
+    status: ContractStatus | None = None
+    end_from: dt.date | None = None
+    end_to: dt.date | None = None
+    renewing_next_year: bool = False
+    missing_mandatory_clause: bool = False
+
+
+def search_key(row: ContractRow) -> str:
+    """What the search box matches: reference, object and supplier, without case or accents."""
+    return fold(f"{row.reference}\x1f{row.object}\x1f{row.supplier}")
+
+
+def filter_contracts(
+    rows: list[ContractRow],
+    criteria: ContractFilter,
+    today: dt.date,
+    *,
+    keys: dict[uuid.UUID, str] | None = None,
+    missing_clause: set[uuid.UUID] | None = None,
+) -> list[ContractRow]:
+    """Rows matching every criterion; ``keys`` caches ``search_key`` per row id."""
+    words = fold(criteria.text).split()
+    out = []
+    for row in rows:
+        if criteria.department_id is not None and row.department_id != criteria.department_id:
+            continue
+        if criteria.family_id is not None and row.family_id != criteria.family_id:
+            continue
+        if criteria.nature is not None and row.nature != criteria.nature:
+            continue
+        if criteria.status is not None and row.status != criteria.status:
+            continue
+        if criteria.end_from is not None and (row.end_date is None or row.end_date < criteria.end_from):
+            continue
+        if criteria.end_to is not None and (row.end_date is None or row.end_date > criteria.end_to):
+            continue
+        if criteria.renewing_next_year and not cal.renews_next_year(row.end_date, today):
+            continue
+        if criteria.missing_mandatory_clause and (missing_clause is None or row.id not in missing_clause):
+            continue
+        if words:
+            key = keys.get(row.id) if keys is not None else None
+            if key is None:
+                key = search_key(row)
+            if not all(w in key for w in words):
+                continue
+        out.append(row)
+    return out
+
+
+# --- choices for the form --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: uuid.UUID
+    label: str
+
+
+@dataclass(frozen=True)
+class ContractChoices:
+    departments: list[Choice]
+    families: list[Choice]
+    suppliers: list[Choice]
+
+
+def contract_choices(db: Database, organisation_id: uuid.UUID) -> ContractChoices:
+    with db.session(write=False) as s:
+        deps = s.execute(
+            select(Department.id, Department.name)
+            .where(Department.organisation_id == organisation_id)
+            .order_by(Department.name)
+        )
+        fams = s.execute(
+            select(PurchaseFamily.id, PurchaseFamily.label)
+            .where(PurchaseFamily.organisation_id == organisation_id)
+            .order_by(PurchaseFamily.label)
+        )
+        sups = s.execute(select(Supplier.id, Supplier.name).order_by(Supplier.name))
+        return ContractChoices(
+            [Choice(*r) for r in deps], [Choice(*r) for r in fams], [Choice(*r) for r in sups]
+        )
+
+
+# --- detail, validation and saving -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LotInput:
+    number: int
+    title: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AmendmentInput:
+    number: int
+    signed_on: dt.date | None = None
+    amount_delta: Decimal | None = None
+    object: str = ""
+    new_end_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ContractInput:
+    reference: str
+    object: str
+    nature: PurchaseNature = PurchaseNature.SUPPLIES
+    procedure: Procedure = Procedure.ADAPTED
+    status: ContractStatus = ContractStatus.ACTIVE
+    department_id: uuid.UUID | None = None
+    family_id: uuid.UUID | None = None
+    supplier_id: uuid.UUID | None = None
+    cpv_code: str | None = None
+    recurrent: bool = False
+    estimated_amount: Decimal | None = None
+    notified_amount: Decimal | None = None
+    is_framework: bool = False
+    max_amount: Decimal | None = None
+    min_amount: Decimal | None = None
+    notification_date: dt.date | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    duration_months: int | None = None
+    renewable: bool = False
+    renewals_max: int | None = None
+    notice_months: int | None = None
+    notes: str | None = None
+    lots: tuple[LotInput, ...] = ()
+    amendments: tuple[AmendmentInput, ...] = ()
+
+
+SCALAR_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ContractInput) if f.name not in ("lots", "amendments")
+)
+
+FIELD_LABELS = {
+    "reference": "Référence",
+    "object": "Objet",
+    "nature": "Nature",
+    "procedure": "Procédure",
+    "status": "État",
+    "department_id": "Service",
+    "family_id": "Famille d'achat",
+    "supplier_id": "Titulaire",
+    "cpv_code": "Code CPV",
+    "recurrent": "Récurrent",
+    "estimated_amount": "Montant estimé HT",
+    "notified_amount": "Montant notifié HT",
+    "is_framework": "Accord-cadre à bons de commande",
+    "max_amount": "Montant maximum HT",
+    "min_amount": "Montant minimum HT",
+    "notification_date": "Date de notification",
+    "start_date": "Date de début",
+    "end_date": "Échéance",
+    "duration_months": "Durée (mois)",
+    "renewable": "Reconductible",
+    "renewals_max": "Nombre de reconductions",
+    "notice_months": "Préavis (mois)",
+    "notes": "Notes",
+    "lots": "Lots",
+    "amendments": "Avenants",
+}
+
+
+@dataclass(frozen=True)
+class ContractDetail:
+    id: uuid.UUID
+    version: int
+    data: ContractInput
+    consumed: Decimal = Decimal(0)
+    updated_at: dt.datetime | None = None
+
+    @property
+    def total_with_amendments(self) -> Decimal | None:
+        base = (
+            self.data.notified_amount if self.data.notified_amount is not None else self.data.estimated_amount
+        )
+        deltas = [a.amount_delta for a in self.data.amendments if a.amount_delta is not None]
+        if base is None and not deltas:
+            return None
+        return (base or Decimal(0)) + sum(deltas, Decimal(0))
+
+    @property
+    def notice_deadline(self) -> dt.date | None:
+        return cal.notice_deadline(self.data.end_date, self.data.notice_months)
+
+
+def validate_contract(data: ContractInput) -> ContractInput:
+    """Raise ``ValidationError`` (French, with the field) for the first broken rule; return cleaned data."""
+    reference = data.reference.strip()
+    if not reference:
+        raise ValidationError("La référence du marché est obligatoire.", field="reference")
+    if not data.object.strip():
+        raise ValidationError("L'objet du marché est obligatoire.", field="object")
+    for name in ("estimated_amount", "notified_amount", "max_amount", "min_amount"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            raise ValidationError(f"Le champ « {FIELD_LABELS[name]} » ne peut pas être négatif.", field=name)
+    if data.min_amount is not None and data.max_amount is not None and data.min_amount > data.max_amount:
+        raise ValidationError(
+            "Le montant minimum ne peut pas dépasser le montant maximum.", field="min_amount"
+        )
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        raise ValidationError(
+            "L'échéance doit être postérieure ou égale à la date de début du marché.", field="end_date"
+        )
+    for name in ("duration_months", "renewals_max", "notice_months"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            raise ValidationError(f"Le champ « {FIELD_LABELS[name]} » ne peut pas être négatif.", field=name)
+    cpv = (data.cpv_code or "").strip() or None
+    if cpv:
+        try:
+            normalize_cpv(cpv)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc), field="cpv_code") from exc
+    numbers = [lot.number for lot in data.lots]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("Deux lots portent le même numéro.", field="lots")
+    for lot in data.lots:
+        if lot.number < 1:
+            raise ValidationError("Le numéro d'un lot doit être 1 ou plus.", field="lots")
+        if not lot.title.strip():
+            raise ValidationError(f"Le lot n° {lot.number} doit avoir un intitulé.", field="lots")
+        if lot.amount is not None and lot.amount < 0:
+            raise ValidationError(
+                f"Le montant du lot n° {lot.number} ne peut pas être négatif.", field="lots"
+            )
+    numbers = [a.number for a in data.amendments]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("Deux avenants portent le même numéro.", field="amendments")
+    for a in data.amendments:
+        if a.number < 1:
+            raise ValidationError("Le numéro d'un avenant doit être 1 ou plus.", field="amendments")
+        if a.new_end_date and data.start_date and a.new_end_date < data.start_date:
+            raise ValidationError(
+                f"La nouvelle échéance de l'avenant n° {a.number} est antérieure au début du marché.",
+                field="amendments",
+            )
+    return dataclasses.replace(
+        data,
+        reference=reference,
+        object=data.object.strip(),
+        cpv_code=cpv,
+        notes=(data.notes or "").strip() or None,
+    )
+
+
+def _input_from(contract: Contract) -> ContractInput:
+    return ContractInput(
+        **{name: getattr(contract, name) for name in SCALAR_FIELDS},
+        lots=tuple(LotInput(lot.number, lot.title, lot.amount) for lot in contract.lots),
+        amendments=tuple(
+            AmendmentInput(a.number, a.signed_on, a.amount_delta, a.object, a.new_end_date)
+            for a in contract.amendments
+        ),
+    )
+
+
+def _audit_values(data: ContractInput) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(data, name) for name in SCALAR_FIELDS}
+    values["lots"] = [
+        f"{lot.number}. {lot.title} ({lot.amount if lot.amount is not None else '—'})" for lot in data.lots
+    ]
+    values["amendments"] = [
+        f"{a.number}. {a.object} ({a.amount_delta if a.amount_delta is not None else '—'})"
+        for a in data.amendments
+    ]
+    return values
+
+
+def _consumed(session: Session, contract_id: uuid.UUID) -> Decimal:
+    value = session.scalar(
+        select(func.sum(Order.amount, type_=Money)).where(Order.contract_id == contract_id)
+    )
+    return value or Decimal(0)
+
+
+def get_contract(db: Database, contract_id: uuid.UUID) -> ContractDetail:
+    with db.session(write=False) as session:
+        contract = session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("Ce marché n'existe plus : il a peut-être été supprimé depuis un autre poste.")
+        return ContractDetail(
+            contract.id,
+            contract.version,
+            _input_from(contract),
+            _consumed(session, contract.id),
+            contract.updated_at,
+        )
+
+
+def _conflict_message(session: Session, contract: Contract) -> str:
+    last = audit.last_change(session, contract.id)
+    who = ""
+    if last is not None:
+        name = last.user_name or last.workstation or "un autre poste"
+        who = f" par {name}, le {last.at.strftime('%d/%m/%Y à %H:%M')} (UTC)"
+    return (
+        f"Le marché « {contract.reference} » a été modifié{who} depuis que vous l'avez ouvert. "
+        "Rechargez-le pour voir sa version actuelle, ou écrasez-la avec vos modifications."
+    )
+
+
+def save_contract(
+    db: Database,
+    organisation_id: uuid.UUID,
+    data: ContractInput,
+    *,
+    contract_id: uuid.UUID | None = None,
+    expected_version: int | None = None,
+    overwrite: bool = False,
+    user_name: str = "",
+) -> ContractDetail:
+    """Create (``contract_id`` None) or update a contract; returns its new state.
+
+    Updating with an ``expected_version`` older than the row's raises ``ConcurrentEdit`` unless
+    ``overwrite`` is true.
+    """
+    data = validate_contract(data)
+    try:
+        with db.session() as session:
+            clash = session.scalar(
+                select(Contract.id).where(
+                    Contract.organisation_id == organisation_id,
+                    Contract.reference == data.reference,
+                    Contract.id != contract_id if contract_id else True,
+                )
+            )
+            if clash is not None:
+                raise ValidationError(
+                    f"Un autre marché porte déjà la référence « {data.reference} ».", field="reference"
+                )
+            if contract_id is None:
+                contract = Contract(organisation_id=organisation_id)
+                before: dict[str, Any] = {}
+                session.add(contract)
+            else:
+                contract = session.get(Contract, contract_id)
+                if contract is None:
+                    raise NotFound(
+                        "Ce marché n'existe plus : il a été supprimé depuis un autre poste. "
+                        "Vos modifications n'ont pas été enregistrées."
+                    )
+                if expected_version is not None and contract.version != expected_version and not overwrite:
+                    raise ConcurrentEdit(_conflict_message(session, contract))
+                before = _audit_values(_input_from(contract))
+            for name in SCALAR_FIELDS:
+                setattr(contract, name, getattr(data, name))
+            contract.updated_at = utcnow()  # always bump the version, even when only lots changed
+            _sync_children(contract, data)
+            session.flush()
+            after = _audit_values(data)
+            changes = audit.diff(before, after)
+            audit.record(
+                session,
+                "contract",
+                contract.id,
+                "create" if contract_id is None else "update",
+                changes,
+                user_name,
+            )
+            session.flush()
+            return ContractDetail(
+                contract.id, contract.version, data, _consumed(session, contract.id), contract.updated_at
+            )
+    except StaleDataError as exc:  # the row changed between our read and our write
+        raise ConcurrentEdit(
+            "Ce marché vient d'être modifié sur un autre poste. Rechargez-le puis recommencez."
+        ) from exc
+
+
+def _sync_children(contract: Contract, data: ContractInput) -> None:
+    lots = {lot.number: lot for lot in contract.lots}
+    keep = []
+    for item in sorted(data.lots, key=lambda x: x.number):
+        lot = lots.get(item.number) or Lot(number=item.number)
+        lot.title, lot.amount = item.title.strip(), item.amount
+        keep.append(lot)
+    contract.lots = keep
+    amendments = {a.number: a for a in contract.amendments}
+    keep_a = []
+    for item in sorted(data.amendments, key=lambda x: x.number):
+        a = amendments.get(item.number) or Amendment(number=item.number)
+        a.signed_on, a.amount_delta, a.object, a.new_end_date = (
+            item.signed_on,
+            item.amount_delta,
+            item.object.strip(),
+            item.new_end_date,
+        )
+        keep_a.append(a)
+    contract.amendments = keep_a
+
+
+# --- deletion and undo -----------------------------------------------------------------------------
+
+
+@dataclass
+class DeletedContract:
+    """Everything a deletion removed or unlinked, so that ``restore_contract`` can put it back."""
+
+    id: uuid.UUID
+    reference: str
+    rows: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # parents first
+    unlinked: list[tuple[str, str, list[uuid.UUID]]] = field(default_factory=list)  # SET NULL links
+
+
+def _children(table: Table) -> list[tuple[Table, Any, str]]:
+    found = []
+    for other in Base.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is table and fk.column.name == "id":
+                found.append((other, fk.parent, (fk.ondelete or "").upper()))
+    return found
+
+
+def _snapshot(session: Session, table: Table, ids: list[uuid.UUID], out: DeletedContract) -> None:
+    if not ids:
+        return
+    rows = [dict(r._mapping) for r in session.execute(select(table).where(table.c.id.in_(ids)))]
+    out.rows.append((table.name, rows))
+    for child, column, ondelete in _children(table):
+        child_ids = list(session.scalars(select(child.c.id).where(column.in_(ids))))
+        if not child_ids:
+            continue
+        if ondelete == "CASCADE":
+            _snapshot(session, child, child_ids, out)
+        elif ondelete == "SET NULL":
+            # Only the direct link to the deleted rows is undone; other columns are untouched.
+            for cid in child_ids:
+                value = session.scalar(select(column).where(child.c.id == cid))
+                out.unlinked.append((child.name, column.name, [cid, value]))
+
+
+def delete_contract(
+    db: Database, contract_id: uuid.UUID, *, expected_version: int | None = None, user_name: str = ""
+) -> DeletedContract:
+    with db.session() as session:
+        contract = session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("Ce marché a déjà été supprimé.")
+        if expected_version is not None and contract.version != expected_version:
+            raise ConcurrentEdit(_conflict_message(session, contract))
+        snapshot = DeletedContract(contract.id, contract.reference)
+        _snapshot(session, Contract.__table__, [contract.id], snapshot)
+        session.expunge(contract)
+        session.execute(Contract.__table__.delete().where(Contract.__table__.c.id == contract_id))
+        audit.record(session, "contract", contract_id, "delete", {"reference": contract.reference}, user_name)
+        return snapshot
+
+
+def restore_contract(db: Database, snapshot: DeletedContract, *, user_name: str = "") -> None:
+    """Put back a deleted contract and everything that went with it (undo)."""
+    tables = Base.metadata.tables
+    try:
+        with db.session() as session:
+            for name, rows in snapshot.rows:
+                session.execute(insert(tables[name]), rows)
+            for name, column, (row_id, value) in snapshot.unlinked:
+                table = tables[name]
+                session.execute(
+                    update(table)
+                    .where(table.c.id == row_id, table.c[column].is_(None))
+                    .values({column: value})
+                )
+            audit.record(
+                session, "contract", snapshot.id, "restore", {"reference": snapshot.reference}, user_name
+            )
+    except IntegrityError as exc:
+        raise UserError(
+            f"Le marché « {snapshot.reference} » ne peut pas être rétabli : un autre marché porte "
+            "désormais la même référence, ou ses données liées ont changé."
+        ) from exc

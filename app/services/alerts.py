@@ -1,0 +1,107 @@
+"""« À faire »: contracts entering their cotation window, notice deadlines near, framework maximums
+nearly consumed; the échéancier (timeline) data; and the dashboard's key counts.
+
+Delays come from the dated settings in force today (``cycle.*``, ``alert.*``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.enums import ContractStatus
+from app.rules import calendar as cal
+from app.rules.settings import MissingSetting, Settings
+from app.services.contracts import ContractRow, list_contracts
+from app.services.settings import settings_for
+from app.storage.database import Database
+
+
+def cycle_delays(settings: Settings, on: dt.date) -> cal.CycleDelays:
+    """The cycle and alert delays in force on ``on`` (shipped defaults when a key is absent)."""
+    values: dict = {}
+    for name, key in cal.CYCLE_KEYS.items():
+        try:
+            values[name] = (
+                settings.rate(key, on) if name == "consumption_alert_rate" else settings.integer(key, on)
+            )
+        except MissingSetting:
+            continue
+    return cal.CycleDelays(**values)
+
+
+def delays_for(db: Database, organisation_id: uuid.UUID, on: dt.date) -> cal.CycleDelays:
+    with db.session(write=False) as session:
+        return cycle_delays(settings_for(session, organisation_id), on)
+
+
+def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
+    return [
+        cal.ContractDates(
+            id=r.id,
+            reference=r.reference,
+            object=r.object,
+            end_date=r.end_date,
+            notice_months=r.notice_months,
+            recurrent=r.recurrent,
+            active=r.status in (ContractStatus.ACTIVE, ContractStatus.DRAFT),
+            max_amount=r.max_amount if r.is_framework else None,
+            consumed=r.consumed,
+        )
+        for r in rows
+    ]
+
+
+def alerts_for(
+    db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
+) -> list[cal.Alert]:
+    rows = list_contracts(db, organisation_id) if rows is None else rows
+    return cal.alerts(contract_dates(rows), delays_for(db, organisation_id, today), today)
+
+
+def timeline_for(
+    db: Database, organisation_id: uuid.UUID, today: dt.date, months: int = 48
+) -> list[cal.TimelineEntry]:
+    rows = list_contracts(db, organisation_id)
+    return cal.timeline(contract_dates(rows), delays_for(db, organisation_id, today), today, months)
+
+
+@dataclass(frozen=True)
+class DashboardCounts:
+    active: int
+    ending_within_12_months: int
+    renewing_next_year: int
+    recurrent_in_cotation: int
+    total_amount: Decimal
+    frameworks_near_max: int
+
+
+def dashboard_counts(
+    db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
+) -> DashboardCounts:
+    rows = list_contracts(db, organisation_id) if rows is None else rows
+    delays = delays_for(db, organisation_id, today)
+    active = [r for r in rows if r.status == ContractStatus.ACTIVE]
+    horizon = cal.add_months(today, 12)
+    in_cotation = 0
+    near_max = 0
+    for r in active:
+        if r.recurrent and r.end_date:
+            m = cal.milestones(r.end_date, delays)
+            if m.cotation_start <= today <= m.cotation_end:
+                in_cotation += 1
+        used = cal.consumption(
+            r.max_amount if r.is_framework else None, r.consumed, delays.consumption_alert_rate
+        )
+        if used is not None and used.warning:
+            near_max += 1
+    return DashboardCounts(
+        active=len(active),
+        ending_within_12_months=sum(1 for r in active if r.end_date and today <= r.end_date <= horizon),
+        renewing_next_year=sum(1 for r in active if cal.renews_next_year(r.end_date, today)),
+        recurrent_in_cotation=in_cotation,
+        total_amount=sum((r.amount or Decimal(0) for r in active), Decimal(0)),
+        frameworks_near_max=near_max,
+    )

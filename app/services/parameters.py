@@ -1,0 +1,167 @@
+"""Paramètres: the organisation's identity and the dated settings in force, edited with validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.enums import OrganisationKind
+from app.errors import ConcurrentEdit, NotFound, ValidationError
+from app.model import Organisation
+from app.rules.settings import MissingSetting
+from app.rules.values import normalize_siret, siret_problem
+from app.services import audit
+from app.services.settings import set_organisation_value, settings_for
+from app.storage.database import Database
+
+
+@dataclass(frozen=True)
+class OrganisationIdentity:
+    id: uuid.UUID
+    version: int
+    name: str
+    siret: str | None
+    kind: OrganisationKind
+    population: int | None
+    insee_code: str | None
+    postcode: str | None
+    commune: str | None
+
+
+def get_identity(db: Database, organisation_id: uuid.UUID) -> OrganisationIdentity:
+    with db.session(write=False) as session:
+        org = session.get(Organisation, organisation_id)
+        if org is None:
+            raise NotFound("Cette collectivité n'existe plus dans le fichier.")
+        return OrganisationIdentity(
+            org.id,
+            org.version,
+            org.name,
+            org.siret,
+            org.kind,
+            org.population,
+            org.insee_code,
+            org.postcode,
+            org.commune,
+        )
+
+
+def save_identity(
+    db: Database, identity: OrganisationIdentity, *, user_name: str = ""
+) -> OrganisationIdentity:
+    name = identity.name.strip()
+    if not name:
+        raise ValidationError("Le nom de la collectivité est obligatoire.", field="name")
+    siret = (identity.siret or "").strip() or None
+    if siret:
+        problem = siret_problem(siret)
+        if problem:
+            raise ValidationError(problem, field="siret")
+        siret = normalize_siret(siret)
+    if identity.population is not None and identity.population < 0:
+        raise ValidationError("La population ne peut pas être négative.", field="population")
+    for field, size in (("insee_code", 5), ("postcode", 5)):
+        value = (getattr(identity, field) or "").strip()
+        if value and (len(value) != size or not value.isalnum()):
+            label = "code INSEE" if field == "insee_code" else "code postal"
+            raise ValidationError(f"Le {label} « {value} » doit compter {size} caractères.", field=field)
+    try:
+        with db.session() as session:
+            org = session.get(Organisation, identity.id)
+            if org is None:
+                raise NotFound("Cette collectivité n'existe plus dans le fichier.")
+            if org.version != identity.version:
+                raise ConcurrentEdit(
+                    "L'identité de la collectivité a été modifiée sur un autre poste. Rechargez l'écran."
+                )
+            before = {"name": org.name, "siret": org.siret, "population": org.population}
+            org.name, org.siret, org.kind, org.population = name, siret, identity.kind, identity.population
+            org.insee_code = (identity.insee_code or "").strip() or None
+            org.postcode = (identity.postcode or "").strip() or None
+            org.commune = (identity.commune or "").strip() or None
+            session.flush()
+            after = {"name": org.name, "siret": org.siret, "population": org.population}
+            audit.record(session, "organisation", org.id, "update", audit.diff(before, after), user_name)
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"Une autre collectivité du fichier a déjà le SIRET {siret}.", field="siret"
+        ) from exc
+    return get_identity(db, identity.id)
+
+
+@dataclass(frozen=True)
+class SettingLine:
+    key: str
+    label: str
+    kind: str
+    unit: str | None
+    value: str  # in force today
+    valid_from: dt.date
+    source: str
+    to_verify: bool
+    organisation_specific: bool
+    next_value: str | None = None  # a later dated value already known
+    next_from: dt.date | None = None
+
+
+def setting_lines(db: Database, organisation_id: uuid.UUID, today: dt.date) -> list[SettingLine]:
+    with db.session(write=False) as session:
+        settings = settings_for(session, organisation_id)
+    lines = []
+    for key in settings.keys():  # noqa: SIM118 - Settings is not a dict
+        history = settings.history(key)
+        try:
+            entry = settings.entry(key, today)
+        except MissingSetting:
+            entry = history[0]
+        later = [v for v in history if v.valid_from > today]
+        lines.append(
+            SettingLine(
+                key,
+                entry.label or key,
+                entry.kind,
+                entry.unit,
+                entry.value,
+                entry.valid_from,
+                entry.source,
+                entry.to_verify,
+                entry.organisation_specific,
+                later[0].value if later else None,
+                later[0].valid_from if later else None,
+            )
+        )
+    lines.sort(key=lambda line: (line.key.split(".")[0], line.label))
+    return lines
+
+
+def save_setting(
+    db: Database,
+    organisation_id: uuid.UUID,
+    key: str,
+    value: str,
+    valid_from: dt.date,
+    *,
+    user_name: str = "",
+) -> None:
+    """Record the organisation's own value of ``key`` from ``valid_from`` (validated by the settings service)."""
+    with db.session() as session:
+        row = set_organisation_value(session, organisation_id, key, value, valid_from)
+        audit.record(
+            session,
+            "setting",
+            row.id,
+            "update",
+            {"key": key, "value": row.value, "valid_from": valid_from},
+            user_name,
+        )
+
+
+def setting_exists(db: Database, key: str) -> bool:
+    from app.model import Setting
+
+    with db.session(write=False) as session:
+        return session.scalar(select(Setting.id).where(Setting.key == key).limit(1)) is not None
