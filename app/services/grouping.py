@@ -1,0 +1,670 @@
+"""Order grouping use cases: load a year's orders, propose grouped orders with their transport
+emissions, accept a proposal (a ``GroupingPlan`` that keeps every original order), and write the
+grouping report (PDF) and spreadsheet (.xlsx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from app.grouping.algorithm import (
+    CENTRAL,
+    CapacityUnit,
+    Group,
+    GroupingOptions,
+    GroupingResult,
+    OrderInput,
+    group_orders,
+    naive_weekly_groups,
+    order_window_end,
+    reduction_by,
+)
+from app.grouping.calendar import Rhythm, ordering_calendar
+from app.model import (
+    Contract,
+    DeliverySite,
+    Department,
+    EmissionFactor,
+    GroupedOrder,
+    GroupedOrderItem,
+    GroupingPlan,
+    Order,
+    Organisation,
+    PurchaseFamily,
+    Supplier,
+)
+from app.rules.emissions import CargoBikeLimits, Delivery, Factor, Scenario, factors_in_force, three_scenarios
+from app.rules.settings import MissingSetting, Settings
+from app.services.settings import default_settings, settings_for
+from app.storage.database import Database
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names of the ids the pure layer works with."""
+
+    suppliers: dict[Any, str] = field(default_factory=dict)
+    contracts: dict[Any, str] = field(default_factory=dict)
+    families: dict[Any, str] = field(default_factory=dict)
+    sites: dict[Any, str] = field(default_factory=dict)
+    distances: dict[Any, float] = field(default_factory=dict)  # supplier id -> km typed by the buyer
+
+    def site(self, key: Any) -> str:
+        if key == CENTRAL:
+            return "Site de réception central"
+        return self.sites.get(key, "Site non renseigné")
+
+
+@dataclass(frozen=True)
+class LoadedOrders:
+    organisation_id: uuid.UUID
+    organisation_name: str
+    orders: list[OrderInput]
+    names: Names
+    central_reception: bool
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One grouped order as shown in the screen, the report and the spreadsheet."""
+
+    order_date: dt.date
+    delivery_date: dt.date
+    supplier: str
+    contract: str
+    family: str
+    site: str
+    size: int
+    order_numbers: list[str]
+    departments: list[str]
+    amount: Decimal
+    weight_kg: Decimal | None
+    distance_km: Decimal
+    note: str
+
+
+@dataclass(frozen=True)
+class FamilyReduction:
+    family: str
+    before: int
+    after: int
+    reduction: Decimal
+    on_target: bool | None  # None: the buyer excluded the family from grouping
+
+
+@dataclass(frozen=True)
+class GroupingProposal:
+    organisation_id: uuid.UUID
+    organisation_name: str
+    year: int
+    capacity: Decimal | None
+    capacity_unit: CapacityUnit
+    result: GroupingResult
+    rows: list[GroupRow]
+    families: list[FamilyReduction]
+    scenarios: tuple[Scenario, Scenario, Scenario]
+    factors: list[Factor]
+    cargo_bike: CargoBikeLimits
+    naive_groups: int
+    target_rate: Decimal
+    default_distance_km: Decimal
+    deliveries_with_default_distance: int
+    calendar: list[Rhythm]
+    central_reception: bool
+
+    @property
+    def merged_rows(self) -> list[GroupRow]:
+        return [r for r in self.rows if r.size > 1]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of ``group-orders --json`` (and of a recorded plan)."""
+        today, grouped, bike = self.scenarios
+        return {
+            "year": self.year,
+            "organisation": self.organisation_name,
+            "capacity": self.capacity,
+            "capacity_unit": self.capacity_unit if self.capacity is not None else None,
+            "orders_before": self.result.orders_before,
+            "orders_after": self.result.orders_after,
+            "reduction_pct": round(float(self.result.reduction) * 100, 1),
+            "lower_bound": self.result.lower_bound,
+            "naive_weekly_groups": self.naive_groups,
+            "deliveries_before": today.deliveries,
+            "deliveries_after": grouped.deliveries,
+            "km_before": round(float(today.km), 1),
+            "km_after": round(float(grouped.km), 1),
+            "kgco2e_before": round(float(today.kgco2e), 1),
+            "kgco2e_after": round(float(grouped.kgco2e), 1),
+            "kgco2e_cargo_bike": round(float(bike.kgco2e), 1),
+            "default_distance_km": self.default_distance_km,
+            "deliveries_with_default_distance": self.deliveries_with_default_distance,
+        }
+
+
+# --- settings helpers -------------------------------------------------------------------------
+
+
+def _setting_value(settings: Settings, key: str, on: dt.date) -> Decimal:
+    """The value in force on ``on``; before a setting's first date, its first value."""
+    try:
+        return settings.amount(key, on)
+    except MissingSetting:
+        history = settings.history(key)
+        if history:
+            return Decimal(history[0].value)
+    # A file created before this setting shipped: the shipped default applies.
+    shipped = sorted(
+        (item for item in default_settings() if item["key"] == key), key=lambda item: item["valid_from"]
+    )
+    if not shipped:
+        raise UserError(f"Le réglage « {key} » est absent de ce fichier : ouvrez les Paramètres.")
+    in_force = [item for item in shipped if dt.date.fromisoformat(item["valid_from"]) <= on] or shipped[:1]
+    return Decimal(str(in_force[-1]["value"]))
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def organisation_name(session: Session, organisation_id: uuid.UUID) -> str:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise UserError("Cette collectivité n'existe plus dans le fichier.")
+    return org.name
+
+
+def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[int]) -> LoadedOrders:
+    """The organisation's orders of ``years`` as plain ``OrderInput`` (one query)."""
+    years = sorted(set(years))
+    settings = settings_for(session, organisation_id)
+    default_delay = int(_setting_value(settings, "grouping.default_max_delay_days", _year_end(years[-1])))
+    name = organisation_name(session, organisation_id)
+    rows = session.execute(
+        select(
+            Order.id,
+            Order.number,
+            Order.order_date,
+            Order.latest_delivery_date,
+            Order.supplier_id,
+            Order.contract_id,
+            Order.family_id,
+            Order.delivery_site_id,
+            Order.amount,
+            Order.weight_kg,
+            Department.name,
+            PurchaseFamily.grouping_eligible,
+            PurchaseFamily.max_delay_days,
+        )
+        .outerjoin(Department, Department.id == Order.department_id)
+        .outerjoin(PurchaseFamily, PurchaseFamily.id == Order.family_id)
+        .where(
+            Order.organisation_id == organisation_id,
+            Order.order_date >= dt.date(years[0], 1, 1),
+            Order.order_date <= _year_end(years[-1]),
+        )
+    ).all()
+    orders = [
+        OrderInput(
+            id=r[0],
+            number=r[1],
+            organisation=organisation_id,
+            supplier=r[4],
+            contract=r[5],
+            family=r[6],
+            site=r[7],
+            order_date=r[2],
+            window_end=order_window_end(r[2], r[3], r[12], default_delay),
+            amount=r[8],
+            weight_kg=r[9],
+            department=r[10],
+            eligible=True if r[11] is None else bool(r[11]),
+        )
+        for r in rows
+        if r[2].year in years
+    ]
+    names = Names(
+        suppliers={i: n for i, n in session.execute(select(Supplier.id, Supplier.name))},
+        contracts={
+            i: ref
+            for i, ref in session.execute(
+                select(Contract.id, Contract.reference).where(Contract.organisation_id == organisation_id)
+            )
+        },
+        families={
+            i: label
+            for i, label in session.execute(
+                select(PurchaseFamily.id, PurchaseFamily.label).where(
+                    PurchaseFamily.organisation_id == organisation_id
+                )
+            )
+        },
+        sites={
+            i: n
+            for i, n in session.execute(
+                select(DeliverySite.id, DeliverySite.name).where(DeliverySite.organisation_id == organisation_id)
+            )
+        },
+        distances={
+            i: d
+            for i, d in session.execute(
+                select(Supplier.id, Supplier.distance_km).where(Supplier.distance_km.is_not(None))
+            )
+        },
+    )
+    central = (
+        session.scalar(
+            select(DeliverySite.id).where(
+                DeliverySite.organisation_id == organisation_id, DeliverySite.is_central.is_(True)
+            )
+        )
+        is not None
+    )
+    return LoadedOrders(organisation_id, name, orders, names, central)
+
+
+def emission_factors(session: Session) -> list[Factor]:
+    return [
+        Factor(
+            code=f.code,
+            label=f.label,
+            kgco2e_per_km=f.kgco2e_per_km,
+            valid_from=f.valid_from,
+            max_load_kg=f.max_load_kg,
+            source=f.source,
+            to_verify=f.to_verify,
+        )
+        for f in session.scalars(select(EmissionFactor))
+    ]
+
+
+def available_years(db: Database, organisation_id: uuid.UUID) -> list[int]:
+    from sqlalchemy import func
+
+    with db.session(write=False) as session:
+        low, high = session.execute(
+            select(func.min(Order.order_date), func.max(Order.order_date)).where(
+                Order.organisation_id == organisation_id
+            )
+        ).one()
+    if low is None:
+        return []
+    return list(range(high.year, low.year - 1, -1))
+
+
+# --- proposal -----------------------------------------------------------------------------------
+
+
+def propose_grouping(
+    db: Database,
+    organisation_id: uuid.UUID,
+    year: int,
+    *,
+    capacity: Decimal | None = None,
+    capacity_unit: CapacityUnit = "kg",
+    progress: Progress | None = None,
+) -> GroupingProposal:
+    """Group the organisation's orders of ``year`` and compare the transport of the three scenarios."""
+    if capacity is not None and capacity <= 0:
+        raise UserError("La capacité d'une livraison doit être un nombre positif.")
+    on = _year_end(year)
+    with db.session(write=False) as session:
+        loaded = load_orders(session, organisation_id, [year])
+        settings = settings_for(session, organisation_id)
+        factors = factors_in_force(emission_factors(session), on)
+    if progress:
+        progress(1, 3, "Recherche des commandes groupables…")
+    if "diesel_van" not in factors:
+        raise UserError("Le facteur d'émission du véhicule utilitaire diesel manque : ouvrez les Paramètres.")
+    options = GroupingOptions(
+        capacity=capacity,
+        capacity_unit=capacity_unit,
+        central_reception=frozenset({organisation_id}) if loaded.central_reception else frozenset(),
+    )
+    result = group_orders(loaded.orders, options)
+    if progress:
+        progress(2, 3, "Calcul des émissions du transport…")
+    default_distance = _setting_value(settings, "transport.default_distance_km", on)
+    cargo = CargoBikeLimits(
+        max_load_kg=_setting_value(settings, "cargo_bike.max_load_kg", on),
+        max_distance_km=_setting_value(settings, "cargo_bike.max_distance_km", on),
+    )
+    target = _setting_value(settings, "target.order_reduction", on)
+    names = loaded.names
+
+    def delivery(supplier: Any, weight: Decimal | None) -> Delivery:
+        known = names.distances.get(supplier)
+        distance = Decimal(str(known)) if known is not None else default_distance
+        return Delivery(distance_km=distance, weight_kg=weight, distance_known=known is not None)
+
+    before = [delivery(o.supplier, o.weight_kg) for o in loaded.orders]
+    after = [delivery(g.supplier, g.total_weight_kg) for g in result.groups]
+    scenarios = three_scenarios(before, after, factors, cargo)
+    rows = [_row(g, names, d.distance_km) for g, d in zip(result.groups, after, strict=True)]
+    rows.sort(key=lambda r: (-r.size, r.order_date, r.order_numbers[0]))
+    eligible_families = {o.family for o in loaded.orders if o.eligible}
+    families = [
+        FamilyReduction(
+            family=names.families.get(r.key, "Sans famille"),
+            before=r.before,
+            after=r.after,
+            reduction=r.reduction,
+            on_target=(r.reduction >= target) if r.key in eligible_families else None,
+        )
+        for r in reduction_by(result, "family")
+    ]
+    families.sort(key=lambda f: (-f.before, f.family))
+    if progress:
+        progress(3, 3, "")
+    return GroupingProposal(
+        organisation_id=organisation_id,
+        organisation_name=loaded.organisation_name,
+        year=year,
+        capacity=capacity,
+        capacity_unit=capacity_unit,
+        result=result,
+        rows=rows,
+        families=families,
+        scenarios=scenarios,
+        factors=sorted(factors.values(), key=lambda f: f.kgco2e_per_km, reverse=True),
+        cargo_bike=cargo,
+        naive_groups=naive_weekly_groups(loaded.orders),
+        target_rate=target,
+        default_distance_km=default_distance,
+        deliveries_with_default_distance=sum(1 for d in before if not d.distance_known),
+        calendar=ordering_calendar(loaded.orders, names.families),
+        central_reception=loaded.central_reception,
+    )
+
+
+def _row(group: Group, names: Names, distance: Decimal) -> GroupRow:
+    notes = [n for n in (group.reason, group.warning) if n]
+    if group.over_capacity:
+        notes.append("Dépasse à elle seule la capacité d'une livraison")
+    return GroupRow(
+        order_date=group.order_date,
+        delivery_date=group.delivery_date,
+        supplier=names.suppliers.get(group.supplier, "Fournisseur non renseigné"),
+        contract=names.contracts.get(group.contract, "Hors marché") if group.contract else "Hors marché",
+        family=names.families.get(group.family, "Sans famille"),
+        site=names.site(group.site),
+        size=group.size,
+        order_numbers=group.order_numbers,
+        departments=group.departments,
+        amount=group.total_amount,
+        weight_kg=group.total_weight_kg,
+        distance_km=distance,
+        note=" ; ".join(notes),
+    )
+
+
+# --- accepting a proposal -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: uuid.UUID
+    year: int
+    name: str
+    grouped_orders: int
+    accepted_by: str | None
+    accepted_at: dt.datetime | None
+    summary: dict[str, Any]
+
+
+def accept_proposal(db: Database, proposal: GroupingProposal, *, accepted_by: str = "") -> uuid.UUID:
+    """Record the proposal as a grouping plan: one ``GroupedOrder`` per group of several orders, each
+    with a ``GroupedOrderItem`` per original order (who asked for what)."""
+    merged = proposal.result.merged_groups
+    if not merged:
+        raise UserError("Aucune commande ne peut être groupée cette année : il n'y a rien à enregistrer.")
+    order_ids = [o.id for g in merged for o in g.orders]
+    with db.session() as session:
+        found = set()
+        for start in range(0, len(order_ids), 500):
+            chunk = order_ids[start : start + 500]
+            found.update(session.scalars(select(Order.id).where(Order.id.in_(chunk))))
+        if len(found) != len(set(order_ids)):
+            raise UserError(
+                "Des commandes ont été modifiées ou supprimées depuis le calcul de la proposition : "
+                "relancez le calcul avant de l'accepter."
+            )
+        plan = GroupingPlan(
+            organisation_id=proposal.organisation_id,
+            year=proposal.year,
+            name=f"Commandes groupées {proposal.year}",
+            parameters=_plain({"capacity": proposal.capacity, "capacity_unit": proposal.capacity_unit}),
+            summary=_plain(proposal.summary()),
+            accepted_by=accepted_by or None,
+            accepted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        )
+        session.add(plan)
+        session.flush()
+        for group in merged:
+            grouped = GroupedOrder(
+                plan_id=plan.id,
+                supplier_id=group.supplier,
+                contract_id=group.contract,
+                family_id=group.family,
+                delivery_site_id=None if group.site == CENTRAL else group.site,
+                order_date=group.order_date,
+                delivery_date=group.delivery_date,
+                total_amount=group.total_amount,
+                total_weight_kg=group.total_weight_kg,
+            )
+            session.add(grouped)
+            session.flush()
+            session.add_all(GroupedOrderItem(grouped_order_id=grouped.id, order_id=o.id) for o in group.orders)
+        return plan.id
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """JSON-storable copy: Decimal amounts as strings (exact), the rest unchanged."""
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in data.items()}
+
+
+def list_plans(db: Database, organisation_id: uuid.UUID) -> list[PlanRow]:
+    from sqlalchemy import func
+
+    with db.session(write=False) as session:
+        counts = dict(
+            session.execute(
+                select(GroupedOrder.plan_id, func.count(GroupedOrder.id)).group_by(GroupedOrder.plan_id)
+            ).all()
+        )
+        plans = session.scalars(
+            select(GroupingPlan)
+            .where(GroupingPlan.organisation_id == organisation_id)
+            .order_by(GroupingPlan.year.desc(), GroupingPlan.accepted_at.desc())
+        ).all()
+        return [
+            PlanRow(p.id, p.year, p.name, counts.get(p.id, 0), p.accepted_by, p.accepted_at, dict(p.summary))
+            for p in plans
+        ]
+
+
+def plan_items(db: Database, plan_id: uuid.UUID) -> list[tuple[uuid.UUID, list[str], list[str]]]:
+    """Each grouped order of a plan with its original order numbers and their departments."""
+    with db.session(write=False) as session:
+        rows = session.execute(
+            select(GroupedOrder.id, Order.number, Department.name)
+            .join(GroupedOrderItem, GroupedOrderItem.grouped_order_id == GroupedOrder.id)
+            .join(Order, Order.id == GroupedOrderItem.order_id)
+            .outerjoin(Department, Department.id == Order.department_id)
+            .where(GroupedOrder.plan_id == plan_id)
+            .order_by(GroupedOrder.order_date, Order.number)
+        ).all()
+    out: dict[uuid.UUID, tuple[list[str], set[str]]] = {}
+    for grouped_id, number, department in rows:
+        numbers, departments = out.setdefault(grouped_id, ([], set()))
+        numbers.append(number)
+        if department:
+            departments.add(department)
+    return [(k, numbers, sorted(deps)) for k, (numbers, deps) in out.items()]
+
+
+# --- outputs ------------------------------------------------------------------------------------
+
+
+def report_data(db: Database, proposal: GroupingProposal):  # noqa: ANN201 - reportlab types stay lazy
+    from app.reports.grouping import GroupingReportData
+    from app.services.census import order_census
+
+    census = order_census(db, proposal.organisation_id, proposal.year)
+    return GroupingReportData(
+        organisation=proposal.organisation_name,
+        year=proposal.year,
+        summary=proposal.summary(),
+        families=[(f.family, f.before, f.after, f.reduction, f.on_target) for f in proposal.families],
+        scenarios=list(proposal.scenarios),
+        factors=proposal.factors,
+        calendar=proposal.calendar,
+        target_rate=proposal.target_rate,
+        cargo_bike=proposal.cargo_bike,
+        census=census,
+        largest_groups=[
+            (r.order_date, r.supplier, r.family, r.size, ", ".join(r.departments), r.amount)
+            for r in proposal.merged_rows[:15]
+        ],
+        calendar_start=dt.date(proposal.year + 1, 1, 1),
+    )
+
+
+def write_grouping_report(
+    db: Database, organisation_id: uuid.UUID, year: int, out_path: Path | str, **options: Any
+) -> Path:
+    """The grouping report (PDF): reduction per family, CO2 of the three scenarios, charts, calendar."""
+    from app.reports.grouping import build_grouping_report
+
+    proposal = propose_grouping(db, organisation_id, year, **options)
+    out = Path(out_path)
+    build_grouping_report(report_data(db, proposal), out)
+    return out
+
+
+def _safe_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def write_grouping_xlsx(proposal: GroupingProposal, out_path: Path | str) -> Path:
+    """The proposal as a workbook: summary, grouped orders (with every original order), families,
+    transport scenarios and the ordering calendar."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Synthèse"
+    labels = {
+        "orders_before": "Commandes avant",
+        "orders_after": "Commandes après groupement",
+        "reduction_pct": "Réduction (%)",
+        "lower_bound": "Minimum théorique (borne inférieure)",
+        "naive_weekly_groups": "Regroupement naïf par fournisseur et semaine",
+        "deliveries_before": "Livraisons avant",
+        "deliveries_after": "Livraisons après",
+        "km_before": "Km parcourus avant (aller-retour)",
+        "km_after": "Km parcourus après",
+        "kgco2e_before": "kgCO2e avant",
+        "kgco2e_after": "kgCO2e après groupement",
+        "kgco2e_cargo_bike": "kgCO2e groupé avec vélo-cargo",
+        "default_distance_km": "Distance par défaut (km) quand elle est inconnue",
+        "deliveries_with_default_distance": "Livraisons estimées avec la distance par défaut",
+    }
+    summary.append([f"{proposal.organisation_name} : commandes groupées {proposal.year}"])
+    summary["A1"].font = Font(bold=True)
+    data = proposal.summary()
+    for key, label in labels.items():
+        summary.append([label, _safe_cell(data[key])])
+    summary.column_dimensions["A"].width = 52
+
+    def sheet(title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+        ws = wb.create_sheet(title)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([_safe_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+        for column, _ in enumerate(header, start=1):
+            ws.column_dimensions[ws.cell(1, column).column_letter].width = 20
+
+    sheet(
+        "Commandes groupées",
+        [
+            "Date de commande",
+            "Livraison au plus tard",
+            "Fournisseur",
+            "Marché",
+            "Famille",
+            "Site",
+            "Nombre de commandes",
+            "Commandes d'origine",
+            "Services",
+            "Montant HT",
+            "Poids (kg)",
+            "Remarque",
+        ],
+        (
+            [
+                r.order_date,
+                r.delivery_date,
+                r.supplier,
+                r.contract,
+                r.family,
+                r.site,
+                r.size,
+                ", ".join(r.order_numbers),
+                ", ".join(r.departments),
+                r.amount,
+                r.weight_kg,
+                r.note,
+            ]
+            for r in proposal.rows
+        ),
+    )
+    sheet(
+        "Par famille",
+        ["Famille", "Commandes avant", "Commandes après", "Réduction (%)", "Objectif atteint"],
+        (
+            [
+                f.family,
+                f.before,
+                f.after,
+                round(float(f.reduction) * 100, 1),
+                "famille exclue" if f.on_target is None else "oui" if f.on_target else "non",
+            ]
+            for f in proposal.families
+        ),
+    )
+    sheet(
+        "Transport",
+        ["Scénario", "Livraisons", "Km (aller-retour)", "kgCO2e"],
+        ([s.label, s.deliveries, round(float(s.km), 1), round(float(s.kgco2e), 1)] for s in proposal.scenarios),
+    )
+    sheet(
+        "Calendrier",
+        ["Famille", "Rythme proposé", "Commandes dans l'année", "Délai médian (jours)"],
+        ([r.label, r.text, r.orders, r.median_window_days] for r in proposal.calendar),
+    )
+    out = Path(out_path)
+    wb.save(out)
+    return out

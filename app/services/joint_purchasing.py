@@ -1,0 +1,109 @@
+"""Joint purchasing between the organisations of the file: proposals and recording a group."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.enums import ContractStatus, PurchaseNature
+from app.errors import UserError
+from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
+from app.model import Contract, Organisation, PurchaseFamily, PurchasingGroup, PurchasingGroupMember
+from app.rules.settings import Settings
+from app.services.grouping import _setting_value
+from app.services.settings import settings_for
+from app.storage.database import Database
+
+THRESHOLD_PREFIXES = ("threshold.no_publicity.", "threshold.publicity_boamp", "threshold.eu.")
+
+
+def _thresholds(settings: Settings):  # noqa: ANN202
+    keys = [k for k in settings.keys() if k.startswith(THRESHOLD_PREFIXES)]  # noqa: SIM118
+
+    def on(day: dt.date) -> list[Threshold]:
+        out = []
+        for key in keys:
+            history = settings.history(key)
+            entry = next((v for v in reversed(history) if v.valid_from <= day), history[0])
+            applies = "works" if key.endswith(".works") else (
+                "supplies_services" if key.endswith(".supplies_services") else "all"
+            )
+            out.append(Threshold(key=key, label=entry.label, amount=Decimal(entry.value), applies_to=applies))
+        return out
+
+    return on
+
+
+def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[JointProposal]:
+    """Contracts of different organisations in the same family or CPV group that end within the
+    window (setting ``joint.window_months``) of each other, from ``since`` (default today) on."""
+    since = since or dt.date.today()
+    with db.session(write=False) as session:
+        settings = settings_for(session, None)
+        window = int(_setting_value(settings, "joint.window_months", since))
+        digits = int(_setting_value(settings, "joint.cpv_group_digits", since))
+        rows = session.execute(
+            select(Contract, Organisation.name, PurchaseFamily.label)
+            .join(Organisation, Organisation.id == Contract.organisation_id)
+            .outerjoin(PurchaseFamily, PurchaseFamily.id == Contract.family_id)
+            .where(
+                Contract.end_date.is_not(None),
+                Contract.end_date >= since,
+                Contract.status != ContractStatus.CANCELLED,
+            )
+        ).all()
+        contracts = [
+            JointContract(
+                id=c.id,
+                organisation=c.organisation_id,
+                organisation_name=org_name,
+                reference=c.reference,
+                object=c.object,
+                family_label=family,
+                cpv_code=c.cpv_code,
+                end_date=c.end_date,
+                amount=c.notified_amount or c.estimated_amount or Decimal(0),
+                works=c.nature is PurchaseNature.WORKS,
+            )
+            for c, org_name, family in rows
+        ]
+        thresholds = _thresholds(settings)
+    return joint_purchasing_proposals(contracts, thresholds, window_months=window, cpv_digits=digits)
+
+
+def record_purchasing_group(db: Database, proposal: JointProposal) -> uuid.UUID:
+    """Record a proposal as a ``PurchasingGroup`` (status « proposé ») with its members' contracts."""
+    with db.session() as session:
+        existing = session.scalar(
+            select(PurchasingGroup.id).where(
+                PurchasingGroup.name == _group_name(proposal), PurchasingGroup.status == "proposed"
+            )
+        )
+        if existing is not None:
+            raise UserError("Ce groupement de commandes est déjà enregistré.")
+        group = PurchasingGroup(
+            name=_group_name(proposal),
+            family_label=proposal.label if proposal.basis == "family" else None,
+            cpv_group=proposal.basis_value if proposal.basis == "cpv" else None,
+            coordinator_id=proposal.coordinator.organisation,
+            combined_amount=proposal.combined_amount,
+            status="proposed",
+            notes=proposal.consequence,
+        )
+        session.add(group)
+        session.flush()
+        for member in proposal.members:
+            for contract in member.contracts:
+                session.add(
+                    PurchasingGroupMember(
+                        group_id=group.id, organisation_id=member.organisation, contract_id=contract.id
+                    )
+                )
+        return group.id
+
+
+def _group_name(proposal: JointProposal) -> str:
+    return f"Groupement « {proposal.label} » {proposal.first_end.year}"
