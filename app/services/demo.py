@@ -474,6 +474,9 @@ def build_demo(db: Database, *, today: dt.date = DEMO_TODAY, seed: int = DEMO_SE
 
         for town in TOWNS:
             _build_town(session, town, suppliers, rng, new_id, today, stamps)
+    from app.services.committee import add_demo_committees  # CAD of last year, assessments (issue 5)
+
+    add_demo_committees(db, today=today, stamp=STAMP)
 
 
 def _build_town(session, town, suppliers, rng, new_id, today, stamps) -> None:  # noqa: ANN001, PLR0913

@@ -1,0 +1,72 @@
+"""``report {cad,grouping} --year N --out F.pdf``: printable PDF reports."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+from pathlib import Path
+
+from app.commands.common import add_db_options, emit, open_db
+from app.errors import UserError
+
+REPORTS = ("cad", "grouping")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="rapports PDF à imprimer (dossier du CAD, mutualisation des commandes)")
+    add_db_options(p)
+    p.add_argument(
+        "kind",
+        choices=REPORTS,
+        metavar="{cad,grouping}",
+        help="cad : dossier du CAD ; grouping : mutualisation",
+    )
+    p.add_argument("--year", type=int, required=True, metavar="N", help="année du rapport")
+    p.add_argument("--out", required=True, metavar="FICHIER.pdf", help="fichier PDF à écrire")
+    p.add_argument(
+        "--org", metavar="S", help="collectivité (SIRET ou nom) si le fichier en contient plusieurs"
+    )
+    p.set_defaults(func=cmd_report)
+
+
+def grouping_report_writer():  # noqa: ANN201
+    """``app.services.grouping.write_grouping_report`` when the grouping feature is installed."""
+    if importlib.util.find_spec("app.services.grouping") is None:
+        return None
+    return getattr(importlib.import_module("app.services.grouping"), "write_grouping_report", None)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.services.organisations import find_organisation
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"Le fichier à écrire doit porter l'extension .pdf (reçu : « {out.name} »).")
+    if not out.parent.exists():
+        raise UserError(f"Le dossier « {out.parent} » n'existe pas.")
+    db = open_db(args)
+    try:
+        org = find_organisation(db, args.org)
+        if args.kind == "cad":
+            from app.services.cad_report import write_cad_dossier
+
+            result = write_cad_dossier(db, org.id, args.year, out)
+            data = {"file": str(out), "pages": result.pages, "contracts": result.contracts}
+            text = (
+                f"Dossier du CAD {args.year} écrit : {out} ({result.pages} pages, "
+                f"{result.contracts} marchés présentés)."
+            )
+        else:
+            writer = grouping_report_writer()
+            if writer is None:
+                raise UserError(
+                    "Le rapport de mutualisation des commandes n'est pas disponible dans cette version."
+                )
+            writer(db, org.id, args.year, out)
+            data = {"file": str(out)}
+            text = f"Rapport de mutualisation {args.year} écrit : {out}."
+    finally:
+        db.dispose()
+    emit(args, data, text)
+    return 0

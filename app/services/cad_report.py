@@ -1,0 +1,161 @@
+"""Gathers the CAD dossier's data from the database and writes the PDF (``app.reports.cad``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.enums import label
+from app.model import Assessment, Contract, Department, PurchaseFamily
+from app.rules import cotation as rules
+from app.rules.levers import LEVERS_BY_CODE
+from app.services.committee import committee_view
+from app.services.cotation import _stored_ratings, cotation_settings, due_list
+from app.storage.database import Database
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    pages: int
+    contracts: int
+
+
+def _titles(codes: list[str] | tuple[str, ...]) -> list[str]:
+    return [LEVERS_BY_CODE[c].title if c in LEVERS_BY_CODE else c for c in codes]
+
+
+def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, today: dt.date | None = None):
+    """The plain data of the dossier of the CAD of ``year`` (``app.reports.cad.CadDossierData``)."""
+    from app.reports.cad import BilanLine, CadDossierData, LeverLine, Member, PresentedContract, TargetLine
+
+    committee = committee_view(db, organisation_id, year)
+    due = due_list(db, organisation_id, year)
+    decisions = {d.contract_id: d for d in committee.decisions}
+    contract_ids = [d.contract_id for d in committee.decisions] or [r.contract_id for r in due.to_present]
+
+    presented: list[PresentedContract] = []
+    with db.session(write=False) as session:
+        settings = cotation_settings(session, organisation_id)
+        on = committee.meeting_date or rules.default_cad_date(settings, year)
+        thresholds = rules.thresholds_from_settings(settings, on)
+        contracts = {c.id: c for c in session.scalars(select(Contract).where(Contract.id.in_(contract_ids)))}
+        assessments: dict[uuid.UUID, Assessment] = {}
+        for a in session.scalars(
+            select(Assessment)
+            .options(selectinload(Assessment.levers))
+            .where(Assessment.contract_id.in_(contract_ids), Assessment.year <= year)
+            .order_by(Assessment.year)
+        ):
+            assessments[a.contract_id] = a  # the latest up to this year's CAD
+        families = dict(session.execute(select(PurchaseFamily.id, PurchaseFamily.label)).all())
+        departments = dict(session.execute(select(Department.id, Department.name)).all())
+        suppliers = {r.contract_id: r.supplier for r in due.to_present}
+        suppliers.update({d.contract_id: d.supplier for d in committee.decisions})
+        ordered = sorted(
+            (contracts[i] for i in contract_ids if i in contracts),
+            key=lambda c: (c.end_date or dt.date.max, c.reference),
+        )
+        for contract in ordered:
+            assessment = assessments.get(contract.id)
+            levers: list[LeverLine] = []
+            score = priority = None
+            proposed: list[str] = []
+            if assessment is not None:
+                ratings = _stored_ratings(assessment)
+                result = rules.evaluate(ratings, thresholds)
+                score, priority = result.score, result.priority.value
+                proposed = _titles(result.proposed)
+                levers = [
+                    LeverLine(
+                        title=r.title,
+                        stake=r.stake,
+                        feasibility=r.feasibility,
+                        effort=r.effort,
+                        potential=round(float(r.potential) * 100),
+                        reason=r.reason,
+                        overridden=r.overridden,
+                    )
+                    for r in ratings
+                ]
+            decision = decisions.get(contract.id)
+            presented.append(
+                PresentedContract(
+                    reference=contract.reference,
+                    object=contract.object,
+                    supplier=suppliers.get(contract.id, ""),
+                    amount=contract.notified_amount
+                    if contract.notified_amount is not None
+                    else contract.estimated_amount,
+                    end_date=contract.end_date,
+                    family=families.get(contract.family_id, ""),
+                    department=departments.get(contract.department_id, ""),
+                    procedure=label(contract.procedure),
+                    score=score,
+                    priority=priority,
+                    proposed_actions=proposed,
+                    levers=levers,
+                    notes=(assessment.notes or "") if assessment else "",
+                    assessed_on=assessment.assessed_on if assessment else None,
+                    assessed_by=(assessment.assessed_by or "") if assessment else "",
+                    targeted=decision.targeted
+                    if decision and (committee.closed or decision.targeted)
+                    else None,
+                    decided_actions=decision.action_titles if decision else [],
+                    decision_comment=decision.comment if decision else "",
+                )
+            )
+    return CadDossierData(
+        organisation=committee.organisation,
+        year=year,
+        meeting_date=committee.meeting_date,
+        place=committee.place,
+        members=[Member(m.name, m.role) for m in committee.members],
+        contracts=presented,
+        targets=[
+            TargetLine(t.renewal_year, t.contracts, t.diagnosed, t.target, t.share, t.needed)
+            for t in due.targets
+        ],
+        bilan=[
+            BilanLine(b.reference, b.object, b.targeted, b.action_titles, b.review_done, b.review_comment)
+            for b in committee.bilan
+        ],
+        formula=rules.FORMULA,
+        generated_on=today or dt.date.today(),
+        closed=committee.closed,
+    )
+
+
+def write_cad_dossier(
+    db: Database,
+    organisation_id: uuid.UUID,
+    year: int,
+    out_path: Path | str,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    today: dt.date | None = None,
+) -> ReportResult:
+    from app.reports.cad import build_cad_dossier
+
+    data = gather_cad_data(db, organisation_id, year, today=today)
+    out = Path(out_path)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        pages = build_cad_dossier(data, tmp, progress=progress)
+        tmp.replace(out)  # a reader never opens a half-written dossier
+    except PermissionError as exc:
+        from app.errors import UserError
+
+        raise UserError(
+            f"Impossible d'écrire « {out} » : le fichier est peut-être ouvert dans un lecteur PDF. "
+            "Fermez-le puis recommencez."
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ReportResult(out, pages, len(data.contracts))
