@@ -1,0 +1,733 @@
+"""Import use cases: spreadsheets of contracts, orders and suppliers, and DECP JSON files.
+
+All-or-nothing by default: one invalid row rejects the file (``ImportRejected`` listing every
+problem) and nothing is written. ``skip_invalid`` imports the valid rows; ``dry_run`` reports
+without writing. Re-importing a file updates the rows it created (orders matched on number,
+contracts on reference, per organisation) and never duplicates them. Unknown departments, purchase
+families, suppliers and delivery sites are created on the fly and listed in the report. Every
+write is Core ``executemany`` inside ONE unit of work: a failure or a cancel writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.enums import ContractStatus, PurchaseNature
+from app.errors import ImportRejected, UserError
+from app.io.cells import key_of
+from app.io.decp import DecpRecord, read_decp
+from app.io.readers import Table, open_table
+from app.io.templates import Template, template
+from app.io.validate import Problem, Validation, validate
+from app.model import (
+    Contract,
+    DeliverySite,
+    Department,
+    Order,
+    Organisation,
+    PurchaseFamily,
+    Supplier,
+    utcnow,
+)
+from app.rules.values import nature_from_cpv
+from app.services.text import normalize_name
+from app.storage.database import Database
+
+KINDS = ("contracts", "orders", "suppliers", "decp")
+KIND_LABELS = {
+    "contracts": "Marchés",
+    "orders": "Commandes",
+    "suppliers": "Fournisseurs",
+    "decp": "Données essentielles (DECP)",
+}
+CHUNK = 5000
+
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+
+
+class ImportCancelled(UserError):
+    """The user cancelled an import: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("Import annulé : rien n'a été enregistré.")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    dry_run: bool
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped_invalid: int = 0
+    blank_rows: int = 0
+    total_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    new_departments: list[str] = field(default_factory=list)
+    new_families: list[str] = field(default_factory=list)
+    new_suppliers: list[str] = field(default_factory=list)
+    new_delivery_sites: list[str] = field(default_factory=list)
+    other_buyers_skipped: int = 0
+    duplicates_skipped: int = 0
+
+    def summary(self) -> str:
+        """French summary for the CLI and the GUI."""
+        verb = "seraient" if self.dry_run else "ont été"
+        lines = [
+            f"{KIND_LABELS[self.kind]} : {self.rows_read} ligne(s) lue(s) ; "
+            f"{self.created} {verb} créée(s), {self.updated} {verb} mise(s) à jour"
+            + (f", {self.skipped_invalid} ligne(s) invalide(s) ignorée(s)" if self.skipped_invalid else "")
+            + "."
+        ]
+        if self.dry_run:
+            lines.append("Essai à blanc : rien n'a été enregistré.")
+        for label, names in (
+            ("Services créés", self.new_departments),
+            ("Familles d'achat créées", self.new_families),
+            ("Fournisseurs créés", self.new_suppliers),
+            ("Lieux de livraison créés", self.new_delivery_sites),
+        ):
+            if names:
+                shown = ", ".join(names[:20]) + (f" et {len(names) - 20} autre(s)" if len(names) > 20 else "")
+                lines.append(f"{label} ({len(names)}) : {shown}.")
+        if self.blank_rows or self.total_rows:
+            lines.append(
+                f"Lignes vides ignorées : {self.blank_rows} ; lignes de total ignorées : {self.total_rows}."
+            )
+        if self.duplicates_skipped:
+            lines.append(f"Marchés publiés deux fois à l'identique, gardés une fois : {self.duplicates_skipped}.")
+        if self.other_buyers_skipped:
+            lines.append(f"Marchés d'autres acheteurs laissés de côté : {self.other_buyers_skipped}.")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    sheet: str
+    header_row: int  # 1-based
+    headers: list[str]
+    columns: dict[int, str]  # cell index -> template column key
+    unmatched: list[tuple[int, str]]
+    missing_required: list[str]
+    sample: list[list[str]]  # first rows as text, aligned on ``headers``
+    data_rows: int
+    problems: list[Problem]
+    valid_rows: int
+
+
+def _table(path: Path, kind: str, mapping: dict[str, str] | None) -> tuple[Template, Table]:
+    if kind not in ("contracts", "orders", "suppliers"):
+        raise ValueError(kind)
+    tpl = template(kind)
+    return tpl, open_table(Path(path), tpl, mapping)
+
+
+def preview_import(
+    path: Path, kind: str, mapping: dict[str, str] | None = None, sample: int = 50
+) -> ImportPreview:
+    """What the file holds and what is wrong with it, without touching any database."""
+    from app.io.cells import parse_text
+
+    tpl, table = _table(path, kind, mapping)
+    checked = validate(table, tpl)
+    rows = table.rows[table.header_row + 1 : table.header_row + 1 + sample]
+
+    def text(cell: object) -> str:
+        try:
+            return parse_text(cell)
+        except ValueError:
+            return "?"
+
+    return ImportPreview(
+        kind=kind,
+        sheet=table.sheet,
+        header_row=table.header_row + 1,
+        headers=table.headers,
+        columns=table.columns,
+        unmatched=table.unmatched,
+        missing_required=table.missing_required,
+        sample=[[text(c) for c in row] for row in rows],
+        data_rows=table.data_rows,
+        problems=checked.problems,
+        valid_rows=len(checked.rows),
+    )
+
+
+# ------------------------------------------------------------------------------------ resolution
+
+
+class _Resolver:
+    """Finds or plans departments, families, suppliers, sites and contracts named in a file."""
+
+    def __init__(self, session: Session, org_id: uuid.UUID, now: dt.datetime) -> None:
+        self.session = session
+        self.org_id = org_id
+        self.now = now
+        self.departments = {
+            key_of(name): id_
+            for id_, name in session.execute(
+                select(Department.id, Department.name).where(Department.organisation_id == org_id)
+            )
+        }
+        self.sites = {
+            key_of(name): id_
+            for id_, name in session.execute(
+                select(DeliverySite.id, DeliverySite.name).where(DeliverySite.organisation_id == org_id)
+            )
+        }
+        self.families: dict[str, uuid.UUID] = {}
+        self.family_codes: set[str] = set()
+        for id_, code, label in session.execute(
+            select(PurchaseFamily.id, PurchaseFamily.code, PurchaseFamily.label).where(
+                PurchaseFamily.organisation_id == org_id
+            )
+        ):
+            self.families.setdefault(key_of(label), id_)
+            self.families.setdefault(key_of(code), id_)
+            self.family_codes.add(code.upper())
+        self.suppliers_by_siret: dict[str, uuid.UUID] = {}
+        self.suppliers_by_name: dict[str, uuid.UUID] = {}
+        self.suppliers_without_siret: set[uuid.UUID] = set()
+        for id_, siret, normalized in session.execute(
+            select(Supplier.id, Supplier.siret, Supplier.normalized_name)
+        ):
+            if siret:
+                self.suppliers_by_siret[siret] = id_
+            else:
+                self.suppliers_without_siret.add(id_)
+            self.suppliers_by_name.setdefault(normalized, id_)
+        self.contracts = {
+            ref.casefold(): id_
+            for id_, ref in session.execute(
+                select(Contract.id, Contract.reference).where(Contract.organisation_id == org_id)
+            )
+        }
+        self.new_rows: dict[type, list[dict]] = {
+            Department: [],
+            DeliverySite: [],
+            PurchaseFamily: [],
+            Supplier: [],
+        }
+        self.new_names: dict[type, list[str]] = {
+            Department: [],
+            DeliverySite: [],
+            PurchaseFamily: [],
+            Supplier: [],
+        }
+        self.siret_fills: list[dict] = []
+
+    def _stamp(self) -> dict:
+        return {"id": uuid.uuid4(), "created_at": self.now, "updated_at": self.now, "version": 1}
+
+    def department(self, name: str | None) -> uuid.UUID | None:
+        if not name:
+            return None
+        key = key_of(name)
+        if key not in self.departments:
+            row = self._stamp() | {"organisation_id": self.org_id, "name": name.strip()[:120]}
+            self.departments[key] = row["id"]
+            self.new_rows[Department].append(row)
+            self.new_names[Department].append(row["name"])
+        return self.departments[key]
+
+    def site(self, name: str | None) -> uuid.UUID | None:
+        if not name:
+            return None
+        key = key_of(name)
+        if key not in self.sites:
+            row = self._stamp() | {
+                "organisation_id": self.org_id,
+                "name": name.strip()[:120],
+                "is_central": False,
+            }
+            self.sites[key] = row["id"]
+            self.new_rows[DeliverySite].append(row)
+            self.new_names[DeliverySite].append(row["name"])
+        return self.sites[key]
+
+    def family(self, label: str | None) -> uuid.UUID | None:
+        if not label:
+            return None
+        key = key_of(label)
+        if key not in self.families:
+            base = re.sub(r"[^A-Z0-9]+", "-", key.upper()).strip("-")[:16] or "FAM"
+            code, n = base, 2
+            while code in self.family_codes:
+                code = f"{base[:16]}-{n}"
+                n += 1
+            self.family_codes.add(code)
+            row = self._stamp() | {
+                "organisation_id": self.org_id,
+                "code": code,
+                "label": label.strip()[:200],
+                "cpv_codes": [],
+                "grouping_eligible": True,
+                "max_delay_days": 14,
+                "fair_trade_relevant": False,
+            }
+            self.families[key] = row["id"]
+            self.new_rows[PurchaseFamily].append(row)
+            self.new_names[PurchaseFamily].append(row["label"])
+        return self.families[key]
+
+    def supplier(self, name: str | None, siret: str | None) -> uuid.UUID | None:
+        """SIRET first, then the normalised name; created when unknown."""
+        if siret and siret in self.suppliers_by_siret:
+            return self.suppliers_by_siret[siret]
+        normalized = normalize_name(name) if name else ""
+        if normalized and normalized in self.suppliers_by_name:
+            found = self.suppliers_by_name[normalized]
+            if not siret:
+                return found
+            if found in self.suppliers_without_siret:
+                # The same firm, now with its SIRET.
+                self.suppliers_without_siret.discard(found)
+                self.suppliers_by_siret[siret] = found
+                self.siret_fills.append({"b_id": found, "p_siret": siret, "p_updated_at": self.now})
+                return found
+        if not name and not siret:
+            return None
+        display = (name or f"Titulaire SIRET {siret}").strip()[:200]
+        row = self._stamp() | {
+            "name": display,
+            "normalized_name": normalize_name(display),
+            "siret": siret or None,
+            "size": "unknown",
+            "social_economy": "none",
+        }
+        if siret:
+            self.suppliers_by_siret[siret] = row["id"]
+        self.suppliers_by_name.setdefault(row["normalized_name"], row["id"])
+        self.new_rows[Supplier].append(row)
+        self.new_names[Supplier].append(display)
+        return row["id"]
+
+    def write_new(self) -> None:
+        for model in (Department, DeliverySite, PurchaseFamily, Supplier):
+            rows = self.new_rows[model]
+            if rows:
+                self.session.connection().execute(insert(model.__table__), rows)
+        if self.siret_fills:
+            self.session.connection().execute(
+                update(Supplier.__table__)
+                .where(Supplier.__table__.c.id == bindparam("b_id"))
+                .values(
+                    siret=bindparam("p_siret"),
+                    updated_at=bindparam("p_updated_at"),
+                    version=Supplier.__table__.c.version + 1,
+                ),
+                self.siret_fills,
+            )
+
+    def fill_report(self, report: ImportReport) -> None:
+        report.new_departments = self.new_names[Department]
+        report.new_families = self.new_names[PurchaseFamily]
+        report.new_suppliers = self.new_names[Supplier]
+        report.new_delivery_sites = self.new_names[DeliverySite]
+
+
+# ---------------------------------------------------------------------------------- row mapping
+
+
+_CONTRACT_FIELDS = (
+    "reference", "object", "nature", "procedure", "cpv_code", "notified_amount", "estimated_amount",
+    "max_amount", "notification_date", "start_date", "end_date", "duration_months", "recurrent",
+    "is_framework", "renewable", "status", "price_form", "price_types", "ccag", "offers_received",
+    "social_considerations", "environmental_considerations", "notes",
+)  # fmt: skip
+_ORDER_FIELDS = ("number", "order_date", "amount", "weight_kg", "latest_delivery_date", "description")
+_SUPPLIER_FIELDS = ("name", "siret", "size", "social_economy", "postcode", "commune", "distance_km", "notes")
+
+
+def _contract_row(values: dict, resolver: _Resolver, today: dt.date) -> dict:
+    row = {k: values[k] for k in _CONTRACT_FIELDS if k in values}
+    if "nature" not in row and values.get("cpv_code"):
+        row["nature"] = PurchaseNature(nature_from_cpv(values["cpv_code"]))
+    if "department" in values:
+        row["department_id"] = resolver.department(values["department"])
+    if "family" in values:
+        row["family_id"] = resolver.family(values["family"])
+    if "supplier" in values or "supplier_siret" in values:
+        row["supplier_id"] = resolver.supplier(values.get("supplier"), values.get("supplier_siret"))
+    return row
+
+
+def _order_row(values: dict, resolver: _Resolver) -> dict:
+    row = {k: values[k] for k in _ORDER_FIELDS if k in values}
+    if "department" in values:
+        row["department_id"] = resolver.department(values["department"])
+    if "family" in values:
+        row["family_id"] = resolver.family(values["family"])
+    if "delivery_site" in values:
+        row["delivery_site_id"] = resolver.site(values["delivery_site"])
+    if "supplier" in values or "supplier_siret" in values:
+        row["supplier_id"] = resolver.supplier(values.get("supplier"), values.get("supplier_siret"))
+    if "contract_reference" in values:
+        row["contract_id"] = resolver.contracts.get(values["contract_reference"].casefold())
+    return row
+
+
+def _reject(report: ImportReport, problems: list[Problem], path: Path) -> ImportRejected:
+    rows = len({p.row for p in problems if p.row})
+    return ImportRejected(
+        f"Le fichier « {path.name} » n'a pas été importé : {len(problems)} problème(s) sur {rows} ligne(s). "
+        "Corrigez-les puis importez à nouveau, ou importez seulement les lignes valides "
+        "(option « ignorer les lignes invalides »). Rien n'a été enregistré.",
+        problems=problems,
+    )
+
+
+def _upsert(
+    session: Session,
+    model: type,
+    rows: list[dict],
+    existing: dict[str, uuid.UUID],
+    key: Callable[[dict], str | None],
+    now: dt.datetime,
+    report: ImportReport,
+    progress: ProgressFn | None,
+    cancelled: CancelFn | None,
+    base: dict,
+) -> None:
+    """Insert new rows and update existing ones (same key), by chunks of executemany."""
+    table = model.__table__  # type: ignore[attr-defined]
+    inserts: list[dict] = []
+    updates: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        found = existing.get(key(row) or "")
+        if found is None:
+            new = base | row | {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1}
+            inserts.append(new)
+            k = key(row)
+            if k:
+                existing[k] = new["id"]
+        else:
+            cols = tuple(sorted(row))
+            updates.setdefault(cols, []).append(
+                {f"p_{c}": v for c, v in row.items()} | {"b_id": found, "p_updated_at": now}
+            )
+    total = len(inserts) + sum(len(v) for v in updates.values())
+    done = 0
+
+    def tick() -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(done, total, f"Enregistrement : {done} / {total}")
+
+    tick()
+    for start in range(0, len(inserts), CHUNK):
+        chunk = inserts[start : start + CHUNK]
+        # Rows may miss optional columns: executemany needs the same keys on every row.
+        keys = set().union(*(r.keys() for r in chunk))
+        session.connection().execute(insert(table), [{k: r.get(k) for k in keys} for r in chunk])
+        done += len(chunk)
+        tick()
+    for cols, params in updates.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                {c: bindparam(f"p_{c}") for c in cols}
+                | {"updated_at": bindparam("p_updated_at"), "version": table.c.version + 1}
+            )
+        )
+        for start in range(0, len(params), CHUNK):
+            chunk = params[start : start + CHUNK]
+            session.connection().execute(stmt, chunk)
+            done += len(chunk)
+            tick()
+    report.created += len(inserts)
+    report.updated += total - len(inserts)
+
+
+def import_file(
+    db: Database,
+    organisation_id: uuid.UUID,
+    path: Path,
+    kind: str,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    mapping: dict[str, str] | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Import a spreadsheet or CSV of ``kind`` (contracts, orders, suppliers) into an organisation."""
+    if kind == "decp":
+        return import_decp(
+            db,
+            organisation_id,
+            path,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            progress=progress,
+            cancelled=cancelled,
+            today=today,
+        )
+    path = Path(path)
+    today = today or dt.date.today()
+    if progress:
+        progress(0, 0, "Lecture du fichier…")
+    tpl, table = _table(path, kind, mapping)
+    report = ImportReport(kind=kind, file=str(path), dry_run=dry_run)
+    if table.missing_required:
+        problems = validate(table, tpl).problems[: len(table.missing_required)]
+        raise ImportRejected(
+            f"Le fichier « {path.name} » n'a pas été importé : colonne(s) obligatoire(s) absente(s) : "
+            + ", ".join(f"« {c} »" for c in table.missing_required)
+            + ". Renommez l'en-tête de la colonne ou associez-la dans l'assistant d'import.",
+            problems=problems,
+        )
+    if cancelled and cancelled():
+        raise ImportCancelled()
+    if progress:
+        progress(0, 0, "Vérification des lignes…")
+    checked: Validation = validate(table, tpl)
+    report.rows_read = len(checked.rows) + checked.invalid_rows
+    report.blank_rows, report.total_rows = checked.blank_rows, checked.total_rows
+    now = utcnow()
+    with db.session(write=not dry_run) as session:
+        if session.get(Organisation, organisation_id) is None:
+            raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
+        resolver = _Resolver(session, organisation_id, now)
+        problems = list(checked.problems)
+        valid = checked.rows
+        if kind == "orders":
+            kept = []
+            for row in valid:
+                ref = row.values.get("contract_reference")
+                if ref and ref.casefold() not in resolver.contracts:
+                    problems.append(
+                        Problem(
+                            row.row,
+                            tpl.column("contract_reference").label,
+                            ref,
+                            "aucun marché de ce nom dans le registre",
+                            "la référence d'un marché existant (importez d'abord les marchés)",
+                        )
+                    )
+                else:
+                    kept.append(row)
+            valid = kept
+        invalid_rows = len({p.row for p in problems if p.row})
+        report.problems = sorted(problems, key=lambda p: (p.row, p.column))
+        if problems and not skip_invalid:
+            raise _reject(report, report.problems, path)
+        report.skipped_invalid = invalid_rows
+        if kind == "orders":
+            rows = [_order_row(r.values, resolver) for r in valid]
+            existing = {
+                n.casefold(): i
+                for i, n in session.execute(
+                    select(Order.id, Order.number).where(Order.organisation_id == organisation_id)
+                )
+            }
+            model, key, base = Order, (lambda r: r["number"].casefold()), {"organisation_id": organisation_id}
+        elif kind == "contracts":
+            rows = [_contract_row(r.values, resolver, today) for r in valid]
+            existing = dict(resolver.contracts)
+            for r in rows:
+                if "status" not in r and r.get("end_date") and r["end_date"] < today:
+                    r["status"] = ContractStatus.ENDED
+            model, key = Contract, (lambda r: r["reference"].casefold())
+            base = {"organisation_id": organisation_id, "status": ContractStatus.ACTIVE}
+        else:
+            rows, existing = _supplier_rows(session, valid)
+            model, base = Supplier, {"size": "unknown", "social_economy": "none"}
+            key = _supplier_key
+        if not dry_run:
+            resolver.write_new()
+        if dry_run:
+            for row in rows:
+                if key(row) in existing:
+                    report.updated += 1
+                else:
+                    report.created += 1
+                    existing[key(row)] = uuid.uuid4()
+                    if kind == "suppliers":
+                        report.new_suppliers.append(row["name"])
+        else:
+            if kind == "suppliers":
+                report.new_suppliers.extend(r["name"] for r in rows if key(r) not in existing)
+            _upsert(session, model, rows, existing, key, now, report, progress, cancelled, base)
+        if kind != "suppliers":
+            resolver.fill_report(report)
+        if cancelled and cancelled():
+            raise ImportCancelled()
+    return report
+
+
+def _supplier_key(row: dict) -> str:
+    return row.get("siret") or f"name:{row['normalized_name']}"
+
+
+def _supplier_rows(session: Session, valid: list) -> tuple[list[dict], dict[str, uuid.UUID]]:
+    """Supplier rows and the existing suppliers they match: SIRET first, then the normalised name
+    (a supplier known without SIRET gets the file's SIRET)."""
+    by_siret: dict[str, uuid.UUID] = {}
+    by_name_without_siret: dict[str, uuid.UUID] = {}
+    by_name: dict[str, uuid.UUID] = {}
+    for id_, siret, normalized in session.execute(
+        select(Supplier.id, Supplier.siret, Supplier.normalized_name)
+    ):
+        if siret:
+            by_siret[siret] = id_
+        else:
+            by_name_without_siret.setdefault(normalized, id_)
+        by_name.setdefault(normalized, id_)
+    rows: list[dict] = []
+    existing: dict[str, uuid.UUID] = {}
+    for r in valid:
+        row = {k: r.values[k] for k in _SUPPLIER_FIELDS if k in r.values}
+        if "distance_km" in row:
+            row["distance_km"] = float(row["distance_km"])
+        row["normalized_name"] = normalize_name(row["name"])
+        siret = row.get("siret")
+        if siret:
+            found = by_siret.get(siret) or by_name_without_siret.pop(row["normalized_name"], None)
+        else:
+            found = by_name.get(row["normalized_name"])
+        if found is not None:
+            existing[_supplier_key(row)] = found
+        rows.append(row)
+    return rows, existing
+
+
+# ------------------------------------------------------------------------------------------ DECP
+
+
+def _decp_contract_row(record: DecpRecord, resolver: _Resolver, today: dt.date) -> dict:
+    holder = record.holders[0] if record.holders else None
+    supplier_id = None
+    if holder is not None:
+        siret = holder.identifier if holder.id_type == "SIRET" and len(holder.identifier) == 14 else None
+        from app.rules.values import siret_problem
+
+        if siret and siret_problem(siret):
+            siret = None
+        supplier_id = resolver.supplier(holder.name or None, siret)
+    status = ContractStatus.ENDED if record.end_date and record.end_date < today else ContractStatus.ACTIVE
+    return {
+        "reference": record.reference[:60],
+        "decp_id": record.decp_id[:40] or None,
+        "object": record.object or "(sans objet)",
+        "nature": record.nature,
+        "decp_nature": record.decp_nature,
+        "procedure": record.procedure,
+        "status": status,
+        "cpv_code": record.cpv_code,
+        "notified_amount": record.amount,
+        "is_framework": record.is_framework,
+        "notification_date": record.notification_date,
+        "publication_date": record.publication_date,
+        "start_date": record.notification_date,
+        "end_date": record.end_date,
+        "duration_months": record.duration_months,
+        "place_code": (record.place_code or "")[:10] or None,
+        "place_type": record.place_type,
+        "price_form": record.price_form,
+        "price_types": record.price_types,
+        "techniques": record.techniques,
+        "execution_modes": record.execution_modes,
+        "innovative": record.innovative,
+        "ccag": record.ccag,
+        "offers_received": record.offers_received,
+        "advance_granted": record.advance_granted,
+        "advance_rate": record.advance_rate,
+        "subcontracting_declared": record.subcontracting_declared,
+        "operator_grouping": record.operator_grouping,
+        "social_considerations": record.social_considerations,
+        "environmental_considerations": record.environmental_considerations,
+        "supplier_id": supplier_id,
+    }
+
+
+def import_decp(
+    db: Database,
+    organisation_id: uuid.UUID,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """The organisation's own marchés from a DECP JSON file (filtered by its SIRET) into its register."""
+    path = Path(path)
+    today = today or dt.date.today()
+    with db.session(write=False) as session:
+        org = session.get(Organisation, organisation_id)
+        if org is None:
+            raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
+        siret, org_name = org.siret, org.name
+    if not siret:
+        raise ImportRejected(
+            f"« {org_name} » n'a pas de SIRET : il faut le SIRET de l'acheteur pour retrouver ses marchés "
+            "dans un fichier DECP. Renseignez-le dans les paramètres de la collectivité."
+        )
+    if progress:
+        progress(0, 0, "Lecture du fichier DECP…")
+    parsed = read_decp(path, siret)
+    report = ImportReport(kind="decp", file=str(path), dry_run=dry_run)
+    report.other_buyers_skipped = parsed.skipped_other_buyers
+    report.duplicates_skipped = parsed.duplicates
+    if not parsed.records and not parsed.problems:
+        others = sorted(parsed.buyers.items(), key=lambda kv: kv[0])[:5]
+        listed = ", ".join(f"{s} ({n})" if n else s for s, n in others)
+        raise ImportRejected(
+            f"Aucun marché de l'acheteur {siret} ({org_name}) dans « {path.name} » "
+            f"({parsed.total} marché(s) d'autres acheteurs : {listed}…)."
+            if parsed.total
+            else f"Le fichier « {path.name} » ne contient aucun marché."
+        )
+    report.rows_read = len(parsed.records) + len(
+        {p.row for p in parsed.problems if p.row} - {r.index for r in parsed.records}
+    )
+    report.problems = parsed.problems
+    if parsed.problems and not skip_invalid:
+        raise _reject(report, parsed.problems, path)
+    bad_indexes = {p.row for p in parsed.problems}
+    records = [r for r in parsed.records if r.index not in bad_indexes]
+    report.skipped_invalid = len(bad_indexes)
+    now = utcnow()
+    with db.session(write=not dry_run) as session:
+        resolver = _Resolver(session, organisation_id, now)
+        rows = [_decp_contract_row(r, resolver, today) for r in records]
+        existing = dict(resolver.contracts)
+        key = lambda r: r["reference"].casefold()  # noqa: E731
+        if dry_run:
+            for row in rows:
+                if key(row) in existing:
+                    report.updated += 1
+                else:
+                    report.created += 1
+        else:
+            resolver.write_new()
+            _upsert(
+                session,
+                Contract,
+                rows,
+                existing,
+                key,
+                now,
+                report,
+                progress,
+                cancelled,
+                {"organisation_id": organisation_id},
+            )
+        resolver.fill_report(report)
+    return report
