@@ -351,6 +351,7 @@ def save_assessment(
                 raise ValidationError(f"{rating.title} : {exc}", field=name) from exc
     with db.session() as session:
         contract = _contract(session, contract_id)
+        thresholds = _thresholds(session, contract.organisation_id, year)  # before any change: one write
         assessment = _find(session, contract_id, year)
         if assessment is None:
             if expected_version is not None:
@@ -375,7 +376,6 @@ def save_assessment(
             row.reason = rating.reason
             keep.append(row)
         assessment.levers = keep
-        thresholds = _thresholds(session, contract.organisation_id, year)
         result = rules.evaluate(list(ratings), thresholds)
         assessment.score = result.score
         assessment.priority = result.priority

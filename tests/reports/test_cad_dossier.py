@@ -1,0 +1,98 @@
+"""The CAD dossier PDF: every presented contract, the totals, the bilan and the decision sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from app import format as fmt
+from app.reports.cad import (
+    BilanLine,
+    CadDossierData,
+    LeverLine,
+    Member,
+    PresentedContract,
+    TargetLine,
+    build_cad_dossier,
+)
+from app.services.cad_report import write_cad_dossier
+from app.services.committee import committee_view
+
+
+def pdf_pages(path) -> list[str]:
+    return [re.sub(r"[\u202f\u00a0]", " ", p.extract_text()) for p in PdfReader(str(path)).pages]
+
+
+def sample(n: int) -> CadDossierData:
+    contracts = [
+        PresentedContract(
+            reference=f"REF-{i:03d}",
+            object=f"Objet du marché numéro {i} avec des accents : éèàçœ",
+            supplier="Fournisseur",
+            amount=Decimal("1000.50") * (i + 1),
+            end_date=dt.date(2027, 1 + i % 12, 1),
+            score=None if i % 5 == 0 else 50 + i % 40,
+            priority=None if i % 5 == 0 else "ABC"[i % 3],
+            proposed_actions=["Clause d'insertion"],
+            levers=[]
+            if i % 5 == 0
+            else [LeverLine("Clause d'insertion", 3, 2, 1, 67, "Montant élevé", True)],
+        )
+        for i in range(n)
+    ]
+    return CadDossierData(
+        organisation="Commune d'Essai-sur-Loue",
+        year=2026,
+        meeting_date=dt.date(2026, 11, 19),
+        place="Mairie",
+        members=[Member("Jean Dufour", "Président de la CAO")],
+        contracts=contracts,
+        targets=[TargetLine(2027, 10, 4, Decimal("0.6"), Decimal("0.4"), 2)],
+        bilan=[BilanLine("OLD-1", "Ancien marché", True, ["Clause d'insertion"], False, "Aucune offre")],
+        formula="Formule",
+        generated_on=dt.date(2026, 11, 1),
+    )
+
+
+def test_dossier_from_plain_data(tmp_path):
+    data = sample(40)
+    out = tmp_path / "cad.pdf"
+    pages = build_cad_dossier(data, out)
+    texts = pdf_pages(out)
+    assert pages == len(texts) >= 40 + 4
+    whole = "\n".join(texts)
+    for c in data.contracts:
+        assert c.reference in whole
+    # Organisation and "page x / y" on every page.
+    for number, text in enumerate(texts, 1):
+        assert "Commune d'Essai-sur-Loue" in text and f"page {number} / {pages}" in text
+    total = fmt.money(data.total_amount).replace("\u202f", " ").replace("\u00a0", " ")
+    assert f"Total : 40 marchés, {total} HT" in whole
+    assert "priorité A : 11, priorité B : 11, priorité C : 10, non cotés : 8" in whole
+    assert "éèàçœ" in whole
+    assert "Relevé de décisions du CAD 2026" in texts[-1] or "Relevé de décisions du CAD 2026" in texts[-2]
+    assert "Signature" in texts[-1] and "Jean Dufour" in texts[-1]
+    assert "Aucune offre" in whole and "Bilan des décisions du CAD 2025" in whole
+    # The summary table breaks across pages with its header repeated.
+    summary_pages = [t for t in texts if "REF-0" in t and "Actions proposées" in t]
+    assert len(summary_pages) >= 2
+
+
+def test_demo_dossier(demo_db, demo_org, tmp_path):
+    out = tmp_path / "demo-cad.pdf"
+    result = write_cad_dossier(demo_db, demo_org, 2026, out, today=dt.date(2026, 11, 1))
+    texts = pdf_pages(out)
+    whole = "\n".join(texts)
+    assert result.pages == len(texts) and result.contracts >= 5
+    view = committee_view(demo_db, demo_org, 2026)
+    from app.services.cotation import due_list
+
+    for row in due_list(demo_db, demo_org, 2026).to_present:
+        assert row.reference in whole
+    for b in view.bilan:
+        assert b.reference in whole
+    assert "Relevé de décisions du CAD 2026" in whole and "Président de la CAO" in whole
+    assert "Potentiel durable" in whole and not out.with_name(out.name + ".part").exists()
