@@ -121,7 +121,11 @@ def marches_of(data: object) -> tuple[str, list[dict]]:
             items = inner.get("marche", [])
             return "2.0", [m for m in items if isinstance(m, dict)] if isinstance(items, list) else []
         if isinstance(inner, list):
-            items = [m for m in inner if isinstance(m, dict) and m.get("_type", "Marché") != "Contrat de concession"]
+            items = [
+                m
+                for m in inner
+                if isinstance(m, dict) and m.get("_type", "Marché") != "Contrat de concession"
+            ]
             fmt = "2.0" if any("considerationsSociales" in m or "techniques" in m for m in items) else "2019"
             return fmt, items
     if isinstance(data, list):
@@ -300,9 +304,7 @@ def parse_record(index: int, raw: dict, fmt: str) -> tuple[DecpRecord | None, li
         if old:
             price_types = price_types or [L.OLD_PRICE_FORMS[old]]
     grouping_label = L.canonical(raw.get("typeGroupementOperateurs"), tuple(L.GROUPING_LABELS.values()))
-    grouping = next(
-        (k for k, v in L.GROUPING_LABELS.items() if v == grouping_label), OperatorGrouping.NONE
-    )
+    grouping = next((k for k, v in L.GROUPING_LABELS.items() if v == grouping_label), OperatorGrouping.NONE)
     holders = _holders(raw.get("titulaires"))
     end_date = _add_months(notified, duration) - dt.timedelta(days=1) if notified and duration else None
     if problems and (procedure is None or not obj):
@@ -504,11 +506,15 @@ def to_decp(contract: DecpContract, buyer_siret: str, today: dt.date) -> tuple[d
         "dateNotification": contract.notification_date.isoformat(),  # type: ignore[union-attr]
         "datePublicationDonnees": (contract.publication_date or today).isoformat(),
         "montant": float(amount) if amount != amount.to_integral_value() else int(amount),  # type: ignore[union-attr]
-        "typesPrix": {"typePrix": [p for p in contract.price_types if p in L.PRICE_TYPES] or ["Définitif ferme"]},
+        "typesPrix": {
+            "typePrix": [p for p in contract.price_types if p in L.PRICE_TYPES] or ["Définitif ferme"]
+        },
         "formePrix": L.PRICE_FORM_LABELS[contract.price_form],  # type: ignore[index]
         "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": contract.supplier_siret}}],
         "considerationsSociales": {
-            "considerationSociale": [c for c in contract.social_considerations if c in L.SOCIAL_CONSIDERATIONS]
+            "considerationSociale": [
+                c for c in contract.social_considerations if c in L.SOCIAL_CONSIDERATIONS
+            ]
         },
         "considerationsEnvironnementales": {
             "considerationEnvironnementale": [

@@ -82,7 +82,9 @@ def read_xlsx(path: Path) -> list[RawSheet]:
             sheet = workbook.get_sheet_by_name(meta.name)
             if max(sheet.height, sheet.total_height) > safety.MAX_ROWS + HEADER_SCAN_ROWS:
                 raise ImportRejected(
-                    f"La feuille « {meta.name} » compte plus de {safety.MAX_ROWS:,} lignes".replace(",", "\u202f")
+                    f"La feuille « {meta.name} » compte plus de {safety.MAX_ROWS:,} lignes".replace(
+                        ",", "\u202f"
+                    )
                     + " : découpez le fichier en plusieurs fichiers plus petits."
                 )
             rows = sheet.to_python(skip_empty_area=False)
@@ -135,7 +137,9 @@ def read_csv(path: Path) -> list[RawSheet]:
             rows.append(row)
             if len(rows) > safety.MAX_ROWS + HEADER_SCAN_ROWS:
                 raise ImportRejected(
-                    f"Le fichier « {path.name} » compte plus de {safety.MAX_ROWS:,} lignes".replace(",", "\u202f")
+                    f"Le fichier « {path.name} » compte plus de {safety.MAX_ROWS:,} lignes".replace(
+                        ",", "\u202f"
+                    )
                     + " : découpez-le en plusieurs fichiers plus petits."
                 )
     except csv.Error as exc:

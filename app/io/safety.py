@@ -60,7 +60,8 @@ def sniff_kind(path: Path) -> str:
         raise _rejected(path, "il est vide.")
     if size > MAX_FILE_BYTES:
         raise _rejected(
-            path, f"il pèse {size / 1024 / 1024:.0f} Mo, au-delà de la limite de {MAX_FILE_BYTES // 1024 // 1024} Mo."
+            path,
+            f"il pèse {size / 1024 / 1024:.0f} Mo, au-delà de la limite de {MAX_FILE_BYTES // 1024 // 1024} Mo.",
         )
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -118,12 +119,10 @@ def check_zip(path: Path) -> None:
                 raise _rejected(
                     path, "une fois décompressé, il dépasserait la taille admise (archive piégée ?)."
                 )
-            if (
-                info.file_size > RATIO_CHECK_FROM
-                and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-            ):
+            if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise _rejected(
-                    path, "il est anormalement compressé (archive piégée, « zip bomb ») : il n'a pas été ouvert."
+                    path,
+                    "il est anormalement compressé (archive piégée, « zip bomb ») : il n'a pas été ouvert.",
                 )
         names = {info.filename for info in members}
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):

@@ -185,8 +185,13 @@ def validate(table: Table, tpl: Template) -> Validation:
     absent_required = [c for c in tpl.columns if c.required and c.key not in table.columns.values()]
     for col_label in table.missing_required:
         result.problems.append(
-            Problem(table.header_row + 1, col_label, "", "colonne obligatoire absente", "une colonne « "
-                    f"{col_label} » dans la ligne d'en-tête")
+            Problem(
+                table.header_row + 1,
+                col_label,
+                "",
+                "colonne obligatoire absente",
+                f"une colonne « {col_label} » dans la ligne d'en-tête",
+            )
         )
     first = table.header_row + 1
     for offset, row in enumerate(table.rows[first:]):
@@ -233,20 +238,35 @@ def _cross_checks(tpl: Template, number: int, values: dict[str, object]) -> list
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:  # type: ignore[operator]
             problems.append(
-                Problem(number, "Date de fin", cells.parse_text(end), "la fin est avant le début",
-                        "une date de fin postérieure à la date de début")
+                Problem(
+                    number,
+                    "Date de fin",
+                    cells.parse_text(end),
+                    "la fin est avant le début",
+                    "une date de fin postérieure à la date de début",
+                )
             )
         if "nature" not in values and "cpv_code" not in values:
             problems.append(
-                Problem(number, "Nature", "", "nature manquante (et pas de code CPV pour la déduire)",
-                        "Fournitures, Services ou Travaux")
+                Problem(
+                    number,
+                    "Nature",
+                    "",
+                    "nature manquante (et pas de code CPV pour la déduire)",
+                    "Fournitures, Services ou Travaux",
+                )
             )
     elif tpl.kind == "orders":
         ordered, latest = values.get("order_date"), values.get("latest_delivery_date")
         if ordered and latest and latest < ordered:  # type: ignore[operator]
             problems.append(
-                Problem(number, "Livraison au plus tard", cells.parse_text(latest),
-                        "la livraison est avant la commande", "une date postérieure à la date de commande")
+                Problem(
+                    number,
+                    "Livraison au plus tard",
+                    cells.parse_text(latest),
+                    "la livraison est avant la commande",
+                    "une date postérieure à la date de commande",
+                )
             )
     return problems
 
@@ -265,8 +285,13 @@ def _duplicates(tpl: Template, result: Validation) -> None:
         folded = str(value).casefold()
         if folded in seen:
             result.problems.append(
-                Problem(row.row, label, str(value), f"déjà présent à la ligne {seen[folded]}",
-                        "une valeur unique dans le fichier")
+                Problem(
+                    row.row,
+                    label,
+                    str(value),
+                    f"déjà présent à la ligne {seen[folded]}",
+                    "une valeur unique dans le fichier",
+                )
             )
             result.invalid_rows += 1
             continue

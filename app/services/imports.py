@@ -105,7 +105,9 @@ class ImportReport:
                 f"Lignes vides ignorées : {self.blank_rows} ; lignes de total ignorées : {self.total_rows}."
             )
         if self.duplicates_skipped:
-            lines.append(f"Marchés publiés deux fois à l'identique, gardés une fois : {self.duplicates_skipped}.")
+            lines.append(
+                f"Marchés publiés deux fois à l'identique, gardés une fois : {self.duplicates_skipped}."
+            )
         if self.other_buyers_skipped:
             lines.append(f"Marchés d'autres acheteurs laissés de côté : {self.other_buyers_skipped}.")
         return "\n".join(lines)

@@ -1,0 +1,235 @@
+"""Export use cases: contracts, orders and suppliers to Excel (or French CSV) with the import
+templates' columns (so that an exported file re-imports to the same data), DECP 2.0.3 JSON, and
+each template's example file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.errors import UserError
+from app.io import xlsx_writer
+from app.io.templates import Template, export_value, template
+from app.model import Contract, DeliverySite, Department, Order, Organisation, PurchaseFamily, Supplier
+from app.storage.database import Database
+
+EXPORT_KINDS = ("contracts", "orders", "suppliers", "decp")
+
+
+@dataclass
+class ExportResult:
+    kind: str
+    path: Path
+    rows: int
+    skipped: list[tuple[str, list[str]]] = field(default_factory=list)  # DECP: reference, what is missing
+    below_threshold: int = 0
+
+    def summary(self) -> str:
+        lines = [f"{self.rows} ligne(s) exportée(s) dans {self.path}."]
+        if self.below_threshold:
+            lines.append(
+                f"{self.below_threshold} marché(s) sous le seuil de publication DECP laissé(s) de côté."
+            )
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} marché(s) non exporté(s), données incomplètes :")
+            lines.extend(f"  - {ref} : {', '.join(missing)}" for ref, missing in self.skipped)
+        return "\n".join(lines)
+
+
+def _check_target(out: Path, suffixes: tuple[str, ...]) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in suffixes:
+        raise UserError(f"Le fichier « {out.name} » doit avoir l'extension {' ou '.join(suffixes)}.")
+    if not out.parent.exists():
+        raise UserError(f"Le dossier « {out.parent} » n'existe pas.")
+    return out
+
+
+def _rows(session, kind: str, organisation_id: uuid.UUID) -> list[dict]:  # noqa: ANN001
+    if kind == "contracts":
+        dep, fam, sup = aliased(Department), aliased(PurchaseFamily), aliased(Supplier)
+        stmt = (
+            select(Contract, dep.name, fam.label, sup.name, sup.siret)
+            .outerjoin(dep, dep.id == Contract.department_id)
+            .outerjoin(fam, fam.id == Contract.family_id)
+            .outerjoin(sup, sup.id == Contract.supplier_id)
+            .where(Contract.organisation_id == organisation_id)
+            .order_by(Contract.reference)
+        )
+        out = []
+        for c, dep_name, fam_label, sup_name, sup_siret in session.execute(stmt):
+            values = {col.key: getattr(c, col.key, None) for col in template("contracts").columns}
+            values |= {
+                "department": dep_name,
+                "family": fam_label,
+                "supplier": sup_name,
+                "supplier_siret": sup_siret,
+            }
+            out.append(values)
+        return out
+    if kind == "orders":
+        o = Order.__table__.c
+        dep, fam, sup, con, site = (
+            aliased(Department),
+            aliased(PurchaseFamily),
+            aliased(Supplier),
+            aliased(Contract),
+            aliased(DeliverySite),
+        )
+        stmt = (
+            select(
+                o.number,
+                o.order_date,
+                dep.name,
+                sup.name,
+                sup.siret,
+                con.reference,
+                fam.label,
+                o.amount,
+                o.weight_kg,
+                site.name,
+                o.latest_delivery_date,
+                o.description,
+            )
+            .select_from(Order.__table__)
+            .outerjoin(dep, dep.id == o.department_id)
+            .outerjoin(fam, fam.id == o.family_id)
+            .outerjoin(sup, sup.id == o.supplier_id)
+            .outerjoin(con, con.id == o.contract_id)
+            .outerjoin(site, site.id == o.delivery_site_id)
+            .where(o.organisation_id == organisation_id)
+            .order_by(o.order_date, o.number)
+        )
+        keys = [c.key for c in template("orders").columns]
+        return [dict(zip(keys, row, strict=True)) for row in session.execute(stmt)]
+    if kind == "suppliers":
+        keys = [c.key for c in template("suppliers").columns]
+        return [
+            {k: getattr(s, k) for k in keys}
+            for s in session.scalars(select(Supplier).order_by(Supplier.normalized_name))
+        ]
+    raise ValueError(kind)
+
+
+def export_table(db: Database, organisation_id: uuid.UUID, kind: str, out: Path) -> ExportResult:
+    """Contracts, orders or suppliers to .xlsx (one sheet, template columns) or .csv."""
+    out = _check_target(out, (".xlsx", ".csv"))
+    tpl = template(kind)
+    with db.session(write=False) as session:
+        rows = _rows(session, kind, organisation_id)
+    return ExportResult(kind, out, write_rows(tpl, rows, out))
+
+
+def write_rows(tpl: Template, rows: list[dict], out: Path) -> int:
+    values = ([export_value(col, row.get(col.key)) for col in tpl.columns] for row in rows)
+    if out.suffix.lower() == ".csv":
+        return xlsx_writer.write_csv(out, tpl.labels, values)
+    sheet = xlsx_writer.SheetSpec(
+        title=tpl.sheet,
+        headers=tpl.labels,
+        kinds=[c.kind for c in tpl.columns],
+        widths=[c.width for c in tpl.columns],
+        rows=values,
+    )
+    return xlsx_writer.write_xlsx(out, [sheet])
+
+
+def save_template(kind: str, out: Path) -> ExportResult:
+    """The example file of a template: its columns, one example row, and a help sheet."""
+    out = _check_target(out, (".xlsx",))
+    tpl = template(kind)
+    example = [export_value(c, c.example) if c.example is not None else None for c in tpl.columns]
+    help_rows = [
+        [c.label, "oui" if c.required else "non", c.expected or "texte libre", " ; ".join(c.synonyms)]
+        for c in tpl.columns
+    ]
+    sheets = [
+        xlsx_writer.SheetSpec(
+            tpl.sheet, tpl.labels, [c.kind for c in tpl.columns], [c.width for c in tpl.columns], [example]
+        ),
+        xlsx_writer.SheetSpec(
+            "Aide",
+            ["Colonne", "Obligatoire", "Valeur attendue", "Autres noms reconnus"],
+            ["text"] * 4,
+            [28, 12, 60, 60],
+            help_rows,
+        ),
+    ]
+    xlsx_writer.write_xlsx(out, sheets)
+    return ExportResult(kind, out, 1)
+
+
+def export_decp(
+    db: Database,
+    organisation_id: uuid.UUID,
+    out: Path,
+    *,
+    include_all: bool = False,
+    today: dt.date | None = None,
+) -> ExportResult:
+    """The organisation's contracts as DECP 2.0.3 JSON. Contracts below the publication threshold
+    (setting ``threshold.decp_publication``) are left out unless ``include_all``; incomplete ones are
+    listed with what they miss, never published with invented values."""
+    from app.io.decp import DecpContract, to_decp, write_decp
+    from app.rules.settings import MissingSetting
+    from app.services.settings import settings_for
+
+    out = _check_target(out, (".json",))
+    today = today or dt.date.today()
+    result = ExportResult("decp", out, 0)
+    marches: list[dict] = []
+    with db.session(write=False) as session:
+        org = session.get(Organisation, organisation_id)
+        if org is None:
+            raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
+        if not org.siret:
+            raise UserError(
+                f"« {org.name} » n'a pas de SIRET : il est obligatoire pour publier les données essentielles."
+            )
+        settings = settings_for(session, organisation_id)
+        stmt = (
+            select(Contract, Supplier.siret)
+            .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
+            .where(Contract.organisation_id == organisation_id)
+            .order_by(Contract.notification_date, Contract.reference)
+        )
+        for c, siret in session.execute(stmt):
+            amount = (
+                c.notified_amount if c.notified_amount is not None else c.max_amount or c.estimated_amount
+            )
+            if not include_all:
+                on = c.notification_date or today
+                try:
+                    threshold = settings.amount("threshold.decp_publication", on=on)
+                except MissingSetting:
+                    threshold = None  # before the 2.0 format: no threshold recorded
+                if threshold is not None and (amount is None or amount < threshold):
+                    result.below_threshold += 1
+                    continue
+            contract = DecpContract(
+                reference=c.reference, decp_id=c.decp_id, object=c.object, decp_nature=c.decp_nature,
+                procedure=c.procedure, cpv_code=c.cpv_code, techniques=list(c.techniques or []),
+                execution_modes=list(c.execution_modes or []), is_framework=c.is_framework,
+                innovative=c.innovative, ccag=c.ccag, offers_received=c.offers_received,
+                advance_granted=c.advance_granted, advance_rate=c.advance_rate,
+                operator_grouping=c.operator_grouping, place_code=c.place_code or org.postcode,
+                place_type=c.place_type, duration_months=c.duration_months, start_date=c.start_date,
+                end_date=c.end_date, notification_date=c.notification_date, publication_date=c.publication_date,
+                amount=amount, price_types=list(c.price_types or []), price_form=c.price_form,
+                subcontracting_declared=c.subcontracting_declared, supplier_siret=siret,
+                social_considerations=list(c.social_considerations or []),
+                environmental_considerations=list(c.environmental_considerations or []),
+            )  # fmt: skip
+            marche, missing = to_decp(contract, org.siret, today)
+            if marche is None:
+                result.skipped.append((c.reference, missing))
+            else:
+                marches.append(marche)
+    write_decp(marches, out)
+    result.rows = len(marches)
+    return result
