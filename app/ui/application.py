@@ -1,18 +1,27 @@
-"""QApplication set-up: French Qt translations, error dialogs for uncaught exceptions, start-up."""
+"""QApplication set-up: French Qt translations, error dialogs for uncaught exceptions, start-up.
+
+Start-up order keeps the first paint fast: the window (Qt only) is shown first, then the database
+layer is imported and the file opened on the next turn of the event loop.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import UserError
 from app.ui.context import AppContext
 
 log = logging.getLogger(__name__)
+
+# Set by benchmarks/bench_startup.py: print when the window and the register are painted, then quit.
+PROBE_ENV = "ACHATS_DURABLES_STARTUP_PROBE"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -60,17 +69,66 @@ def open_database_in(context: AppContext, path: str | Path, parent: QWidget | No
     return True
 
 
-def run_gui(db_path: str | None) -> int:
+class StartupProbe(QObject):
+    """Prints ``painted <epoch>`` at the window's first paint and ``register <epoch> <rows>`` when
+    the register table has painted rows, then quits (benchmark only)."""
+
+    def __init__(self, window) -> None:  # noqa: ANN001
+        super().__init__(window)
+        self.window = window
+        self.painted = False
+        window.installEventFilter(self)
+
+    def watch_register(self, table) -> None:  # noqa: ANN001
+        table.viewport().installEventFilter(self)
+        self.table = table
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+        if event.type() == QEvent.Type.Paint:
+            if obj is self.window and not self.painted:
+                self.painted = True
+                print(f"painted {time.time():.4f}", flush=True)
+            elif obj is not self.window and self.table.model().rowCount() > 0:
+                print(f"register {time.time():.4f} {self.table.model().rowCount()}", flush=True)
+                obj.removeEventFilter(self)
+                QTimer.singleShot(0, QApplication.instance().quit)
+        return False
+
+
+def start(window, context: AppContext, target: str | Path | None) -> None:  # noqa: ANN001
+    """After the first paint: open the file (or run the first-run wizard), show the register and
+    the « À faire » panel."""
     from app.services.recent import last_database
+
+    target = target or last_database()
+    if target is None:
+        from app.ui.dialogs.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(window)
+        if wizard.exec() and wizard.chosen_path is not None:
+            target = wizard.chosen_path
+    opened = target is not None and open_database_in(context, target, window)
+    if not opened:
+        window.nav.setCurrentRow(0)
+        return
+    contracts = window.open_screen("contracts")
+    probe = getattr(window, "_probe", None)
+    if probe is not None:
+        probe.watch_register(contracts.table)
+        return
+    QTimer.singleShot(0, lambda: window.show_todo(only_if_any=True))
+
+
+def run_gui(db_path: str | None) -> int:
     from app.ui.main_window import MainWindow
 
     app = make_application()
     context = AppContext()
     window = MainWindow(context)
     install_excepthook(lambda: window)
-    target = db_path or last_database()
-    if target is not None:
-        open_database_in(context, target, window)
-    window.resize(1280, 800)
+    if os.environ.get(PROBE_ENV):
+        window._probe = StartupProbe(window)
     window.show()
+    app.processEvents()  # paint the window before the database layer is even imported
+    QTimer.singleShot(0, lambda: start(window, context, db_path))
     return app.exec()

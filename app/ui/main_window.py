@@ -1,27 +1,37 @@
-"""Main window: side navigation, screens, menus and status bar. No business logic."""
+"""Main window: side navigation, screens, menus, « À faire » panel and status bar. No business logic.
+
+Nothing here imports the storage layer at module level: the window paints first, the database is
+opened just after (see ``application.run_gui``).
+"""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui import messages
-from app.ui.context import AppContext
+from app.ui.context import AppContext, ui_settings
 from app.ui.screens import SCREENS, ScreenSpec
+
+FILE_FILTER = "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)"
 
 
 def placeholder(spec: ScreenSpec) -> QWidget:
@@ -36,18 +46,25 @@ def placeholder(spec: ScreenSpec) -> QWidget:
     return widget
 
 
+def screen_row(key: str) -> int:
+    return next(i for i, spec in enumerate(SCREENS) if spec.key == key)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
         self.setWindowTitle(messages.APP_TITLE)
+        self.setMinimumSize(1000, 600)
         self.nav = QListWidget()
         self.nav.setAccessibleName("Navigation")
-        self.nav.setFixedWidth(220)
+        self.nav.setFixedWidth(210)
+        self.nav.setStyleSheet("QListWidget::item { padding: 7px 4px; }")
         self.stack = QStackedWidget()
         self._screens: dict[int, QWidget] = {}
         for spec in SCREENS:
-            QListWidgetItem(spec.title, self.nav)
+            item = QListWidgetItem(spec.title, self.nav)
+            item.setToolTip(spec.explanation)
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_screen)
 
@@ -56,7 +73,9 @@ class MainWindow(QMainWindow):
         self.org_combo.currentIndexChanged.connect(self._organisation_chosen)
 
         side = QVBoxLayout()
-        side.addWidget(QLabel("Collectivité :"))
+        org_label = QLabel("Collectivité :")
+        org_label.setBuddy(self.org_combo)
+        side.addWidget(org_label)
         side.addWidget(self.org_combo)
         side.addWidget(self.nav, 1)
         central = QWidget()
@@ -66,23 +85,99 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.file_label = QLabel()
-        self.statusBar().addWidget(self.file_label, 1)
+        self.org_label = QLabel()
+        self.user_label = QLabel()
+        self.presence_label = QLabel(messages.OPENED_ALSO_BY)
+        self.presence_label.setToolTip("Les autres postes qui ont ce fichier ouvert s'afficheront ici.")
+        status = self.statusBar()
+        status.addWidget(self.file_label, 1)
+        status.addPermanentWidget(self.org_label)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.presence_label)
+
+        self.todo_dock: QDockWidget | None = None
         self._build_menus()
         context.database_changed.connect(self._database_changed)
+        context.organisation_changed.connect(self._update_status)
+        context.user_changed.connect(self._update_status)
+        context.undo_changed.connect(self._update_undo)
         self._database_changed()
-        self.nav.setCurrentRow(1 if context.db else 0)
+        self._update_undo()
+        self._restore_geometry()
+
+    # --- menus --------------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Fichier")
-        open_action = QAction("&Ouvrir…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.open_file_dialog)
-        file_menu.addAction(open_action)
-        quit_action = QAction("&Quitter", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Fichier")
+        self._action("&Nouvelle base…", self.new_database, "Ctrl+Shift+N", file_menu)
+        self._action("&Ouvrir…", self.open_file_dialog, QKeySequence.StandardKey.Open, file_menu)
+        self.recent_menu = file_menu.addMenu("Fichiers &récents")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._action("Ouvrir la base de &démonstration", self.open_demo, None, file_menu)
+        file_menu.addSeparator()
+        self.import_action = self._action("&Importer…", self.open_import, "Ctrl+I", file_menu)
+        self.export_action = self._action("&Exporter…", self.open_export, "Ctrl+E", file_menu)
+        file_menu.addSeparator()
+        self.print_action = self._action(
+            "Im&primer…", self.print_current, QKeySequence.StandardKey.Print, file_menu
+        )
+        file_menu.addSeparator()
+        self._action("&Quitter", self.close, QKeySequence.StandardKey.Quit, file_menu)
 
+        edit_menu = bar.addMenu("É&dition")
+        self.undo_action = self._action(
+            messages.UNDO_NOTHING, self.context.undo, QKeySequence.StandardKey.Undo, edit_menu
+        )
+        edit_menu.addSeparator()
+        self.find_action = self._action(
+            "&Rechercher un marché", self.find_contract, QKeySequence.StandardKey.Find, edit_menu
+        )
+
+        contract_menu = bar.addMenu("&Marchés")
+        self.new_contract_action = self._action(
+            "&Nouveau marché…", self.new_contract, QKeySequence.StandardKey.New, contract_menu
+        )
+        self._action("Ouvrir l'éc&héancier", self.open_timeline, "Ctrl+T", contract_menu)
+
+        view_menu = bar.addMenu("&Affichage")
+        for index, spec in enumerate(SCREENS):
+            self._action(
+                spec.title, lambda _=False, i=index: self.nav.setCurrentRow(i), f"Ctrl+{index + 1}", view_menu
+            )
+        view_menu.addSeparator()
+        self._action("Panneau « À &faire »", self.show_todo, "Ctrl+Shift+A", view_menu)
+
+        help_menu = bar.addMenu("&Aide")
+        self._action("&Guide de démarrage", self.show_guide, QKeySequence.StandardKey.HelpContents, help_menu)
+        self._action("À &propos d'Achats Durables", self.show_about, None, help_menu)
+
+    def _fill_recent_menu(self) -> None:
+        from app.services.recent import recent_databases
+
+        self.recent_menu.clear()
+        paths = recent_databases()
+        if not paths:
+            action = self.recent_menu.addAction("Aucun fichier récent")
+            action.setEnabled(False)
+        for number, path in enumerate(paths, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}")
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+
+    def _update_undo(self) -> None:
+        stack = self.context.undo_stack
+        self.undo_action.setEnabled(bool(stack))
+        self.undo_action.setText(stack[-1].label if stack else messages.UNDO_NOTHING)
+
+    # --- screens -----------------------------------------------------------------------------------
     def show_screen(self, row: int) -> None:
         if row < 0:
             return
@@ -99,25 +194,122 @@ class MainWindow(QMainWindow):
             self._screens[row] = widget
         self.stack.setCurrentIndex(row)
 
+    def open_screen(self, key: str) -> QWidget:
+        """The screen of ``key``, shown (created on first use)."""
+        row = screen_row(key)
+        self.nav.setCurrentRow(row)
+        self.show_screen(row)
+        return self._screens[row]
+
+    def _require_ready(self) -> bool:
+        if self.context.ready:
+            return True
+        QMessageBox.information(self, messages.APP_TITLE, messages.NOT_READY)
+        return False
+
+    def new_contract(self) -> None:
+        if self._require_ready():
+            self.open_screen("contracts").new_contract()
+
+    def find_contract(self) -> None:
+        if self._require_ready():
+            self.open_screen("contracts").focus_search()
+
+    def open_timeline(self) -> None:
+        if self._require_ready():
+            self.open_screen("contracts").show_timeline()
+
+    def print_current(self) -> None:
+        widget = self.stack.currentWidget()
+        printer = getattr(widget, "print_view", None)
+        if printer is None:
+            QMessageBox.information(self, messages.APP_TITLE, messages.NOTHING_TO_PRINT)
+            return
+        printer()
+
+    # --- files -------------------------------------------------------------------------------------
     def open_file_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Ouvrir une base Achats Durables",
-            "",
-            "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)",
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Ouvrir une base Achats Durables", "", FILE_FILTER)
         if path:
-            from app.ui.application import open_database_in
+            self.open_path(path)
 
-            open_database_in(self.context, path, self)
+    def open_path(self, path: str | Path) -> bool:
+        from app.ui.application import open_database_in
 
+        return open_database_in(self.context, path, self)
+
+    def open_demo(self) -> None:
+        from app.services.demo import demo_copy
+
+        self.open_path(demo_copy())
+
+    def new_database(self) -> None:
+        from app.ui.dialogs.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(self, start_on_create=True)
+        if wizard.exec() and wizard.chosen_path is not None:
+            self.open_path(wizard.chosen_path)
+
+    def _optional_dialog(self, module: str, function: str) -> None:
+        if not self._require_ready():
+            return
+        if importlib.util.find_spec(module) is None:
+            QMessageBox.information(self, messages.APP_TITLE, messages.COMING_SOON)
+            return
+        getattr(importlib.import_module(module), function)(self.context, self)
+
+    def open_import(self) -> None:
+        self._optional_dialog("app.ui.dialogs.import_dialog", "open_import_dialog")
+
+    def open_export(self) -> None:
+        self._optional_dialog("app.ui.dialogs.export_dialog", "open_export_dialog")
+
+    # --- help ----------------------------------------------------------------------------------------
+    def show_about(self) -> None:
+        from app.ui.dialogs.about import show_about
+
+        show_about(self, self.context)
+
+    def show_guide(self) -> None:
+        from app.ui.dialogs.guide import show_guide
+
+        show_guide(self)
+
+    # --- « À faire » ---------------------------------------------------------------------------------
+    def show_todo(self, *, only_if_any: bool = False) -> None:
+        """The « À faire » panel (bottom dock); at start it opens only when something needs doing."""
+        if not self.context.ready:
+            return
+        from app.ui.widgets.alerts import AlertsPanel
+
+        if self.todo_dock is None:
+            self.todo_dock = QDockWidget("À faire", self)
+            self.todo_dock.setObjectName("todo")
+            self.todo_dock.setAllowedAreas(
+                Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+            )
+            panel = AlertsPanel(self.context, self.todo_dock, compact=True)
+            panel.contract_activated.connect(lambda cid: self.open_screen("contracts").edit_contract_id(cid))
+            self.todo_dock.setWidget(panel)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.todo_dock)
+            self.resizeDocks([self.todo_dock], [170], Qt.Orientation.Vertical)
+        panel = self.todo_dock.widget()
+        panel.reload()
+        self.todo_dock.setWindowTitle(f"À faire ({panel.count()})")
+        if only_if_any and panel.count() == 0:
+            self.todo_dock.hide()
+            return
+        self.todo_dock.show()
+        self.todo_dock.raise_()
+
+    # --- status --------------------------------------------------------------------------------------
     def _database_changed(self) -> None:
-        from app.services.organisations import list_organisations
-
         db = self.context.db
         self.org_combo.blockSignals(True)
         self.org_combo.clear()
         if db is not None:
+            from app.services.organisations import list_organisations
+
             for row in list_organisations(db):
                 self.org_combo.addItem(row.name, row.id)
             index = self.org_combo.findData(self.context.organisation_id)
@@ -125,8 +317,36 @@ class MainWindow(QMainWindow):
             if self.context.organisation_id is None and self.org_combo.count():
                 self.context.organisation_id = self.org_combo.currentData()
         self.org_combo.blockSignals(False)
-        self.file_label.setText(f"Fichier : {db.location}" if db else messages.NO_DATABASE)
+        self.org_combo.setEnabled(self.org_combo.count() > 1)
+        self.setWindowTitle(f"{Path(db.location).name} — {messages.APP_TITLE}" if db else messages.APP_TITLE)
+        self._update_status()
+        if db is not None and self.todo_dock is not None:
+            QTimer.singleShot(0, lambda: self.show_todo(only_if_any=False))
+
+    def _update_status(self) -> None:
+        db = self.context.db
+        self.file_label.setText(messages.STATUS_FILE.format(path=db.location) if db else messages.NO_DATABASE)
+        self.file_label.setToolTip(db.location if db else "")
+        name = self.org_combo.currentText()
+        self.org_label.setText(messages.STATUS_ORG.format(name=name) if name else "")
+        user = self.context.user_name
+        self.user_label.setText(messages.STATUS_USER.format(name=user) if user else messages.STATUS_NO_USER)
 
     def _organisation_chosen(self, index: int) -> None:
         if index >= 0:
             self.context.set_organisation(self.org_combo.itemData(index))
+
+    # --- geometry ------------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = ui_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        settings = ui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
+        super().closeEvent(event)

@@ -8,3 +8,29 @@ UNEXPECTED_ERROR = (
 )
 NO_DATABASE = "Aucun fichier n'est ouvert. Ouvrez un fichier ou la base de démonstration (menu Fichier)."
 SCREEN_COMING = "Cet écran arrive bientôt."
+NO_ORGANISATION = "Ce fichier ne contient encore aucune collectivité."
+NOT_READY = "Ouvrez d'abord un fichier (menu Fichier › Ouvrir, ou la base de démonstration)."
+COMING_SOON = "Bientôt disponible : cette fonction arrive dans une prochaine version."
+NOTHING_TO_PRINT = "Il n'y a rien à imprimer sur cet écran. Ouvrez le registre des marchés ou l'échéancier."
+OPENED_ALSO_BY = "Ouvert aussi par : —"
+STATUS_FILE = "Fichier : {path}"
+STATUS_ORG = "Collectivité : {name}"
+STATUS_USER = "Utilisateur : {name}"
+STATUS_NO_USER = "Utilisateur : (nom à saisir dans Paramètres)"
+UNDO_NOTHING = "Rien à annuler"
+ABOUT = (
+    "<h2>Achats Durables {version}</h2>"
+    "<p>Registre des marchés, cotation SPASER, clauses responsables et mutualisation des commandes "
+    "pour les petites collectivités.</p>"
+    "<p><b>Fichier ouvert :</b> {path}</p>"
+    "<p><b>Journal des erreurs :</b> {log}</p>"
+    "<p>Qt {qt} · Python {python}<br>Licence EUPL 1.2</p>"
+)
+CONFIRM_DELETE = (
+    "Supprimer le marché « {reference} » ?\n\n"
+    "Ses lots, avenants et cotations seront supprimés ; ses commandes seront conservées sans marché.\n"
+    "Vous pourrez annuler la suppression avec Ctrl+Z tant que l'application reste ouverte."
+)
+DELETED = "Marché « {reference} » supprimé. Ctrl+Z pour annuler."
+RESTORED = "Marché « {reference} » rétabli."
+SAVED = "Marché « {reference} » enregistré."

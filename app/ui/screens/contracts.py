@@ -1,82 +1,490 @@
-"""Marchés: the contract register (minimal until the desktop-shell issue lands)."""
+"""Marchés: the contract register (search, filters, sort), the contract form, delete with undo, and
+the échéancier (timeline) tab."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+import datetime as dt
+import importlib.util
+import uuid
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import format as fmt
-from app.enums import label
-from app.services.contracts import ContractRow, list_contracts
-from app.ui.context import AppContext
+from app.enums import ContractStatus, PurchaseNature, label
+from app.errors import UserError
+from app.services import contracts as svc
+from app.ui import messages
+from app.ui.context import AppContext, UndoEntry
+from app.ui.dialogs.errors import show_error
+from app.ui.models.table import Column, RowTableModel
 
-COLUMNS = ("Référence", "Objet", "Service", "Famille", "Titulaire", "Montant HT", "Échéance", "Procédure")
+
+def register_columns(today: dt.date) -> list[Column]:
+    def months_left(row: svc.ContractRow) -> int | None:
+        return row.months_left(today)
+
+    def months_text(row: svc.ContractRow) -> str:
+        months = months_left(row)
+        if months is None:
+            return ""
+        return "échu" if months < 0 else str(months)
+
+    return [
+        Column("Référence", lambda r: r.reference),
+        Column("Objet", lambda r: r.object, tooltip=lambda r: r.object),
+        Column("Service", lambda r: r.department),
+        Column("Famille", lambda r: r.family),
+        Column("Titulaire", lambda r: r.supplier),
+        Column("Montant HT", lambda r: fmt.money(r.amount), sort_key=lambda r: r.amount, align_right=True),
+        Column("Échéance", lambda r: fmt.date(r.end_date), sort_key=lambda r: r.end_date),
+        Column(
+            "Mois restants",
+            months_text,
+            sort_key=months_left,
+            align_right=True,
+            tooltip=lambda r: "Nombre de mois entiers avant l'échéance",
+        ),
+        Column("Procédure", lambda r: label(r.procedure)),
+        Column("État", lambda r: label(r.status)),
+    ]
 
 
-class ContractTableModel(QAbstractTableModel):
-    def __init__(self, rows: list[ContractRow] | None = None) -> None:
-        super().__init__()
-        self.rows = rows or []
-
-    def set_rows(self, rows: list[ContractRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+def missing_clause_provider():  # noqa: ANN201
+    """``contracts_missing_mandatory(db, organisation_id)`` when the clauses feature is installed."""
+    if importlib.util.find_spec("app.services.clauses") is None:
         return None
+    module = importlib.import_module("app.services.clauses")
+    return getattr(module, "contracts_missing_mandatory", None)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+
+class RegisterView(QWidget):
+    contract_saved = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.own_change = False
+        self.all_rows: list[svc.ContractRow] = []
+        self.keys: dict[uuid.UUID, str] = {}
+        self.missing: set[uuid.UUID] | None = None
+        self.model = RowTableModel(register_columns(context.today()), self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher dans la référence, l'objet ou le titulaire (Ctrl+F)")
+        self.search.setAccessibleName("Rechercher un marché")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.apply_filter)
+
+        self.department = self._combo("Service")
+        self.family = self._combo("Famille")
+        self.nature = self._combo("Nature")
+        for member in PurchaseNature:
+            self.nature.addItem(label(member), member)
+        self.status = self._combo("État")
+        for member in ContractStatus:
+            self.status.addItem(label(member), member)
+        self.by_end = QCheckBox("Échéance du")
+        self.end_from = QDateEdit()
+        self.end_to = QDateEdit()
+        for edit, name in ((self.end_from, "Échéance à partir du"), (self.end_to, "Échéance jusqu'au")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setAccessibleName(name)
+            edit.setEnabled(False)
+        today = context.today()
+        self.end_from.setDate(QDate(today.year, 1, 1))
+        self.end_to.setDate(QDate(today.year, 12, 31))
+        self.end_from.dateChanged.connect(self.apply_filter)
+        self.end_to.dateChanged.connect(self.apply_filter)
+        self.by_end.toggled.connect(self.end_from.setEnabled)
+        self.by_end.toggled.connect(self.end_to.setEnabled)
+        self.by_end.toggled.connect(self.apply_filter)
+        self.next_year = QCheckBox("Renouvellement l'an prochain")
+        self.next_year.setToolTip(
+            "Marchés dont l'échéance tombe l'année prochaine : à préparer dès maintenant."
+        )
+        self.next_year.toggled.connect(self.apply_filter)
+        self.missing_clause = QCheckBox("Clause obligatoire manquante")
+        self.missing_clause.setToolTip("Marchés auxquels il manque au moins une clause obligatoire.")
+        self.missing_clause.toggled.connect(self.apply_filter)
+        self.missing_clause.setVisible(missing_clause_provider() is not None)
+        clear = QPushButton("Effacer les filtres")
+        clear.clicked.connect(self.clear_filters)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Registre des marchés")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(6, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(100)  # never measure 10,000 rows
+        header.setStretchLastSection(False)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=self.edit_selected)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
+
+        self.count_label = QLabel()
+        self.new_button = QPushButton("Nouveau marché")
+        self.new_button.setToolTip("Créer un marché (Ctrl+N)")
+        self.edit_button = QPushButton("Ouvrir la fiche")
+        self.edit_button.setToolTip("Ouvrir la fiche du marché sélectionné (Entrée)")
+        self.delete_button = QPushButton("Supprimer")
+        self.delete_button.setToolTip("Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler")
+        self.print_button = QPushButton("Imprimer la liste")
+        self.print_button.setToolTip("Imprimer les marchés affichés (Ctrl+P)")
+        self.new_button.clicked.connect(self.new_contract)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.print_button.clicked.connect(self.print_view)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search, 3)
+        row1.addWidget(self.new_button)
+        row1.addWidget(self.edit_button)
+        row1.addWidget(self.delete_button)
+        row1.addWidget(self.print_button)
+        row2 = QHBoxLayout()
+        for caption, widget in (
+            ("Service :", self.department),
+            ("Famille :", self.family),
+            ("Nature :", self.nature),
+            ("État :", self.status),
+        ):
+            lab = QLabel(caption)
+            lab.setBuddy(widget)
+            row2.addWidget(lab)
+            row2.addWidget(widget, 1)
+        row3 = QHBoxLayout()
+        row3.addWidget(self.by_end)
+        row3.addWidget(self.end_from)
+        row3.addWidget(QLabel("au"))
+        row3.addWidget(self.end_to)
+        row3.addSpacing(16)
+        row3.addWidget(self.next_year)
+        row3.addWidget(self.missing_clause)
+        row3.addStretch(1)
+        row3.addWidget(clear)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addLayout(row3)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+    def _combo(self, name: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.addItem("Tous", None)
+        combo.setMinimumContentsLength(10)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.currentIndexChanged.connect(self.apply_filter)
+        return combo
+
+    # --- loading and filtering ---------------------------------------------------------------------
+    def reload(self) -> None:
+        ctx = self.context
+        if not ctx.ready:
+            self.all_rows, self.keys = [], {}
+            self.apply_filter()
+            return
+        self.all_rows = svc.list_contracts(ctx.db, ctx.organisation_id)
+        self.keys = {row.id: svc.search_key(row) for row in self.all_rows}
+        provider = missing_clause_provider()
+        self.missing = (
+            provider(ctx.db, ctx.organisation_id)
+            if provider is not None and self.missing_clause.isChecked()
+            else None
+        )
+        self._fill_choice(
+            self.department, {(r.department_id, r.department) for r in self.all_rows if r.department_id}
+        )
+        self._fill_choice(self.family, {(r.family_id, r.family) for r in self.all_rows if r.family_id})
+        self.apply_filter()
+        if self.model.sort_column < 0:
+            self.model.sort(6, Qt.SortOrder.AscendingOrder)
+        self._size_columns()
+
+    def _fill_choice(self, combo: QComboBox, items: set) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Tous", None)
+        for item_id, text in sorted(items, key=lambda x: x[1]):
+            combo.addItem(text, item_id)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
+    def _size_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column, limit in ((1, 320), (2, 170), (3, 170), (4, 190)):
+            if header.sectionSize(column) > limit:
+                header.resizeSection(column, limit)
+
+    def criteria(self) -> svc.ContractFilter:
+        return svc.ContractFilter(
+            text=self.search.text(),
+            department_id=self.department.currentData(),
+            family_id=self.family.currentData(),
+            nature=self.nature.currentData(),
+            status=self.status.currentData(),
+            end_from=self.end_from.date().toPython() if self.by_end.isChecked() else None,
+            end_to=self.end_to.date().toPython() if self.by_end.isChecked() else None,
+            renewing_next_year=self.next_year.isChecked(),
+            missing_mandatory_clause=self.missing_clause.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        criteria = self.criteria()
+        if criteria.missing_mandatory_clause and self.missing is None and self.context.ready:
+            provider = missing_clause_provider()
+            self.missing = provider(self.context.db, self.context.organisation_id) if provider else set()
+        rows = svc.filter_contracts(
+            self.all_rows, criteria, self.context.today(), keys=self.keys, missing_clause=self.missing
+        )
+        self.model.set_rows(rows)
+        total = len(self.all_rows)
+        shown = len(rows)
+        self.count_label.setText(
+            f"{total} marché{'s' if total > 1 else ''}"
+            if shown == total
+            else f"{shown} marché{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}"
+        )
+
+    def clear_filters(self) -> None:
+        for widget in (self.department, self.family, self.nature, self.status):
+            widget.blockSignals(True)
+            widget.setCurrentIndex(0)
+            widget.blockSignals(False)
+        for box in (self.by_end, self.next_year, self.missing_clause):
+            box.blockSignals(True)
+            box.setChecked(False)
+            box.blockSignals(False)
+        self.end_from.setEnabled(False)
+        self.end_to.setEnabled(False)
+        self.search.clear()
+        self.apply_filter()
+
+    # --- actions -----------------------------------------------------------------------------------
+    def selected_row(self) -> svc.ContractRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
             return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.reference,
-                row.object,
-                row.department,
-                row.family,
-                row.supplier,
-                fmt.money(row.amount),
-                fmt.date(row.end_date),
-                label(row.procedure),
-            )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 5:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return self.model.row_at(index.row())
+
+    def select_id(self, contract_id: uuid.UUID) -> None:
+        for number, row in enumerate(self.model.rows):
+            if row.id == contract_id:
+                self.table.selectRow(number)
+                self.table.scrollTo(self.model.index(number, 0))
+                return
+
+    def new_contract(self) -> None:
+        self.open_form(None)
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            QMessageBox.information(self, messages.APP_TITLE, "Sélectionnez d'abord un marché dans la liste.")
+            return
+        self.open_form(row.id)
+
+    def open_form(self, contract_id: uuid.UUID | None) -> None:
+        from app.ui.dialogs.contract_form import ContractDialog
+
+        if not self.context.ready:
+            return
+        try:
+            dialog = ContractDialog(self.context, contract_id, self)
+        except UserError as exc:
+            show_error(self, exc)
+            self.reload()
+            return
+        if dialog.exec() and dialog.saved is not None:
+            self.reload()
+            self.select_id(dialog.saved.id)
+            self._status(messages.SAVED.format(reference=dialog.saved.data.reference))
+            self.contract_saved.emit()
+            self._announce()
+
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            QMessageBox.information(self, messages.APP_TITLE, "Sélectionnez d'abord le marché à supprimer.")
+            return
+        answer = QMessageBox.question(
+            self,
+            "Supprimer un marché",
+            messages.CONFIRM_DELETE.format(reference=row.reference),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        ctx = self.context
+        try:
+            snapshot = svc.delete_contract(
+                ctx.db, row.id, expected_version=row.version, user_name=ctx.user_name
+            )
+        except UserError as exc:
+            show_error(self, exc)
+            self.reload()
+            return
+        db = ctx.db
+
+        def undo() -> None:
+            if ctx.db is not db:
+                return
+            try:
+                svc.restore_contract(db, snapshot, user_name=ctx.user_name)
+            except UserError as exc:
+                show_error(self, exc)
+                return
+            self.reload()
+            self.select_id(snapshot.id)
+            self._status(messages.RESTORED.format(reference=snapshot.reference))
+            self._announce()
+
+        ctx.push_undo(UndoEntry(f"Annuler la suppression de « {row.reference} »", undo))
+        self.reload()
+        self._status(messages.DELETED.format(reference=row.reference))
+        self._announce()
+
+    def _announce(self) -> None:
+        self.own_change = True
+        try:
+            self.context.data_changed.emit("contract")
+        finally:
+            self.own_change = False
+
+    def _status(self, text: str) -> None:
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 8000)
+
+    def print_view(self) -> None:
+        from app.ui.dialogs.printing import print_table
+
+        criteria = []
+        if self.search.text():
+            criteria.append(f"recherche « {self.search.text()} »")
+        for caption, combo in (
+            ("service", self.department),
+            ("famille", self.family),
+            ("nature", self.nature),
+            ("état", self.status),
+        ):
+            if combo.currentData() is not None:
+                criteria.append(f"{caption} : {combo.currentText()}")
+        if self.next_year.isChecked():
+            criteria.append("renouvellement l'an prochain")
+        print_table(self, "Registre des marchés", self.model, ", ".join(criteria))
 
 
 class ContractsScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.model = ContractTableModel()
-        self.title = QLabel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Registre des marchés")
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.register = RegisterView(context, self)
+        self.table = self.register.table
+        self.model = self.register.model
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.register, "Registre")
+        self.timeline = None
+        self.tabs.addTab(QWidget(), "Échéancier (48 mois)")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        title = QLabel("<h2>Marchés</h2>")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
+        context.data_changed.connect(self._data_changed)
+        self._pending = False
+        self.reload()
+
+    def _data_changed(self, kind: str) -> None:
+        if self.register.own_change:  # the register already reloaded itself
+            if self.timeline is not None:
+                self.timeline.reload()
+            return
+        # Several signals may arrive together; reload once.
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._reload_pending)
+
+    def _reload_pending(self) -> None:
+        self._pending = False
         self.reload()
 
     def reload(self) -> None:
-        ctx = self.context
-        rows = list_contracts(ctx.db, ctx.organisation_id) if ctx.db and ctx.organisation_id else []
-        self.model.set_rows(rows)
-        self.title.setText(f"<h2>Marchés</h2>{len(rows)} marchés")
-        self.table.resizeColumnsToContents()
+        self.register.reload()
+        if self.timeline is not None:
+            self.timeline.reload()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.timeline is None:
+            from app.ui.widgets.timeline import TimelineView
+
+            self.timeline = TimelineView(self.context, self)
+            self.timeline.contract_activated.connect(self.edit_contract_id)
+            self.tabs.blockSignals(True)
+            old = self.tabs.widget(1)
+            self.tabs.removeTab(1)
+            old.deleteLater()
+            self.tabs.insertTab(1, self.timeline, "Échéancier (48 mois)")
+            self.tabs.setCurrentIndex(1)
+            self.tabs.blockSignals(False)
+
+    # --- entry points used by the main window's menus ---------------------------------------------
+    def new_contract(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.register.new_contract()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.register.search.setFocus()
+        self.register.search.selectAll()
+
+    def show_timeline(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    def edit_contract_id(self, contract_id: uuid.UUID) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.register.select_id(contract_id)
+        self.register.open_form(contract_id)
+
+    def print_view(self) -> None:
+        if self.tabs.currentIndex() == 1 and self.timeline is not None:
+            self.timeline.print_view()
+        else:
+            self.register.print_view()
 
 
 def create(context: AppContext, parent: QWidget | None = None) -> QWidget:

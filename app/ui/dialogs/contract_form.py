@@ -1,0 +1,522 @@
+"""Fiche marché: create or edit a contract, its lots and amendments, and see its history.
+
+Saving goes through ``app.services.contracts.save_contract``; a change made meanwhile by someone
+else opens the conflict dialog (reload or overwrite), never a silent loss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import uuid
+from decimal import Decimal
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import format as fmt
+from app.enums import ContractStatus, Procedure, PurchaseNature, label
+from app.errors import ConcurrentEdit, UserError, ValidationError
+from app.rules import calendar as cal
+from app.services import contracts as svc
+from app.ui.context import AppContext
+from app.ui.dialogs.conflict import OVERWRITE, RELOAD, ask_conflict
+from app.ui.dialogs.errors import show_error
+from app.ui.models.editable import EditableRowsModel, EditColumn
+from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.fields import IntEdit, MoneyEdit, OptionalDateEdit
+
+LOT_COLUMNS = [
+    EditColumn("number", "N°", "int"),
+    EditColumn("title", "Intitulé"),
+    EditColumn("amount", "Montant HT", "money"),
+]
+AMENDMENT_COLUMNS = [
+    EditColumn("number", "N°", "int"),
+    EditColumn("signed_on", "Signé le", "date"),
+    EditColumn("object", "Objet"),
+    EditColumn("amount_delta", "Montant HT (+/−)", "money"),
+    EditColumn("new_end_date", "Nouvelle échéance", "date"),
+]
+
+
+def _enum_combo(enum_cls, name: str) -> QComboBox:  # noqa: ANN001
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for member in enum_cls:
+        combo.addItem(label(member), member)
+    return combo
+
+
+def _choice_combo(choices: list[svc.Choice], name: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem("—", None)
+    for choice in choices:
+        combo.addItem(choice.label, choice.id)
+    combo.setMaxVisibleItems(20)
+    return combo
+
+
+def _select(combo: QComboBox, value) -> None:  # noqa: ANN001
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+class ChildTable(QWidget):
+    """An editable list of lots or amendments with « Ajouter » and « Retirer »."""
+
+    def __init__(
+        self, columns: list[EditColumn], noun: str, explanation: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = EditableRowsModel(columns, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(noun)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setEditTriggers(
+            QTableView.EditTrigger.DoubleClicked
+            | QTableView.EditTrigger.EditKeyPressed
+            | QTableView.EditTrigger.AnyKeyPressed
+        )
+        self.add_button = QPushButton(f"Ajouter un {noun}")
+        self.remove_button = QPushButton(f"Retirer le {noun} sélectionné")
+        self.add_button.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #a40000;")
+        self.problem.setWordWrap(True)
+        self.model.problem.connect(self.problem.setText)
+        self.model.dataChanged.connect(lambda *_: self.problem.clear())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        hint = QLabel(explanation)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.problem)
+        layout.addLayout(buttons)
+
+    def add(self) -> None:
+        number = max((r.get("number") or 0 for r in self.model.rows), default=0) + 1
+        row = self.model.add_row({"number": number})
+        index = self.model.index(row, 1)
+        self.view.setCurrentIndex(index)
+        self.view.edit(index)
+
+    def remove(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.model.remove_row(index.row())
+
+
+class ContractDialog(QDialog):
+    def __init__(
+        self,
+        context: AppContext,
+        contract_id: uuid.UUID | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("contract_dialog")
+        self.context = context
+        self.contract_id = contract_id
+        self.version: int | None = None
+        self.detail: svc.ContractDetail | None = None
+        self.saved: svc.ContractDetail | None = None
+        self.choices = svc.contract_choices(context.db, context.organisation_id)
+        self.setWindowTitle("Nouveau marché" if contract_id is None else "Fiche marché")
+        self.setMinimumSize(820, 600)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._general_tab(), "Général")
+        self.tabs.addTab(self._money_tab(), "Montants et durée")
+        self.lots = ChildTable(
+            LOT_COLUMNS,
+            "lot",
+            "Les lots attribués séparément (allotissement). Double-cliquez une cellule pour la modifier.",
+        )
+        self.tabs.addTab(self.lots, "Lots")
+        self.amendments = ChildTable(
+            AMENDMENT_COLUMNS,
+            "avenant",
+            "Les avenants signés : montant en plus ou en moins (HT) et, le cas échéant, nouvelle échéance.",
+        )
+        self.tabs.addTab(self.amendments, "Avenants")
+        self.tabs.addTab(self._clauses_tab(), "Clauses")
+        self.history_model = RowTableModel(
+            [
+                Column("Date (UTC)", lambda r: r.at.strftime("%d/%m/%Y %H:%M")),
+                Column("Action", lambda r: r.action_label),
+                Column("Par", lambda r: r.user_name or r.workstation),
+                Column(
+                    "Changements",
+                    lambda r: _describe_changes(r.changes),
+                    tooltip=lambda r: _describe_changes(r.changes, "\n"),
+                ),
+            ]
+        )
+        history = QTableView()
+        history.setModel(self.history_model)
+        history.setAccessibleName("Historique des modifications")
+        history.horizontalHeader().setStretchLastSection(True)
+        history.verticalHeader().hide()
+        self.tabs.addTab(history, "Historique")
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip("Enregistrer (Ctrl+S)")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+
+        if contract_id is not None:
+            self.load(svc.get_contract(context.db, contract_id))
+        else:
+            self._refresh_computed()
+
+    # --- tabs ------------------------------------------------------------------------------------
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.reference = QLineEdit()
+        self.reference.setAccessibleName("Référence")
+        self.object = QPlainTextEdit()
+        self.object.setAccessibleName("Objet")
+        self.object.setTabChangesFocus(True)
+        self.object.setFixedHeight(60)
+        self.nature = _enum_combo(PurchaseNature, "Nature")
+        self.procedure = _enum_combo(Procedure, "Procédure")
+        self.status = _enum_combo(ContractStatus, "État")
+        _select(self.status, ContractStatus.ACTIVE)
+        self.department = _choice_combo(self.choices.departments, "Service")
+        self.family = _choice_combo(self.choices.families, "Famille d'achat")
+        self.supplier = _choice_combo(self.choices.suppliers, "Titulaire")
+        self.cpv = QLineEdit()
+        self.cpv.setAccessibleName("Code CPV")
+        self.cpv.setPlaceholderText("ex. 30192000-1")
+        self.cpv.setMaximumWidth(160)
+        self.recurrent = QCheckBox("Marché récurrent (renouvelé à l'échéance : il passe en cotation)")
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(70)
+        form.addRow("&Référence * :", self.reference)
+        form.addRow("&Objet * :", self.object)
+        form.addRow("&Nature :", self.nature)
+        form.addRow("&Procédure :", self.procedure)
+        form.addRow("É&tat :", self.status)
+        form.addRow("&Service :", self.department)
+        form.addRow("&Famille d'achat :", self.family)
+        form.addRow("Titul&aire :", self.supplier)
+        form.addRow("Code &CPV :", self.cpv)
+        form.addRow("", self.recurrent)
+        form.addRow("N&otes :", self.notes)
+        return page
+
+    def _money_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        amounts = QGroupBox("Montants (HT)")
+        form = QFormLayout(amounts)
+        self.estimated = MoneyEdit("Montant estimé HT")
+        self.notified = MoneyEdit("Montant notifié HT")
+        self.is_framework = QCheckBox("Accord-cadre à bons de commande")
+        self.max_amount = MoneyEdit("Montant maximum HT")
+        self.min_amount = MoneyEdit("Montant minimum HT")
+        self.total_label = QLabel()
+        self.consumption_label = QLabel()
+        self.consumption_label.setWordWrap(True)
+        self.consumption_label.setObjectName("consumption")
+        form.addRow("Montant &estimé :", self.estimated)
+        form.addRow("Montant &notifié :", self.notified)
+        form.addRow("Avec les avenants :", self.total_label)
+        form.addRow("", self.is_framework)
+        form.addRow("Montant ma&ximum :", self.max_amount)
+        form.addRow("Montant mi&nimum :", self.min_amount)
+        form.addRow("Consommation :", self.consumption_label)
+
+        dates = QGroupBox("Dates et durée")
+        grid = QFormLayout(dates)
+        self.notification_date = OptionalDateEdit("Date de notification")
+        self.start_date = OptionalDateEdit("Date de début")
+        self.end_date = OptionalDateEdit("Échéance")
+        self.duration = IntEdit("Durée en mois")
+        self.renewable = QCheckBox("Reconductible")
+        self.renewals = IntEdit("Nombre de reconductions")
+        self.notice = IntEdit("Préavis en mois")
+        self.notice.setToolTip(
+            "Délai de préavis : nombre de mois avant l'échéance pendant lesquels la reconduction "
+            "ou la non-reconduction doit être notifiée au titulaire."
+        )
+        self.deadline_label = QLabel()
+        self.deadline_label.setWordWrap(True)
+        self.cycle_label = QLabel()
+        self.cycle_label.setWordWrap(True)
+        grid.addRow("Date de noti&fication :", self.notification_date)
+        grid.addRow("Date de &début :", self.start_date)
+        grid.addRow("É&chéance :", self.end_date)
+        grid.addRow("&Durée (mois) :", self.duration)
+        grid.addRow("", self.renewable)
+        grid.addRow("Reconductions (nombre) :", self.renewals)
+        grid.addRow("&Préavis (mois) :", self.notice)
+        grid.addRow("Décision de reconduction avant le :", self.deadline_label)
+        grid.addRow("Cycle SPASER :", self.cycle_label)
+        layout.addWidget(amounts, 1)
+        layout.addWidget(dates, 1)
+        for widget in (self.estimated, self.notified, self.max_amount, self.min_amount, self.notice):
+            widget.textChanged.connect(self._refresh_computed)
+        self.end_date.dateChanged.connect(self._refresh_computed)
+        self.is_framework.toggled.connect(self._refresh_computed)
+        return page
+
+    def _clauses_tab(self) -> QWidget:
+        if self.contract_id is not None and importlib.util.find_spec("app.ui.widgets.checklist") is not None:
+            from app.ui.widgets.checklist import ChecklistWidget
+
+            return ChecklistWidget(self.context, self.contract_id, self)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        text = (
+            "Enregistrez d'abord le marché : la liste des clauses responsables à étudier s'affichera ici."
+            if self.contract_id is None
+            else "La liste des clauses responsables (insertion, réservation, avance, révision des prix…) "
+            "à étudier pour ce marché arrive bientôt ici."
+        )
+        note = QLabel(text)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        return page
+
+    # --- data in and out ---------------------------------------------------------------------------
+    def load(self, detail: svc.ContractDetail) -> None:
+        self.detail = detail
+        self.contract_id = detail.id
+        self.version = detail.version
+        d = detail.data
+        self.setWindowTitle(f"Marché {d.reference}")
+        self.reference.setText(d.reference)
+        self.object.setPlainText(d.object)
+        _select(self.nature, d.nature)
+        _select(self.procedure, d.procedure)
+        _select(self.status, d.status)
+        _select(self.department, d.department_id)
+        _select(self.family, d.family_id)
+        _select(self.supplier, d.supplier_id)
+        self.cpv.setText(d.cpv_code or "")
+        self.recurrent.setChecked(d.recurrent)
+        self.notes.setPlainText(d.notes or "")
+        self.estimated.set_value(d.estimated_amount)
+        self.notified.set_value(d.notified_amount)
+        self.is_framework.setChecked(d.is_framework)
+        self.max_amount.set_value(d.max_amount)
+        self.min_amount.set_value(d.min_amount)
+        self.notification_date.set_value(d.notification_date)
+        self.start_date.set_value(d.start_date)
+        self.end_date.set_value(d.end_date)
+        self.duration.set_value(d.duration_months)
+        self.renewable.setChecked(d.renewable)
+        self.renewals.set_value(d.renewals_max)
+        self.notice.set_value(d.notice_months)
+        self.lots.model.set_rows([dataclasses.asdict(lot) for lot in d.lots])
+        self.amendments.model.set_rows([dataclasses.asdict(a) for a in d.amendments])
+        from app.services.audit import history
+
+        self.history_model.set_rows(history(self.context.db, detail.id))
+        self._refresh_computed()
+
+    def collect(self) -> svc.ContractInput:
+        """The form's values; ``ValidationError`` for a value that cannot be read."""
+        lots = tuple(
+            svc.LotInput(int(r.get("number") or 0), r.get("title") or "", r.get("amount"))
+            for r in self.lots.model.rows
+        )
+        amendments = tuple(
+            svc.AmendmentInput(
+                int(r.get("number") or 0),
+                r.get("signed_on"),
+                r.get("amount_delta"),
+                r.get("object") or "",
+                r.get("new_end_date"),
+            )
+            for r in self.amendments.model.rows
+        )
+        return svc.ContractInput(
+            reference=self.reference.text(),
+            object=self.object.toPlainText(),
+            nature=self.nature.currentData(),
+            procedure=self.procedure.currentData(),
+            status=self.status.currentData(),
+            department_id=self.department.currentData(),
+            family_id=self.family.currentData(),
+            supplier_id=self.supplier.currentData(),
+            cpv_code=self.cpv.text(),
+            recurrent=self.recurrent.isChecked(),
+            estimated_amount=self.estimated.value(),
+            notified_amount=self.notified.value(),
+            is_framework=self.is_framework.isChecked(),
+            max_amount=self.max_amount.value(),
+            min_amount=self.min_amount.value(),
+            notification_date=self.notification_date.value(),
+            start_date=self.start_date.value(),
+            end_date=self.end_date.value(),
+            duration_months=self.duration.value(),
+            renewable=self.renewable.isChecked(),
+            renewals_max=self.renewals.value(),
+            notice_months=self.notice.value(),
+            notes=self.notes.toPlainText(),
+            lots=lots,
+            amendments=amendments,
+        )
+
+    def _refresh_computed(self) -> None:
+        from app.services.alerts import delays_for
+
+        try:
+            end = self.end_date.value()
+            notice = self.notice.value()
+            notified = self.notified.value()
+            estimated = self.estimated.value()
+            maximum = self.max_amount.value()
+        except ValidationError:
+            return
+        deadline = cal.notice_deadline(end, notice)
+        self.deadline_label.setText(
+            fmt.date(deadline) if deadline else "— (indiquez l'échéance et le préavis)"
+        )
+        today = self.context.today()
+        delays = delays_for(self.context.db, self.context.organisation_id, today)
+        if end is not None:
+            m = cal.milestones(end, delays)
+            self.cycle_label.setText(
+                f"cotation du {fmt.date(m.cotation_start)} au {fmt.date(m.cotation_end)}, CAD vers le {fmt.date(m.cad)}"
+            )
+        else:
+            self.cycle_label.setText("—")
+        base = notified if notified is not None else estimated
+        deltas = [
+            r.get("amount_delta") for r in self.amendments.model.rows if r.get("amount_delta") is not None
+        ]
+        total = None if base is None and not deltas else (base or Decimal(0)) + sum(deltas, Decimal(0))
+        self.total_label.setText(fmt.money(total) if total is not None else "—")
+        consumed = self.detail.consumed if self.detail else Decimal(0)
+        used = cal.consumption(
+            maximum if self.is_framework.isChecked() else None, consumed, delays.consumption_alert_rate
+        )
+        if used is None:
+            self.consumption_label.setText("— (accord-cadre avec un montant maximum uniquement)")
+            self.consumption_label.setStyleSheet("")
+        else:
+            text = (
+                f"Commandé : {fmt.money(used.consumed)} ({fmt.percent(used.rate)} du maximum)<br>"
+                f"Reste : {fmt.money(used.remaining)}"
+            )
+            if used.warning:
+                text = f"<b>⚠ Attention, maximum presque atteint.</b><br>{text}"
+                self.consumption_label.setStyleSheet("color: #8a3b00;")
+            else:
+                self.consumption_label.setStyleSheet("")
+            self.consumption_label.setText(text)
+
+    # --- saving ------------------------------------------------------------------------------------
+    def _focus_field(self, field: str | None) -> None:
+        widgets = {
+            "reference": (0, self.reference),
+            "object": (0, self.object),
+            "cpv_code": (0, self.cpv),
+            "estimated_amount": (1, self.estimated),
+            "notified_amount": (1, self.notified),
+            "max_amount": (1, self.max_amount),
+            "min_amount": (1, self.min_amount),
+            "end_date": (1, self.end_date),
+            "duration_months": (1, self.duration),
+            "renewals_max": (1, self.renewals),
+            "notice_months": (1, self.notice),
+            "lots": (2, self.lots.view),
+            "amendments": (3, self.amendments.view),
+        }
+        if field in widgets:
+            tab, widget = widgets[field]
+            self.tabs.setCurrentIndex(tab)
+            widget.setFocus()
+
+    def save(self, *, overwrite: bool = False) -> bool:
+        try:
+            data = self.collect()
+            detail = svc.save_contract(
+                self.context.db,
+                self.context.organisation_id,
+                data,
+                contract_id=self.contract_id,
+                expected_version=self.version,
+                overwrite=overwrite,
+                user_name=self.context.user_name,
+            )
+        except ConcurrentEdit as exc:
+            choice = ask_conflict(self, exc.message)
+            if choice == RELOAD:
+                self.load(svc.get_contract(self.context.db, self.contract_id))
+            elif choice == OVERWRITE:
+                return self.save(overwrite=True)
+            return False
+        except ValidationError as exc:
+            QMessageBox.warning(self, "Saisie à corriger", exc.message)
+            self._focus_field(exc.field)
+            return False
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        self.saved = detail
+        self.accept()
+        return True
+
+
+def _describe_changes(changes: dict, separator: str = " ; ") -> str:
+    parts = []
+    for key, value in changes.items():
+        name = svc.FIELD_LABELS.get(key, key)
+        if isinstance(value, list) and len(value) == 2 and key in svc.FIELD_LABELS:
+            old, new = value
+            parts.append(f"{name} : {_short(old)} → {_short(new)}")
+        else:
+            parts.append(f"{name} : {_short(value)}")
+    return separator.join(parts)
+
+
+def _short(value) -> str:  # noqa: ANN001
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

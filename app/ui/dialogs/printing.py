@@ -1,0 +1,74 @@
+"""Printing: a table model or a widget to the printer (or a PDF through the print dialog)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QPainter, QTextDocument
+from PySide6.QtWidgets import QDialog, QWidget
+
+MAX_PRINTED_ROWS = 5000
+
+
+def table_html(title: str, model: QAbstractItemModel, subtitle: str = "") -> str:
+    rows = min(model.rowCount(), MAX_PRINTED_ROWS)
+    columns = model.columnCount()
+    head = "".join(
+        f"<th>{html.escape(str(model.headerData(c, Qt.Orientation.Horizontal) or ''))}</th>"
+        for c in range(columns)
+    )
+    body = []
+    for r in range(rows):
+        cells = "".join(
+            f"<td>{html.escape(str(model.index(r, c).data() or ''))}</td>" for c in range(columns)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    more = (
+        f"<p>… et {model.rowCount() - rows} lignes de plus (filtrez la liste pour les imprimer).</p>"
+        if model.rowCount() > rows
+        else ""
+    )
+    return (
+        "<html><body style='font-family: sans-serif; font-size: 8pt'>"
+        f"<h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>"
+        "<table border='1' cellspacing='0' cellpadding='2' width='100%'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}</body></html>"
+    )
+
+
+def _printer_dialog(parent: QWidget, title: str):  # noqa: ANN202
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    from PySide6.QtGui import QPageLayout
+
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"Imprimer : {title}")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def print_table(parent: QWidget, title: str, model: QAbstractItemModel, subtitle: str = "") -> None:
+    printer = _printer_dialog(parent, title)
+    if printer is None:
+        return
+    document = QTextDocument()
+    document.setHtml(table_html(title, model, subtitle))
+    document.print_(printer)
+
+
+def print_widget(parent: QWidget, title: str, widget: QWidget) -> None:
+    """Print a painted widget (the échéancier) scaled to the page width."""
+    printer = _printer_dialog(parent, title)
+    if printer is None:
+        return
+    painter = QPainter(printer)
+    page = printer.pageRect(printer.Unit.DevicePixel)
+    scale = min(page.width() / max(widget.width(), 1), page.height() / max(widget.height(), 1))
+    painter.scale(scale, scale)
+    widget.render(painter)
+    painter.end()

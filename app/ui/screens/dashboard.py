@@ -1,0 +1,100 @@
+"""Tableau de bord: the key counts of the register and the « À faire » list."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from app import format as fmt
+from app.ui.context import AppContext
+from app.ui.widgets.alerts import AlertsPanel
+
+TILES = (
+    ("active", "Marchés en cours", "Marchés dont l'état est « En cours »."),
+    (
+        "ending_within_12_months",
+        "Échéances dans les 12 mois",
+        "Marchés en cours qui se terminent dans l'année qui vient.",
+    ),
+    (
+        "renewing_next_year",
+        "Renouvellements l'an prochain",
+        "Marchés en cours dont l'échéance tombe l'année prochaine.",
+    ),
+    (
+        "recurrent_in_cotation",
+        "En fenêtre de cotation",
+        "Marchés récurrents entre 24 et 14 mois avant leur échéance (réglable dans Paramètres) : "
+        "c'est le moment d'évaluer leur potentiel durable (SPASER, action 2).",
+    ),
+    (
+        "frameworks_near_max",
+        "Maximum presque atteint",
+        "Accords-cadres dont les commandes approchent le montant maximum.",
+    ),
+    (
+        "total_amount",
+        "Montant des marchés en cours",
+        "Somme des montants notifiés (ou estimés) HT des marchés en cours.",
+    ),
+)
+
+
+class DashboardScreen(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.title = QLabel("<h2>Tableau de bord</h2>")
+        self.values: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        for index, (key, caption, explanation) in enumerate(TILES):
+            frame = QFrame()
+            frame.setFrameShape(QFrame.Shape.StyledPanel)
+            frame.setToolTip(explanation)
+            box = QVBoxLayout(frame)
+            value = QLabel("—")
+            value.setObjectName(f"tile_{key}")
+            value.setStyleSheet("font-size: 20pt; font-weight: bold;")
+            text = QLabel(caption)
+            text.setWordWrap(True)
+            box.addWidget(value)
+            box.addWidget(text)
+            grid.addWidget(frame, index // 3, index % 3)
+            self.values[key] = value
+        self.alerts = AlertsPanel(context, self)
+        self.alerts.contract_activated.connect(self._open_contract)
+        self.alerts_title = QLabel("<h3>À faire</h3>")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.alerts_title)
+        layout.addWidget(self.alerts, 1)
+        context.database_changed.connect(self.reload)
+        context.organisation_changed.connect(self.reload)
+        context.data_changed.connect(lambda _kind: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        ctx = self.context
+        if not ctx.ready:
+            for label in self.values.values():
+                label.setText("—")
+            self.alerts.reload()
+            return
+        from app.services.alerts import dashboard_counts
+
+        counts = dashboard_counts(ctx.db, ctx.organisation_id, ctx.today())
+        for key, label in self.values.items():
+            value = getattr(counts, key)
+            label.setText(fmt.money(value) if key == "total_amount" else str(value))
+        self.alerts.reload()
+        self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
+
+    def _open_contract(self, contract_id) -> None:  # noqa: ANN001
+        window = self.window()
+        if hasattr(window, "open_screen"):
+            window.open_screen("contracts").edit_contract_id(contract_id)
+
+
+def create(context: AppContext, parent: QWidget | None = None) -> QWidget:
+    return DashboardScreen(context, parent)

@@ -1,0 +1,147 @@
+"""One generic table-and-form screen for every kind of reference data (services, families,
+suppliers, delivery sites); each kind is described by ``app.services.reference.KINDS``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.services.reference import KINDS, ReferenceItem, delete_item, list_items
+from app.services.text import fold
+from app.ui.context import AppContext
+from app.ui.dialogs.errors import show_error
+from app.ui.dialogs.record_form import RecordDialog, display_value
+from app.ui.models.table import Column, RowTableModel
+
+
+def _column(spec) -> Column:  # noqa: ANN001
+    return Column(spec.label, lambda item, s=spec: display_value(s, item.values.get(s.name)))
+
+
+class ReferenceView(QWidget):
+    def __init__(self, context: AppContext, kind_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.kind = KINDS[kind_key]
+        self.items: list[ReferenceItem] = []
+        self.model = RowTableModel([_column(f) for f in self.kind.fields if f.in_table], self)
+        explanation = QLabel(self.kind.explanation)
+        explanation.setWordWrap(True)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filtrer la liste")
+        self.filter.setAccessibleName(f"Filtrer : {self.kind.title}")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.apply_filter)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.kind.title)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
+        self.new_button = QPushButton(self.kind.new_label)
+        self.edit_button = QPushButton("Modifier")
+        self.delete_button = QPushButton("Supprimer")
+        self.new_button.clicked.connect(self.new_item)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.filter, 1)
+        row.addWidget(self.new_button)
+        row.addWidget(self.edit_button)
+        row.addWidget(self.delete_button)
+        self.count = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        self.reload()
+
+    def reload(self) -> None:
+        ctx = self.context
+        self.items = list_items(ctx.db, self.kind.key, ctx.organisation_id) if ctx.ready else []
+        self.apply_filter()
+        self.table.resizeColumnsToContents()
+
+    def apply_filter(self) -> None:
+        words = fold(self.filter.text()).split()
+        if words:
+            rows = [
+                item
+                for item in self.items
+                if all(
+                    w in fold(" ".join(str(v) for v in item.values.values() if v is not None)) for w in words
+                )
+            ]
+        else:
+            rows = self.items
+        self.model.set_rows(rows)
+        self.count.setText(f"{len(rows)} sur {len(self.items)}" if words else f"{len(self.items)} au total")
+
+    def selected(self) -> ReferenceItem | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def new_item(self) -> None:
+        self._open(None)
+
+    def edit_selected(self) -> None:
+        item = self.selected()
+        if item is None:
+            QMessageBox.information(self, self.kind.title, "Sélectionnez d'abord une ligne de la liste.")
+            return
+        self._open(item)
+
+    def _open(self, item: ReferenceItem | None) -> None:
+        if not self.context.ready:
+            return
+        dialog = RecordDialog(self.context, self.kind, item, self)
+        if dialog.exec():
+            self.reload()
+            self.context.data_changed.emit(self.kind.key)
+            for number, row in enumerate(self.model.rows):
+                if row.id == dialog.saved_id:
+                    self.table.selectRow(number)
+
+    def delete_selected(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        first = next(f for f in self.kind.fields)
+        name = item.values.get(first.name) or ""
+        answer = QMessageBox.question(
+            self,
+            "Supprimer",
+            f"Supprimer {self.kind.singular} « {name} » ?\n\n"
+            "Les marchés et commandes qui y font référence seront conservés, sans ce lien.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            delete_item(self.context.db, self.kind.key, item.id, user_name=self.context.user_name)
+        except UserError as exc:
+            show_error(self, exc)
+        self.reload()
+        self.context.data_changed.emit(self.kind.key)

@@ -1,0 +1,328 @@
+"""Paramètres: the organisation's identity, the user's name, the dated thresholds and delays, and
+the reference lists (services, purchase families, suppliers, delivery sites)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import format as fmt
+from app.enums import OrganisationKind, label
+from app.errors import UserError, ValidationError
+from app.services import parameters as svc
+from app.ui.context import AppContext
+from app.ui.dialogs.errors import show_error
+from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.fields import IntEdit
+
+
+def format_setting(kind: str, value: str, unit: str | None = None) -> str:
+    try:
+        if kind == "amount":
+            return fmt.money(Decimal(value))
+        if kind == "rate":
+            return fmt.percent(Decimal(value))
+        if kind == "date":
+            return fmt.date(dt.date.fromisoformat(value))
+    except (ArithmeticError, ValueError):
+        return value
+    return f"{value} {unit}" if unit else value
+
+
+SETTING_COLUMNS = [
+    Column("Réglage", lambda s: s.label, tooltip=lambda s: f"{s.label}\nClé : {s.key}"),
+    Column("Valeur en vigueur", lambda s: format_setting(s.kind, s.value, s.unit), align_right=True),
+    Column("Depuis le", lambda s: fmt.date(s.valid_from), sort_key=lambda s: s.valid_from),
+    Column(
+        "Prochaine valeur",
+        lambda s: (
+            f"{format_setting(s.kind, s.next_value, s.unit)} au {fmt.date(s.next_from)}"
+            if s.next_value
+            else ""
+        ),
+    ),
+    Column(
+        "Origine", lambda s: "Propre à la collectivité" if s.organisation_specific else "Valeur par défaut"
+    ),
+    Column("À vérifier", lambda s: "à vérifier" if s.to_verify else ""),
+    Column("Source", lambda s: s.source, tooltip=lambda s: s.source),
+]
+
+
+class SettingValueDialog(QDialog):
+    def __init__(self, context: AppContext, line: svc.SettingLine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setting_dialog")
+        self.context = context
+        self.line = line
+        self.setWindowTitle("Modifier un réglage")
+        self.setMinimumWidth(520)
+        title = QLabel(f"<b>{line.label}</b>")
+        title.setWordWrap(True)
+        current = QLabel(
+            f"Valeur en vigueur : {format_setting(line.kind, line.value, line.unit)} depuis le {fmt.date(line.valid_from)}"
+        )
+        current.setWordWrap(True)
+        self.value = QLineEdit(line.value.replace(".", ","))
+        self.value.setAccessibleName("Nouvelle valeur")
+        hint = {
+            "rate": "Un taux entre 0 et 1 : 0,40 pour 40 %.",
+            "amount": "Un montant en euros HT, sans le symbole €.",
+            "duration": f"Un nombre entier ({line.unit or 'durée'}).",
+            "integer": "Un nombre entier.",
+            "date": "Une date au format AAAA-MM-JJ.",
+        }.get(line.kind, "")
+        self.valid_from = QDateEdit()
+        self.valid_from.setCalendarPopup(True)
+        self.valid_from.setDisplayFormat("dd/MM/yyyy")
+        today = context.today()
+        self.valid_from.setDate(QDate(today.year, today.month, today.day))
+        self.valid_from.setAccessibleName("Applicable à partir du")
+        form = QFormLayout()
+        form.addRow("&Nouvelle valeur :", self.value)
+        form.addRow("", QLabel(hint))
+        form.addRow("&Applicable à partir du :", self.valid_from)
+        buttons = QDialogButtonBox()
+        buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
+        buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(current)
+        layout.addLayout(form)
+        note = QLabel("Les valeurs précédentes restent valables pour les dates antérieures.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        ctx = self.context
+        try:
+            svc.save_setting(
+                ctx.db,
+                ctx.organisation_id,
+                self.line.key,
+                self.value.text(),
+                self.valid_from.date().toPython(),
+                user_name=ctx.user_name,
+            )
+        except ValidationError as exc:
+            QMessageBox.warning(self, "Saisie à corriger", exc.message)
+            self.value.setFocus()
+            return
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class IdentityTab(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.identity: svc.OrganisationIdentity | None = None
+        org_box = QGroupBox("Identité de la collectivité")
+        form = QFormLayout(org_box)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Nom de la collectivité")
+        self.siret = QLineEdit()
+        self.siret.setAccessibleName("SIRET de la collectivité")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Type de collectivité")
+        for member in OrganisationKind:
+            self.kind.addItem(label(member), member)
+        self.population = IntEdit("Population")
+        self.insee = QLineEdit()
+        self.insee.setAccessibleName("Code INSEE")
+        self.insee.setMaximumWidth(90)
+        self.postcode = QLineEdit()
+        self.postcode.setAccessibleName("Code postal")
+        self.postcode.setMaximumWidth(90)
+        self.commune = QLineEdit()
+        self.commune.setAccessibleName("Commune")
+        form.addRow("&Nom * :", self.name)
+        form.addRow("&SIRET :", self.siret)
+        form.addRow("&Type :", self.kind)
+        form.addRow("&Population :", self.population)
+        form.addRow("Code &INSEE :", self.insee)
+        form.addRow("Code p&ostal :", self.postcode)
+        form.addRow("&Commune :", self.commune)
+        self.save_button = QPushButton("Enregistrer l'identité")
+        self.save_button.clicked.connect(self.save)
+        form.addRow("", self.save_button)
+
+        user_box = QGroupBox("Vous")
+        user_form = QFormLayout(user_box)
+        self.user_name = QLineEdit(context.user_name)
+        self.user_name.setAccessibleName("Votre nom")
+        self.user_name.setPlaceholderText("ex. Marie Martin, acheteuse")
+        save_user = QPushButton("Enregistrer mon nom")
+        save_user.clicked.connect(self.save_user)
+        user_form.addRow("&Votre nom :", self.user_name)
+        user_form.addRow(
+            "", QLabel("Il apparaît dans l'historique des modifications. Il est propre à ce poste.")
+        )
+        user_form.addRow("", save_user)
+        layout = QHBoxLayout(self)
+        layout.addWidget(org_box, 3)
+        layout.addWidget(user_box, 2)
+        self.reload()
+
+    def reload(self) -> None:
+        ctx = self.context
+        self.setEnabled(ctx.ready)
+        if not ctx.ready:
+            return
+        self.identity = svc.get_identity(ctx.db, ctx.organisation_id)
+        i = self.identity
+        self.name.setText(i.name)
+        self.siret.setText(i.siret or "")
+        self.kind.setCurrentIndex(max(self.kind.findData(i.kind), 0))
+        self.population.set_value(i.population)
+        self.insee.setText(i.insee_code or "")
+        self.postcode.setText(i.postcode or "")
+        self.commune.setText(i.commune or "")
+
+    def save(self) -> None:
+        if self.identity is None:
+            return
+        try:
+            updated = dataclasses.replace(
+                self.identity,
+                name=self.name.text(),
+                siret=self.siret.text(),
+                kind=self.kind.currentData(),
+                population=self.population.value(),
+                insee_code=self.insee.text(),
+                postcode=self.postcode.text(),
+                commune=self.commune.text(),
+            )
+            self.identity = svc.save_identity(self.context.db, updated, user_name=self.context.user_name)
+        except ValidationError as exc:
+            QMessageBox.warning(self, "Saisie à corriger", exc.message)
+            return
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.context.data_changed.emit("organisation")
+        self.context.database_changed.emit()  # names in the organisation list and status bar
+        QMessageBox.information(self, "Paramètres", "L'identité de la collectivité est enregistrée.")
+
+    def save_user(self) -> None:
+        self.context.set_user_name(self.user_name.text())
+        QMessageBox.information(self, "Paramètres", "Votre nom est enregistré sur ce poste.")
+
+
+class SettingsTab(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = RowTableModel(SETTING_COLUMNS, self)
+        intro = QLabel(
+            "Les seuils, délais et objectifs utilisés par l'application. Chaque valeur s'applique à partir "
+            "d'une date : une nouvelle valeur ne change pas les calculs des dates antérieures. Les délais "
+            "« cycle » et « alerte » règlent la cotation, le CAD et le panneau « À faire »."
+        )
+        intro.setWordWrap(True)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Seuils et délais")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        self.edit_button = QPushButton("Modifier la valeur…")
+        self.edit_button.clicked.connect(self.edit_selected)
+        row = QHBoxLayout()
+        row.addWidget(intro, 1)
+        row.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        ctx = self.context
+        self.model.set_rows(svc.setting_lines(ctx.db, ctx.organisation_id, ctx.today()) if ctx.ready else [])
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        if header.sectionSize(0) > 430:
+            header.resizeSection(0, 430)
+
+    def edit_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            QMessageBox.information(self, "Paramètres", "Sélectionnez d'abord un réglage dans la liste.")
+            return
+        line = self.model.row_at(index.row())
+        dialog = SettingValueDialog(self.context, line, self)
+        if dialog.exec():
+            self.reload()
+            self.context.data_changed.emit("setting")
+
+
+class SettingsScreen(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from app.ui.screens.reference import ReferenceView
+
+        self.context = context
+        self.tabs = QTabWidget()
+        self.identity = IdentityTab(context)
+        self.settings = SettingsTab(context)
+        self.tabs.addTab(self.identity, "Collectivité et utilisateur")
+        self.tabs.addTab(self.settings, "Seuils et délais")
+        self.references = {}
+        for key, title in (
+            ("department", "Services"),
+            ("family", "Familles d'achat"),
+            ("supplier", "Fournisseurs"),
+            ("site", "Sites de livraison"),
+        ):
+            view = ReferenceView(context, key)
+            self.references[key] = view
+            self.tabs.addTab(view, title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("<h2>Paramètres</h2>"))
+        layout.addWidget(self.tabs, 1)
+        context.database_changed.connect(self.reload)
+        context.organisation_changed.connect(self.reload)
+
+    def reload(self) -> None:
+        self.identity.reload()
+        self.settings.reload()
+        for view in self.references.values():
+            view.reload()
+
+
+def create(context: AppContext, parent: QWidget | None = None) -> QWidget:
+    return SettingsScreen(context, parent)
