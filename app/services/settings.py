@@ -91,6 +91,9 @@ def seed_defaults(session: Session, *, created_at: dt.datetime | None = None) ->
             )
         )
     session.flush()
+    from app.services.clauses import seed_builtin_clauses  # clause library (issue 6)
+
+    seed_builtin_clauses(session, created_at=created_at)
 
 
 def settings_for(session: Session, organisation_id: uuid.UUID | None) -> Settings:
