@@ -608,6 +608,8 @@ def export_value(col: Column, value: object) -> object:
     """A stored value as the export writes it, so that it re-imports to the same value."""
     if value is None:
         return None
+    if isinstance(value, str) and not isinstance(value, enum.Enum) and col.kind in ("enum", "list", "bool"):
+        return value  # already a label (example rows)
     if col.kind == "enum":
         if isinstance(value, Ccag):
             return decp_labels.CCAG_BY_VALUE[value]

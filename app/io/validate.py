@@ -146,9 +146,11 @@ def _parser(col: Column) -> Callable[[object], object]:
         return parse_cpv
     if kind == "enum":
         choices = col.choices
+        codes = {m.value: m for m in col.enum_cls} if col.enum_cls else {}
 
         def parse_enum(value: object) -> object:
-            found = choices.get(key_of(cells.parse_text(value)))
+            text = cells.parse_text(value)
+            found = choices.get(key_of(text)) or codes.get(text)  # a label, or the stored code
             if found is None:
                 raise CellError("valeur non reconnue")
             return found

@@ -54,7 +54,9 @@ def test_croix_2019_messy_variants_are_mapped():
 def test_pes_2019_filtered_by_buyer_siret():
     parsed = read_decp(FIXTURES / "decp_2019_pes_extrait.json", "20002715900017")
     assert (parsed.total, parsed.skipped_other_buyers, len(parsed.records)) == (30, 21, 9)
-    assert sorted({r.procedure for r in parsed.records}) == sorted({Procedure.ADAPTED, Procedure.NO_PUBLICITY})
+    assert sorted({r.procedure for r in parsed.records}) == sorted(
+        {Procedure.ADAPTED, Procedure.NO_PUBLICITY}
+    )
     assert parsed.records[0].notification_date == dt.date(2018, 12, 31)  # "2018-12-31+01:00"
     assert parsed.records[0].place_type == "Code commune"
     assert parsed.buyers["21760322400015"]

@@ -107,8 +107,13 @@ def test_too_many_rows_csv_and_xlsx(tmp_path, monkeypatch):
     csv_path.write_text("N° BC;Date;Montant\n" + "A;01/01/2024;1\n" * 100, encoding="utf-8")
     assert "plus de 50 lignes" in rejected(csv_path)
     xlsx = tmp_path / "long.xlsx"
-    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>' for i in range(1, 120))
-    minimal_xlsx(xlsx, f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>')
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>' for i in range(1, 120)
+    )
+    minimal_xlsx(
+        xlsx,
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>',
+    )
     assert "plus de 50 lignes" in rejected(xlsx)
 
 

@@ -12,7 +12,16 @@ import pytest
 from app.io.safety import ensure_defusedxml
 from app.io.xlsx_writer import EURO_FORMAT, SheetSpec, escape_formula, write_csv, write_xlsx
 
-PAYLOADS = ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")', "=cmd|'/c calc'!A1"]
+PAYLOADS = [
+    "=1+1",
+    "+33 1 23",
+    "-2",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    '=HYPERLINK("http://x","y")',
+    "=cmd|'/c calc'!A1",
+]
 
 
 @pytest.mark.parametrize("text", PAYLOADS)
