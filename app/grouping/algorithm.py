@@ -121,7 +121,7 @@ class GroupingOptions:
     central_reception: frozenset[Hashable] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)  # not frozen: built 100,000 times, frozen init is 3x slower
 class Group:
     """One grouped order (or an order left alone). ``order_date`` is the day it is placed (the
     latest start of its members' windows), ``delivery_date`` the day it must be delivered by (the
@@ -223,6 +223,18 @@ def _alone_reason(order: OrderInput) -> str:
 def _make_group(
     key: tuple | None, members: Sequence[OrderInput], *, over: bool = False, reason=None
 ) -> Group:
+    if len(members) == 1:  # the common case at scale: no sort, no sums
+        (order,) = members
+        return Group(
+            key=key,
+            orders=(order,),
+            order_date=order.order_date,
+            delivery_date=order.window_end,
+            total_amount=order.amount,
+            total_weight_kg=order.weight_kg,
+            over_capacity=over,
+            reason=reason,
+        )
     members = sorted(members, key=lambda o: (o.order_date, o.number))
     weights = [o.weight_kg for o in members if o.weight_kg is not None]
     return Group(
@@ -329,8 +341,13 @@ def group_orders(orders: Iterable[OrderInput], options: GroupingOptions | None =
             lower_bound += 1
         else:
             by_key[key].append(order)
-    for key in sorted(by_key, key=repr):
-        members = by_key[key]
+    # Keys are independent, and the groups are sorted at the end: no need to order the keys.
+    for key, members in by_key.items():
+        if len(members) == 1:
+            over = capacity is not None and members[0].load(options.capacity_unit) > capacity
+            groups.append(_make_group(key, members, over=over))
+            lower_bound += 1
+            continue
         exact = pierce(members)
         lower_bound += _lower_bound_for_key(members, len(exact), options)
         if capacity is None:
