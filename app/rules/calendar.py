@@ -97,7 +97,7 @@ def consumption(maximum: Decimal | None, consumed: Decimal | None, alert_rate: D
         return None
     used = consumed or Decimal(0)
     rate = (used / maximum).quantize(Decimal("0.0001"))
-    return Consumption(maximum, used, maximum - used, rate, rate >= alert_rate)
+    return Consumption(maximum, used, maximum - used, rate, used >= maximum * alert_rate)
 
 
 class AlertKind(enum.StrEnum):

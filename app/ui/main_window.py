@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
 
         self.org_combo = QComboBox()
         self.org_combo.setAccessibleName("Collectivité")
+        self.org_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.org_combo.setMinimumContentsLength(12)
+        self.org_combo.view().setMinimumWidth(300)
         self.org_combo.currentIndexChanged.connect(self._organisation_chosen)
 
         side = QVBoxLayout()
@@ -292,7 +295,7 @@ class MainWindow(QMainWindow):
             panel.contract_activated.connect(lambda cid: self.open_screen("contracts").edit_contract_id(cid))
             self.todo_dock.setWidget(panel)
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.todo_dock)
-            self.resizeDocks([self.todo_dock], [170], Qt.Orientation.Vertical)
+            self.resizeDocks([self.todo_dock], [150], Qt.Orientation.Vertical)
         panel = self.todo_dock.widget()
         panel.reload()
         self.todo_dock.setWindowTitle(f"À faire ({panel.count()})")
@@ -342,6 +345,11 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            return
+        screen = self.screen()  # QWidget.screen(): the QScreen the window is on
+        available = screen.availableGeometry() if screen is not None else None
+        if available is not None and (available.width() < 1400 or available.height() < 860):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         else:
             self.resize(1280, 800)
 

@@ -7,8 +7,8 @@ import datetime as dt
 import importlib.util
 import uuid
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -138,15 +138,14 @@ class RegisterView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSortIndicator(6, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setResizeContentsPrecision(100)  # never measure 10,000 rows
         header.setStretchLastSection(False)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=self.edit_selected)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
+        self.table.installEventFilter(self)
 
         self.count_label = QLabel()
         self.new_button = QPushButton("Nouveau marché")
@@ -196,6 +195,17 @@ class RegisterView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+        # Entrée opens the selected contract, Suppr deletes it (keys handled on the table itself).
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if event.matches(QKeySequence.StandardKey.Delete):
+                self.delete_selected()
+                return True
+        return super().eventFilter(obj, event)
+
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
@@ -242,7 +252,7 @@ class RegisterView(QWidget):
     def _size_columns(self) -> None:
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        for column, limit in ((1, 320), (2, 170), (3, 170), (4, 190)):
+        for column, limit in ((1, 280), (2, 160), (3, 160), (4, 180)):
             if header.sectionSize(column) > limit:
                 header.resizeSection(column, limit)
 
