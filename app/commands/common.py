@@ -7,10 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import UserError
-from app.storage.database import Database
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a command opens a file: the GUI paints first
+    from app.storage.database import Database
 
 
 def add_db_options(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
