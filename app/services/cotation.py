@@ -88,6 +88,7 @@ class AssessmentView:
     assessed_on: dt.date | None = None
     assessed_by: str | None = None
     history: list[AssessmentSummary] = field(default_factory=list)
+    thresholds: rules.Thresholds | None = None  # to recompute the score while the buyer edits
 
 
 def contract_amount(contract: Contract) -> Decimal | None:
@@ -288,6 +289,7 @@ def _view(session: Session, contract: Contract, year: int, assessment: Assessmen
         assessed_on=assessment.assessed_on if assessment else None,
         assessed_by=assessment.assessed_by if assessment else None,
         history=_history(session, contract.id),
+        thresholds=thresholds,
     )
 
 

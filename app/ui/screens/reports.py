@@ -1,0 +1,239 @@
+"""Rapports: the CAD dossier (and the order-grouping report when installed) written in the
+background, then opened in the PDF reader with an offer to print it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.context import AppContext
+from app.ui.tasks import Cancelled, run_op
+
+
+def grouping_writer():  # noqa: ANN201
+    if importlib.util.find_spec("app.services.grouping") is None:
+        return None
+    return getattr(importlib.import_module("app.services.grouping"), "write_grouping_report", None)
+
+
+def print_file(path: Path) -> str:
+    """Send a PDF to the default printer; returns a French sentence saying what happened."""
+    if sys.platform.startswith("win"):
+        os.startfile(str(path), "print")  # type: ignore[attr-defined]  # noqa: S606
+        return "Le dossier a été envoyé à l'imprimante par défaut."
+    lp = shutil.which("lp") or shutil.which("lpr")
+    if lp:
+        subprocess.run([lp, str(path)], check=True, capture_output=True, timeout=60)  # noqa: S603
+        return "Le dossier a été envoyé à l'imprimante par défaut."
+    return "Aucune imprimante n'est configurée : imprimez le dossier depuis votre lecteur PDF (Ctrl+P)."
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "collectivite"
+
+
+class ReportsScreen(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.last_file: Path | None = None
+        self.year = QSpinBox()
+        self.year.setRange(2020, 2100)
+        today = context.today() if callable(getattr(context, "today", None)) else dt.date.today()
+        self.year.setValue(today.year)
+        self.year.setAccessibleName("Année du rapport")
+        self.year.valueChanged.connect(self._suggest_path)
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Fichier PDF à écrire")
+        browse = QPushButton("&Parcourir…")
+        browse.clicked.connect(self._browse)
+        self.cad_button = QPushButton("Générer le &dossier du CAD")
+        self.cad_button.clicked.connect(self.generate_cad)
+        self.grouping_button = QPushButton("Générer le rapport de &mutualisation des commandes")
+        self.grouping_button.clicked.connect(self.generate_grouping)
+        self.grouping_button.setVisible(grouping_writer() is not None)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.open_button = QPushButton("&Ouvrir le PDF")
+        self.open_button.clicked.connect(self.open_last)
+        self.print_button = QPushButton("&Imprimer")
+        self.print_button.clicked.connect(self.print_last)
+        for b in (self.open_button, self.print_button):
+            b.setEnabled(False)
+
+        box = QGroupBox("Rapport à imprimer")
+        form = QFormLayout(box)
+        form.addRow("Année :", self.year)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(browse)
+        form.addRow("Fichier :", file_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cad_button)
+        buttons.addWidget(self.grouping_button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        after = QHBoxLayout()
+        after.addWidget(self.status, 1)
+        after.addWidget(self.open_button)
+        after.addWidget(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Rapports</h2>"))
+        layout.addWidget(
+            QLabel(
+                "Le dossier du Comité annuel des Achats Durables (CAD) réunit la couverture, l'ordre du jour, "
+                "les objectifs de cotation, le bilan de l'année précédente, le tableau des marchés présentés, "
+                "une fiche par marché et le relevé de décisions à signer."
+            )
+        )
+        layout.itemAt(1).widget().setWordWrap(True)
+        layout.addWidget(box)
+        layout.addLayout(after)
+        layout.addStretch(1)
+        context.organisation_changed.connect(self._suggest_path)
+        context.database_changed.connect(self._suggest_path)
+        self._suggest_path()
+
+    def _organisation_name(self) -> str:
+        from app.services.organisations import list_organisations
+
+        ctx = self.context
+        if ctx.db is None:
+            return ""
+        return next((o.name for o in list_organisations(ctx.db) if o.id == ctx.organisation_id), "")
+
+    def _suggest_path(self) -> None:
+        from app.paths import documents_dir
+
+        name = _slug(self._organisation_name())
+        self.path.setText(str(documents_dir() / f"Dossier-CAD-{self.year.value()}-{name}.pdf"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Enregistrer le rapport", self.path.text(), "PDF (*.pdf)")
+        if path:
+            self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    def _target(self) -> Path | None:
+        text = self.path.text().strip()
+        if not text:
+            QMessageBox.information(self, "Rapports", "Indiquez le fichier PDF à écrire.")
+            return None
+        target = Path(text)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def generate_cad(self) -> None:
+        from app.services.cad_report import write_cad_dossier
+
+        ctx = self.context
+        target = self._target()
+        if target is None or ctx.db is None:
+            return
+        db, org, year = ctx.db, ctx.organisation_id, self.year.value()
+
+        def work(progress):  # noqa: ANN001, ANN202
+            def report(done: int, total: int, text: str) -> None:
+                progress.update(done, total, text)
+                progress.check()
+
+            return write_cad_dossier(db, org, year, target, progress=report)
+
+        self._start(
+            "Dossier du CAD",
+            work,
+            lambda r: f"Dossier du CAD {year} écrit ({r.pages} pages, {r.contracts} marchés).",
+        )
+
+    def generate_grouping(self) -> None:
+        writer = grouping_writer()
+        ctx = self.context
+        if writer is None:
+            QMessageBox.warning(
+                self, "Rapports", "Le rapport de mutualisation n'est pas disponible dans cette version."
+            )
+            return
+        target = self._target()
+        if target is None:
+            return
+        db, org, year = ctx.db, ctx.organisation_id, self.year.value()
+        target = target.with_name(target.name.replace("Dossier-CAD", "Mutualisation"))
+
+        def work(_progress):  # noqa: ANN001, ANN202
+            writer(db, org, year, target)
+            return target
+
+        self._start("Rapport de mutualisation", work, lambda _r: f"Rapport de mutualisation {year} écrit.")
+
+    def _start(self, title: str, work, describe) -> None:  # noqa: ANN001
+        self.cad_button.setEnabled(False)
+        self.grouping_button.setEnabled(False)
+        self.status.setText(f"{title} en cours d'écriture…")
+
+        def done(result) -> None:  # noqa: ANN001
+            self._finished()
+            path = Path(getattr(result, "path", result))
+            self.last_file = path
+            self.open_button.setEnabled(True)
+            self.print_button.setEnabled(True)
+            self.status.setText(
+                f"{describe(result)} Fichier : {path}. Pour l'imprimer, cliquez sur « Imprimer »."
+            )
+            self.open_last()
+
+        def failed(exc: BaseException) -> None:
+            self._finished()
+            if isinstance(exc, Cancelled):
+                self.status.setText("Écriture annulée.")
+                return
+            from app.ui.dialogs.errors import show_error
+
+            self.status.setText("Le rapport n'a pas pu être écrit.")
+            show_error(self, exc)
+
+        run_op(self, f"{title}…", work, done, failed)
+
+    def _finished(self) -> None:
+        self.cad_button.setEnabled(True)
+        self.grouping_button.setEnabled(True)
+
+    def open_last(self) -> None:
+        if self.last_file is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_file)))
+
+    def print_last(self) -> None:
+        if self.last_file is None:
+            return
+        try:
+            message = print_file(self.last_file)
+        except (OSError, subprocess.SubprocessError) as exc:
+            message = f"L'impression n'a pas pu être lancée ({exc}). Imprimez depuis votre lecteur PDF."
+        self.status.setText(message)
+
+
+def create(context: AppContext, parent: QWidget | None = None) -> QWidget:
+    return ReportsScreen(context, parent)
