@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import String, Table, func, insert, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -89,9 +89,9 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
             Contract.nature,
             Contract.status,
             Contract.recurrent,
-            Contract.department_id,
-            Contract.family_id,
-            Contract.supplier_id,
+            type_coerce(Contract.department_id, String),
+            type_coerce(Contract.family_id, String),
+            type_coerce(Contract.supplier_id, String),
             Contract.is_framework,
             Contract.max_amount,
             used.c.consumed,
@@ -105,6 +105,18 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
         .where(Contract.organisation_id == organisation_id)
         .order_by(Contract.end_date, Contract.reference)
     )
+    # The three foreign keys repeat a lot: parse each distinct one once (UUID parsing dominated
+    # the cost of opening a 10,000-contract register).
+    ids: dict[str, uuid.UUID] = {}
+
+    def as_id(raw: str | None) -> uuid.UUID | None:
+        if raw is None:
+            return None
+        found = ids.get(raw)
+        if found is None:
+            found = ids[raw] = uuid.UUID(raw)
+        return found
+
     with db.session(write=False) as session:
         return [
             ContractRow(
@@ -121,9 +133,9 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
                 r[11],
                 r[12],
                 r[13],
-                r[14],
-                r[15],
-                r[16],
+                as_id(r[14]),
+                as_id(r[15]),
+                as_id(r[16]),
                 r[17],
                 r[18],
                 r[19],
@@ -150,9 +162,28 @@ class ContractFilter:
     missing_mandatory_clause: bool = False
 
 
-def search_key(row: ContractRow) -> str:
-    """What the search box matches: reference, object and supplier, without case or accents."""
-    return fold(f"{row.reference}\x1f{row.object}\x1f{row.supplier}")
+def _fast_fold(text: str) -> str:
+    return text.casefold() if text.isascii() else fold(text)
+
+
+def search_key(row: ContractRow, cache: dict[str, str] | None = None) -> str:
+    """What the search box matches: reference, object and supplier, without case or accents.
+
+    ``cache`` remembers the folded objects and suppliers, which repeat across rows."""
+    if cache is None:
+        cache = {}
+    parts = []
+    for text in (row.object, row.supplier):
+        folded = cache.get(text)
+        if folded is None:
+            folded = cache[text] = _fast_fold(text)
+        parts.append(folded)
+    return f"{_fast_fold(row.reference)}\x1f{parts[0]}\x1f{parts[1]}"
+
+
+def search_keys(rows: list[ContractRow]) -> dict[uuid.UUID, str]:
+    cache: dict[str, str] = {}
+    return {row.id: search_key(row, cache) for row in rows}
 
 
 def filter_contracts(

@@ -223,7 +223,7 @@ class RegisterView(QWidget):
             self.apply_filter()
             return
         self.all_rows = svc.list_contracts(ctx.db, ctx.organisation_id)
-        self.keys = {row.id: svc.search_key(row) for row in self.all_rows}
+        self.keys = {}  # search keys are computed at the first search
         provider = missing_clause_provider()
         self.missing = (
             provider(ctx.db, ctx.organisation_id)
@@ -274,6 +274,8 @@ class RegisterView(QWidget):
         if criteria.missing_mandatory_clause and self.missing is None and self.context.ready:
             provider = missing_clause_provider()
             self.missing = provider(self.context.db, self.context.organisation_id) if provider else set()
+        if criteria.text.strip() and not self.keys and self.all_rows:
+            self.keys = svc.search_keys(self.all_rows)
         rows = svc.filter_contracts(
             self.all_rows, criteria, self.context.today(), keys=self.keys, missing_clause=self.missing
         )
