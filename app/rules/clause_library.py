@@ -3,6 +3,7 @@ towns), and write one back. Pure: text in, ``ClauseSpec`` out; a bad file gives 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 
@@ -141,7 +142,9 @@ def parse_library(text: str, *, source: str = "le fichier") -> list[ClauseSpec]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LibraryProblems([f"{source} n'est pas un fichier TOML valable ({exc})."]) from exc
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        detail = f" (erreur de syntaxe ligne {where[1]}, colonne {where[2]})" if where else ""
+        raise LibraryProblems([f"{source} n'est pas un fichier TOML valable{detail}."]) from exc
     if data.get("format") != FORMAT:
         raise LibraryProblems([f"{source} n'est pas une bibliothèque de clauses Achats Durables."])
     version = data.get("version")
