@@ -477,6 +477,9 @@ def build_demo(db: Database, *, today: dt.date = DEMO_TODAY, seed: int = DEMO_SE
     from app.services.committee import add_demo_committees  # CAD of last year, assessments (issue 5)
 
     add_demo_committees(db, today=today, stamp=STAMP)
+    from app.services.clauses import add_demo_checklists  # clause checklists (issue 6)
+
+    add_demo_checklists(db, today=today, stamp=STAMP)
 
 
 def _build_town(session, town, suppliers, rng, new_id, today, stamps) -> None:  # noqa: ANN001, PLR0913
