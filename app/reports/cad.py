@@ -105,49 +105,39 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _lever_chart(levers: list[LeverLine], width: float):  # -> reportlab Drawing
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing, String
+    """A horizontal bar chart of each lever's potential, drawn with plain reportlab graphics shapes
+    (the chart widget costs ten times more per page, and the dossier has one chart per contract)."""
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib import colors
 
     from app.reports.base import ACCENT, FONT
 
-    bar_height = 13
-    left = 190
-    height = max(60, bar_height * len(levers) + 34)
+    bar, gap, left, top_pad, bottom = 9.5, 3.5, 190, 4, 22
+    plot_w = width - left - 30
+    height = bottom + top_pad + len(levers) * (bar + gap)
     drawing = Drawing(width, height)
-    chart = HorizontalBarChart()
-    chart.x = left
-    chart.y = 22
-    chart.width = width - left - 20
-    chart.height = height - 34
-    # Bottom-up order in reportlab: reverse so the first lever is drawn at the top.
-    ordered = list(reversed(levers))
-    chart.data = [[lever.potential for lever in ordered]]
-    chart.categoryAxis.categoryNames = [
-        (lever.title if len(lever.title) <= 42 else lever.title[:40] + "…") for lever in ordered
-    ]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -4
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = 100
-    chart.valueAxis.valueStep = 20
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#d0d8d4")
-    chart.bars[0].fillColor = ACCENT
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = FONT
-    chart.barLabels.fontSize = 6.5
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    drawing.add(chart)
+    grid = colors.HexColor("#d0d8d4")
+    for tick in range(0, 101, 20):
+        x = left + plot_w * tick / 100
+        drawing.add(Line(x, bottom - 2, x, height - top_pad, strokeColor=grid, strokeWidth=0.4))
+        drawing.add(String(x, bottom - 10, str(tick), fontName=FONT, fontSize=6.5, textAnchor="middle"))
+    for i, lever in enumerate(levers):
+        y = height - top_pad - (i + 1) * (bar + gap) + gap / 2
+        title = lever.title if len(lever.title) <= 48 else lever.title[:46] + "…"
+        drawing.add(String(left - 4, y + 2.5, title, fontName=FONT, fontSize=7, textAnchor="end"))
+        drawing.add(Rect(left, y, plot_w * lever.potential / 100, bar, fillColor=ACCENT, strokeColor=None))
+        drawing.add(
+            String(
+                left + plot_w * lever.potential / 100 + 3,
+                y + 2.5,
+                str(lever.potential),
+                fontName=FONT,
+                fontSize=6.5,
+            )
+        )
     drawing.add(
         String(
-            left, 4, "Potentiel de chaque levier (0 à 100)", fontName=FONT, fontSize=7, fillColor=colors.grey
+            left, 2, "Potentiel de chaque levier (0 à 100)", fontName=FONT, fontSize=7, fillColor=colors.grey
         )
     )
     return drawing
@@ -361,12 +351,19 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
             ("Service", c.department or "—"),
             ("Procédure", c.procedure or "—"),
         ]
-        facts_table = Table(
-            [[Paragraph(f"<b>{k}</b>", st["cell"]), Paragraph(_esc(v), st["cell"])] for k, v in facts],
-            colWidths=(35 * mm, 145 * mm),
-        )
+        # Plain strings: one-line values, no Paragraph to wrap (the dossier has hundreds of these).
+        facts_table = Table([[k, v[:110]] for k, v in facts], colWidths=(35 * mm, 145 * mm))
         facts_table.setStyle(
-            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (0, -1), "DejaVuSans-Bold"),
+                    ("FONTNAME", (1, 0), (1, -1), "DejaVuSans"),
+                    ("FONTSIZE", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
         )
         story.append(facts_table)
         story.append(Spacer(1, 3 * mm))
@@ -393,25 +390,33 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
             )
         if c.levers:
             story.append(_lever_chart(c.levers, width))
+            # Numbers as plain strings (no Paragraph to wrap): a third of the page's layout time.
             rows = [
                 (
-                    _esc(lv.title) + (" *" if lv.overridden else ""),
+                    Paragraph(_esc(lv.title) + (" *" if lv.overridden else ""), st["cell"]),
                     str(lv.stake),
                     str(lv.feasibility),
                     str(lv.effort),
                     str(lv.potential),
-                    _esc(lv.reason),
+                    Paragraph(_esc(lv.reason), st["cell"]),
                 )
                 for lv in c.levers
             ]
-            story.append(
-                table(
-                    ("Levier", "Enjeu", "Faisab.", "Effort", "Potentiel", "Motif"),
-                    rows,
-                    (40 * mm, 11 * mm, 13 * mm, 11 * mm, 16 * mm, 89 * mm),
-                    numeric_columns=(1, 2, 3, 4),
+            levers_table = table(
+                ("Levier", "Enjeu", "Faisab.", "Effort", "Potentiel", "Motif"),
+                rows,
+                (40 * mm, 11 * mm, 13 * mm, 11 * mm, 16 * mm, 89 * mm),
+            )
+            levers_table.setStyle(
+                TableStyle(
+                    [
+                        ("FONTNAME", (1, 1), (4, -1), "DejaVuSans"),
+                        ("FONTSIZE", (1, 1), (4, -1), 8),
+                        ("ALIGN", (1, 1), (4, -1), "CENTER"),
+                    ]
                 )
             )
+            story.append(levers_table)
             if any(lv.overridden for lv in c.levers):
                 story.append(Paragraph("* note ajustée par l'acheteur.", st["small"]))
         if c.notes:
