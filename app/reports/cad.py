@@ -492,7 +492,7 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8aa69a")),
-                ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )
     )
