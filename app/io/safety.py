@@ -106,7 +106,7 @@ def check_zip(path: Path) -> None:
     """Refuse a zip bomb or a DTD-carrying workbook before any XML parser opens it."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError (odd versions), struct.error, ...
         raise _rejected(path, "le classeur est endommagé (archive .xlsx illisible).") from exc
     with archive:
         members = archive.infolist()

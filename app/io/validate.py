@@ -79,7 +79,39 @@ def _list_parser(col: Column) -> Callable[[object], list[str]]:
     return parse
 
 
-def _parser(col: Column) -> Callable[[object], object]:
+_CACHED_KINDS = ("text", "enum", "list", "siret", "cpv", "bool", "date")
+
+
+def _cached(parse: Callable[[object], object]) -> Callable[[object], object]:
+    """Columns repeat their values (services, suppliers, dates): parse each distinct cell once."""
+    cache: dict[tuple[type, object], object] = {}
+
+    def parse_once(value: object) -> object:
+        try:
+            key = (type(value), value)
+            hit = cache.get(key, cache)
+        except TypeError:  # unhashable: parse it every time
+            return parse(value)
+        if hit is cache:
+            try:
+                hit = parse(value)
+            except Exception as exc:  # noqa: BLE001 - the error is cached and raised again below
+                hit = exc
+            if len(cache) < 200_000:
+                cache[key] = hit
+        if isinstance(hit, Exception):
+            raise hit
+        return hit
+
+    return parse_once
+
+
+def _parser(col: Column, *, cache: bool = True) -> Callable[[object], object]:
+    parse = _raw_parser(col)
+    return _cached(parse) if cache and col.kind in _CACHED_KINDS else parse
+
+
+def _raw_parser(col: Column) -> Callable[[object], object]:
     kind = col.kind
     if kind == "text":
         limit = col.max_length
@@ -181,7 +213,9 @@ def validate(table: Table, tpl: Template) -> Validation:
     """Check every data row of ``table``; bad cells become problems, good rows plain dicts."""
     result = Validation()
     columns = sorted(table.columns.items())
-    parsers = [(i, tpl.column(key), _parser(tpl.column(key))) for i, key in columns]
+    parsers = [
+        (i, tpl.column(key), _parser(tpl.column(key), cache=key != tpl.key_column)) for i, key in columns
+    ]
     indexes = [i for i, _key in columns]
     key_index = next((i for i, key in columns if key == tpl.key_column), None)
     absent_required = [c for c in tpl.columns if c.required and c.key not in table.columns.values()]
@@ -196,19 +230,25 @@ def validate(table: Table, tpl: Template) -> Validation:
             )
         )
     first = table.header_row + 1
+    width = max(indexes, default=-1) + 1
+    padding = [None] * width
+    cross = _CROSS_CHECKS.get(tpl.kind)
     for offset, row in enumerate(table.rows[first:]):
         number = first + offset + 1
-        if all(is_blank(row[i]) if i < len(row) else True for i in indexes):
-            result.blank_rows += 1
-            continue
-        if _is_total(row, key_index):
-            result.total_rows += 1
-            continue
+        if len(row) < width:
+            row = [*row, *padding[: width - len(row)]]
+        if key_index is not None:
+            key_cell = row[key_index]
+            if key_cell.__class__ is str and key_cell and key_cell[0] in _TOTAL_HEADS and _is_total(row, key_index):
+                result.total_rows += 1
+                continue
         values: dict[str, object] = {}
         row_problems: list[Problem] = []
+        blanks = 0
         for i, col, parse in parsers:
-            cell = row[i] if i < len(row) else None
-            if is_blank(cell):
+            cell = row[i]
+            if cell is None or cell == "" or (cell.__class__ is str and not cell.strip()):
+                blanks += 1
                 if col.required:
                     row_problems.append(Problem(number, col.label, "", "valeur manquante", col.expected))
                 continue
@@ -222,9 +262,16 @@ def validate(table: Table, tpl: Template) -> Validation:
                     row_problems.append(Problem(number, col.label, "", "valeur manquante", col.expected))
                 continue
             values[col.key] = value
+        if blanks == len(parsers):
+            result.blank_rows += 1
+            continue
+        if (key_index is None or is_blank(row[key_index])) and _is_total(row, key_index):
+            result.total_rows += 1
+            continue
         for col in absent_required:
             values.pop(col.key, None)
-        row_problems.extend(_cross_checks(tpl, number, values))
+        if cross is not None:
+            row_problems.extend(cross(number, values))
         if row_problems:
             result.invalid_rows += 1
             result.problems.extend(row_problems)
@@ -234,9 +281,12 @@ def validate(table: Table, tpl: Template) -> Validation:
     return result
 
 
-def _cross_checks(tpl: Template, number: int, values: dict[str, object]) -> list[Problem]:
+_TOTAL_HEADS = frozenset("tTsScCmMgG")
+
+
+def _cross_checks(kind: str, number: int, values: dict[str, object]) -> list[Problem]:
     problems: list[Problem] = []
-    if tpl.kind == "contracts":
+    if kind == "contracts":
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:  # type: ignore[operator]
             problems.append(
@@ -258,7 +308,7 @@ def _cross_checks(tpl: Template, number: int, values: dict[str, object]) -> list
                     "Fournitures, Services ou Travaux",
                 )
             )
-    elif tpl.kind == "orders":
+    elif kind == "orders":
         ordered, latest = values.get("order_date"), values.get("latest_delivery_date")
         if ordered and latest and latest < ordered:  # type: ignore[operator]
             problems.append(
@@ -271,6 +321,14 @@ def _cross_checks(tpl: Template, number: int, values: dict[str, object]) -> list
                 )
             )
     return problems
+
+
+_CROSS_CHECKS: dict[str, Callable[[int, dict[str, object]], list[Problem]]] = {
+    "contracts": lambda number, values: _cross_checks("contracts", number, values),
+    "orders": lambda number, values: _cross_checks("orders", number, values)
+    if "latest_delivery_date" in values
+    else [],
+}
 
 
 def _duplicates(tpl: Template, result: Validation) -> None:
