@@ -83,11 +83,13 @@ CPV_TRANSPORT = ("60", "63", "641")
 
 
 def euros(value: Decimal) -> str:
-    """French amount for a reason: "90 000 €", "89 999,99 €"."""
-    from app import format as fmt
-
-    digits = 0 if value == value.to_integral_value() else 2
-    return f"{fmt.number(value, digits)}\u00a0€"
+    """French amount for a reason: "90 000 €", "89 999,99 €" (narrow no-break space between
+    thousands, as Babel's fr_FR; written by hand because the rules run for every contract of a file)."""
+    cents = abs(value).quantize(Decimal("0.01"))
+    whole, frac = f"{cents:.2f}".split(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    text = grouped if frac == "00" else f"{grouped},{frac}"
+    return f"{'-' if value < 0 else ''}{text}\u00a0€"
 
 
 def _date(value: dt.date) -> str:
