@@ -4,8 +4,6 @@ renders the main window, writes a PDF, checks the XML guard and the migrations. 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -82,30 +80,9 @@ def _checks(workdir: Path) -> list[tuple[str, bool, str]]:
         return f"pages={pages}"
 
     def window() -> str:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from PySide6.QtCore import QLibraryInfo, QTranslator
+        from app.ui.selftest import render_main_window
 
-        from app.ui.application import make_application, open_database_in
-        from app.ui.context import AppContext
-        from app.ui.main_window import MainWindow
-
-        app = make_application([sys.argv[0]])
-        translator = QTranslator()
-        if not translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            raise RuntimeError("qtbase_fr not found")
-        context = AppContext()
-        win = MainWindow(context)
-        if not open_database_in(context, demo, win):
-            raise RuntimeError("demo did not open")
-        win.resize(1024, 700)
-        win.show()
-        app.processEvents()
-        image = win.grab()
-        win.close()
-        context.set_database(None, None)
-        if image.isNull():
-            raise RuntimeError("window not rendered")
-        return f"window={image.width()}x{image.height()} qtbase_fr=True"
+        return render_main_window(demo)
 
     for name, fn in (
         ("démo", copy_demo),
