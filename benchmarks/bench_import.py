@@ -86,7 +86,9 @@ def main() -> None:
         xlsx = Path(tmp) / "commandes.xlsx"
         t0 = time.perf_counter()
         make_file(xlsx, args.rows)
-        print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s ({xlsx.stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s ({xlsx.stat().st_size / 1e6:.1f} MB)"
+        )
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(Path(tmp) / "bench.sqlite"), str(xlsx)],
             check=True, capture_output=True, text=True,
@@ -100,7 +102,9 @@ def main() -> None:
         pandas_s = time.perf_counter() - t0
         assert len(frame) == args.rows
         ratio = pandas_s / ours["seconds"]
-        print(f"our import (read + validate + write {ours['created']:,} orders): {ours['seconds']:.2f} s  (goal < 5 s)")
+        print(
+            f"our import (read + validate + write {ours['created']:,} orders): {ours['seconds']:.2f} s  (goal < 5 s)"
+        )
         print(f"pandas.read_excel(engine='openpyxl'), read only:  {pandas_s:.2f} s")
         print(f"ratio pandas read / our whole import: {ratio:.2f}x  (goal >= 2x)")
         print(f"peak RSS of the import process: {ours['peak_mib']:.0f} MiB (goal < 500 MiB)")

@@ -239,7 +239,12 @@ def validate(table: Table, tpl: Template) -> Validation:
             row = [*row, *padding[: width - len(row)]]
         if key_index is not None:
             key_cell = row[key_index]
-            if key_cell.__class__ is str and key_cell and key_cell[0] in _TOTAL_HEADS and _is_total(row, key_index):
+            if (
+                key_cell.__class__ is str
+                and key_cell
+                and key_cell[0] in _TOTAL_HEADS
+                and _is_total(row, key_index)
+            ):
                 result.total_rows += 1
                 continue
         values: dict[str, object] = {}
@@ -325,9 +330,9 @@ def _cross_checks(kind: str, number: int, values: dict[str, object]) -> list[Pro
 
 _CROSS_CHECKS: dict[str, Callable[[int, dict[str, object]], list[Problem]]] = {
     "contracts": lambda number, values: _cross_checks("contracts", number, values),
-    "orders": lambda number, values: _cross_checks("orders", number, values)
-    if "latest_delivery_date" in values
-    else [],
+    "orders": lambda number, values: (
+        _cross_checks("orders", number, values) if "latest_delivery_date" in values else []
+    ),
 }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Uuid, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import ContractStatus, PurchaseNature
@@ -419,6 +419,10 @@ def _reject(report: ImportReport, problems: list[Problem], path: Path) -> Import
     )
 
 
+def _uuid_hex(value: uuid.UUID) -> str:
+    return value.hex
+
+
 def _bulk_insert(session: Session, table, rows: list[dict]) -> None:  # noqa: ANN001
     """One executemany of ``rows`` (which may miss optional keys) into ``table``.
 
@@ -437,17 +441,22 @@ def _bulk_insert(session: Session, table, rows: list[dict]) -> None:  # noqa: AN
         if column.key not in keys and column.default is not None:
             arg = column.default.arg
             defaults[column.key] = arg(None) if column.default.is_callable else arg
-    if defaults:
-        rows = [{**defaults, **r} for r in rows]
-        keys = sorted([*keys, *defaults])
-    processors = [table.c[k].type._cached_bind_processor(conn.dialect) for k in keys]
-    pairs = list(zip(keys, processors, strict=True))
-    params = [
-        tuple(
-            (proc(r[k]) if proc is not None else r[k]) if r.get(k) is not None else None for k, proc in pairs
-        )
-        for r in rows
-    ]
+    keys = sorted([*keys, *defaults])
+    processors = []
+    for k in keys:
+        column_type = table.c[k].type
+        if isinstance(column_type, Uuid):
+            processors.append(_uuid_hex)  # what Uuid(as_uuid=True) stores on SQLite, without its checks
+        else:
+            processors.append(column_type._cached_bind_processor(conn.dialect))
+    plan = [(k, proc, defaults.get(k)) for k, proc in zip(keys, processors, strict=True)]
+    params = []
+    for r in rows:
+        out = []
+        for k, proc, default in plan:
+            value = r.get(k, default)
+            out.append(proc(value) if value is not None and proc is not None else value)
+        params.append(tuple(out))
     columns = ", ".join(f'"{k}"' for k in keys)
     marks = ", ".join("?" for _ in keys)
     conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', params)

@@ -28,7 +28,9 @@ cells = st.one_of(
     st.booleans(),
     st.dates(min_value=dt.date(1, 1, 1)),
     st.datetimes(),
-    st.sampled_from(["oui", "NON", "31/02/2024", "1 234,56", "=SUM(A1)", "Total", "MAPA", "PME", "'=x", "\x00"]),
+    st.sampled_from(
+        ["oui", "NON", "31/02/2024", "1 234,56", "=SUM(A1)", "Total", "MAPA", "PME", "'=x", "\x00"]
+    ),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 from sqlalchemy import func, select
 
@@ -42,7 +42,10 @@ def test_preview_problems_then_skip_invalid_import(qtbot, new_db):
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "n'a pas été importé" in dialog.status_label.text(), timeout=5000)
     assert dialog.problem_model.rowCount() == 7 and orders_count(new_db) == 0
-    qtbot.mouseClick(dialog.skip_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.skip_check, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.skip_check.height() // 2)
+    )
+    assert dialog.skip_check.isChecked()
     with qtbot.waitSignal(context.data_changed, timeout=5000) as blocker:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert blocker.args == ["order"]
@@ -80,7 +83,9 @@ def test_cancelled_import_writes_nothing(qtbot, new_db):
     new_db.dispose()
     before = hashlib.sha256(new_db.path.read_bytes()).hexdigest()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    progress = dialog.findChild(QProgressDialog)
+    progress = [
+        p for p in dialog.findChildren(QProgressDialog) if p.labelText().startswith("Import en cours")
+    ][-1]
     cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "Annuler")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # before the worker thread gets to write
     qtbot.waitUntil(lambda: "annulé" in dialog.status_label.text(), timeout=5000)
