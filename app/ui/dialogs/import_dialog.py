@@ -48,11 +48,16 @@ class RowsModel(QAbstractTableModel):
         super().__init__()
         self._headers = list(headers)
         self._rows = rows or []
+        self._first_number = 1
 
-    def set_rows(self, headers: list[str] | tuple[str, ...], rows: list[list[str]]) -> None:
+    def set_rows(
+        self, headers: list[str] | tuple[str, ...], rows: list[list[str]], first_number: int = 1
+    ) -> None:
+        """``first_number``: the number shown for the first row (the spreadsheet's own row number)."""
         self.beginResetModel()
         self._headers = list(headers)
         self._rows = rows
+        self._first_number = first_number
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -76,7 +81,7 @@ class RowsModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._headers[section] if section < len(self._headers) else None
-        return str(section + 1)
+        return str(section + self._first_number)
 
 
 def _settings() -> QSettings:
@@ -135,7 +140,9 @@ class ImportDialog(QDialog):
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(self.choose_button)
         file_row.addWidget(self.template_button)
-        top.addRow("&Fichier :", file_row)
+        file_label = QLabel("&Fichier :")
+        file_label.setBuddy(self.choose_button)
+        top.addRow(file_label, file_row)
 
         self.info_label = QLabel(
             "Choisissez un fichier Excel (.xlsx) ou CSV. La ligne d'en-tête est trouvée même sous un titre ; "
@@ -315,7 +322,7 @@ class ImportDialog(QDialog):
         for i, header in enumerate(preview.headers):
             key = preview.columns.get(i)
             headers.append(f"{header}\n→ {labels[key]}" if key else f"{header}\n(ignorée)")
-        self.preview_model.set_rows(headers, preview.sample)
+        self.preview_model.set_rows(headers, preview.sample, first_number=preview.header_row + 1)
         self.preview_view.resizeColumnsToContents()
         self._build_mapping(preview.unmatched, tpl.columns, set(preview.columns.values()))
         self._set_problems(preview.problems)
