@@ -66,6 +66,10 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(spec.title, self.nav)
             item.setToolTip(spec.explanation)
             self.stack.addWidget(QWidget())
+        # Mark « Marchés » current without creating it: the window must paint before any screen
+        # (and the database layer) loads; a current item also stops the list from picking the
+        # first screen when it gets the focus.
+        self.nav.setCurrentRow(screen_row("contracts"))
         self.nav.currentRowChanged.connect(self.show_screen)
 
         self.org_combo = QComboBox()
@@ -107,6 +111,8 @@ class MainWindow(QMainWindow):
         self._database_changed()
         self._update_undo()
         self._restore_geometry()
+        if context.ready:  # opened on a database already (tests, tools): show the register
+            self.show_screen(self.nav.currentRow())
 
     # --- menus --------------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:  # noqa: ANN001
