@@ -355,6 +355,8 @@ class MainWindow(QMainWindow):
         screen = self.screen()  # QWidget.screen(): the QScreen the window is on
         available = screen.availableGeometry() if screen is not None else None
         if available is not None and (available.width() < 1400 or available.height() < 860):
+            # Small screen (the 1366x768 town-hall laptop): use all of it.
+            self.setGeometry(available)
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         else:
             self.resize(1280, 800)

@@ -97,7 +97,7 @@ class TimelineCanvas(QWidget):
                     Qt.AlignmentFlag.AlignCenter,
                     MONTH_INITIALS[day.month - 1],
                 )
-            if day.month == 1 or m == 0:
+            if day.month == 1 or (m == 0 and day.month <= 9):
                 bold = QFont(small)
                 bold.setBold(True)
                 painter.setFont(bold)
@@ -219,12 +219,14 @@ class TimelineView(QWidget):
         legend.addStretch(1)
         print_button = QPushButton("Imprimer l'échéancier")
         print_button.clicked.connect(self.print_view)
-        legend.addWidget(print_button)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(print_button)
         layout = QVBoxLayout(self)
         layout.addLayout(legend)
-        layout.addWidget(self.summary)
+        layout.addLayout(summary_row)
         layout.addWidget(scroll, 1)
         self.reload()
 
