@@ -242,7 +242,7 @@ OBJECTS = {
     "PAPIER": "Fourniture de papier de reprographie",
     "PROD-ENT": "Fourniture de produits d'entretien et d'hygiène",
     "EPI": "Fourniture d'équipements de protection individuelle pour les agents",
-    "FOUR-SCO": "Fourniture de fournitures scolaires pour les écoles",
+    "FOUR-SCO": "Achat de fournitures scolaires pour les écoles",
     "INFO": "Acquisition de postes informatiques et périphériques",
     "MOB": "Fourniture de mobilier scolaire et de bureau",
     "SEL": "Fourniture de sel de déneigement",
@@ -536,7 +536,11 @@ def _build_town(session, town, suppliers, rng, new_id, today, stamps) -> None:  
         supplier = rng.choice(suppliers[spec.code])
         duration = rng.choice((12, 24, 36, 48))
         # End dates spread over the next four years; some already ended last year.
-        end = _add_months(today, rng.randint(-10, 48))
+        months_left = rng.randint(-10, 48)
+        end = _add_months(today, months_left)
+        # Every contract of the register has started: a long remaining time means a long contract.
+        while duration <= months_left:
+            duration += 12
         start = _add_months(end, -duration) + dt.timedelta(days=1)
         yearly = _money(rng, *spec.amount_range)
         if town["population"] < 1000:
@@ -621,8 +625,9 @@ def _build_town(session, town, suppliers, rng, new_id, today, stamps) -> None:  
 
 
 def _build_orders(session, org, departments, sites, families, contracts, rng, new_id, today) -> None:  # noqa: ANN001, PLR0913
-    """Two years of orders: many small orders from several departments to the same suppliers."""
-    period_start = dt.date(today.year - 2, today.month, 1)
+    """Orders since January two years ago: many small orders from several departments to the same suppliers."""
+    # Two full calendar years and the current one so far: the census compares whole years.
+    period_start = dt.date(today.year - 2, 1, 1)
     days = (today - period_start).days
     rows: list[dict] = []
     counter = 0

@@ -33,6 +33,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
     app._translator = translator  # keep a reference
+    # Fusion draws unselected tabs 2 px lower and clips the accent of capital letters ("Échéancier"
+    # showed as "Echéancier"); explicit padding gives the text its full height.
+    app.setStyleSheet("QTabBar::tab { padding: 5px 12px; }")
     return app
 
 
