@@ -43,10 +43,9 @@ TOP_LEVERS = 3
 FORMULA = (
     "Potentiel d'un levier = enjeu/3 × (2 × faisabilité + (3 − effort)) / 9, entre 0 et 1. "
     "Potentiel durable du marché = moyenne des 3 meilleurs leviers × 100, arrondi à l'entier "
-    "(un marché à moins de 3 leviers compte 0 pour les leviers manquants). "
-    "Priorité A à partir du seuil « cotation.priority_a_min », B à partir de « cotation.priority_b_min », "
-    "C en dessous."
+    "(un marché à moins de 3 leviers compte 0 pour les leviers manquants)."
 )
+
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -108,6 +107,14 @@ def thresholds_from_settings(settings: Settings, on: dt.date) -> Thresholds:
         large_works_min=settings.amount("cotation.large_works_min", on),
         priority_a_min=settings.integer("cotation.priority_a_min", on),
         priority_b_min=settings.integer("cotation.priority_b_min", on),
+    )
+
+
+def formula_text(thresholds: Thresholds) -> str:
+    """The formula as users read it, with the priority thresholds in force (not the setting keys)."""
+    return (
+        f"{FORMULA} Priorité A à partir de {thresholds.priority_a_min}, B à partir de "
+        f"{thresholds.priority_b_min}, C en dessous (seuils réglables dans Paramètres)."
     )
 
 

@@ -126,7 +126,7 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
             BilanLine(b.reference, b.object, b.targeted, b.action_titles, b.review_done, b.review_comment)
             for b in committee.bilan
         ],
-        formula=rules.FORMULA,
+        formula=rules.formula_text(thresholds),
         generated_on=today or dt.date.today(),
         closed=committee.closed,
     )

@@ -462,7 +462,7 @@ class CotationScreen(QWidget):
         self.score_label.setText(
             f"<b>{self.view.reference}</b> — {self.view.object} ({self.view.supplier or 'titulaire inconnu'})<br>"
             f"<b>Potentiel durable : {result.score} / 100 — priorité {result.priority.value}</b>. "
-            f"Actions proposées : {proposed}.<br><small>{rules.FORMULA}</small>"
+            f"Actions proposées : {proposed}.<br><small>{rules.formula_text(self.view.thresholds)}</small>"
         )
         self.chart.set_ratings(ratings, result.proposed)
 
