@@ -315,7 +315,7 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
                     [fmt.date(d), supplier, family, fmt.number(size), deps, fmt.money(amount)]
                     for d, supplier, family, size, deps, amount in data.largest_groups
                 ],
-                [19 * mm, 34 * mm, 32 * mm, 11 * mm, 60 * mm, 24 * mm],
+                [21 * mm, 33 * mm, 32 * mm, 10 * mm, 60 * mm, 24 * mm],
                 numeric_columns=(3, 5),
             )
         )
