@@ -39,43 +39,10 @@ from app import format as fmt
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
 from app.ui.context import AppContext
+from app.ui.models.table import Column
+from app.ui.models.table import RowTableModel as RowsModel
 
 # --- table models over DTO rows -----------------------------------------------------------------
-
-
-class RowsModel(QAbstractTableModel):
-    """Read-only rows described by (header, text function, right-aligned)."""
-
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], str], bool]], parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section][0]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        _header, text, right = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return text(self.rows[index.row()])
-        if role == Qt.ItemDataRole.TextAlignmentRole and right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 RATING_COLUMNS = {1: "stake", 2: "feasibility", 3: "effort"}
@@ -234,31 +201,31 @@ def _score(row) -> str:  # noqa: ANN001
 
 
 DUE_COLUMNS = (
-    ("Référence", lambda r: r.reference, False),
-    ("Objet", lambda r: r.object, False),
-    ("Titulaire", lambda r: r.supplier, False),
-    ("Montant HT", lambda r: fmt.money(r.amount), True),
-    ("Échéance", lambda r: fmt.date(r.end_date), False),
-    ("Potentiel (priorité)", _score, False),
+    Column("Référence", lambda r: r.reference),
+    Column("Objet", lambda r: r.object),
+    Column("Titulaire", lambda r: r.supplier),
+    Column("Montant HT", lambda r: fmt.money(r.amount), align_right=True),
+    Column("Échéance", lambda r: fmt.date(r.end_date)),
+    Column("Potentiel (priorité)", _score),
 )
 
 DECISION_COLUMNS = (
-    ("Référence", lambda d: d.reference, False),
-    ("Objet", lambda d: d.object, False),
-    ("Échéance", lambda d: fmt.date(d.end_date), False),
-    ("Potentiel (priorité)", _score, False),
-    ("Ciblé", lambda d: "oui" if d.targeted else "non", False),
-    ("Actions retenues", lambda d: ", ".join(d.action_titles), False),
-    ("Commentaire", lambda d: d.comment, False),
+    Column("Référence", lambda d: d.reference),
+    Column("Objet", lambda d: d.object),
+    Column("Échéance", lambda d: fmt.date(d.end_date)),
+    Column("Potentiel (priorité)", _score),
+    Column("Ciblé", lambda d: "oui" if d.targeted else "non"),
+    Column("Actions retenues", lambda d: ", ".join(d.action_titles)),
+    Column("Commentaire", lambda d: d.comment),
 )
 
 BILAN_COLUMNS = (
-    ("Référence", lambda d: d.reference, False),
-    ("Objet", lambda d: d.object, False),
-    ("Ciblé", lambda d: "oui" if d.targeted else "non", False),
-    ("Actions décidées", lambda d: ", ".join(d.action_titles), False),
-    ("Réalisé", lambda d: {True: "oui", False: "non", None: "à renseigner"}[d.review_done], False),
-    ("Pourquoi / commentaire", lambda d: d.review_comment, False),
+    Column("Référence", lambda d: d.reference),
+    Column("Objet", lambda d: d.object),
+    Column("Ciblé", lambda d: "oui" if d.targeted else "non"),
+    Column("Actions décidées", lambda d: ", ".join(d.action_titles)),
+    Column("Réalisé", lambda d: {True: "oui", False: "non", None: "à renseigner"}[d.review_done]),
+    Column("Pourquoi / commentaire", lambda d: d.review_comment),
 )
 
 

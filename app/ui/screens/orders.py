@@ -5,12 +5,9 @@ ordering calendar, joint purchasing with the other towns of the file, and PDF/xl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt
+from PySide6.QtCore import QAbstractTableModel, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.ui.context import AppContext
+from app.ui.models.table import Column
+from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.tasks import run_op
 
 DIMENSIONS = (
@@ -38,63 +37,6 @@ DIMENSIONS = (
     ("department", "Par service"),
     ("supplier", "Par fournisseur"),
 )
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[Any], Any]  # display text
-    sort_key: Callable[[Any], Any] | None = None
-    numeric: bool = False
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over a list of DTOs, sorted in Python (never through a proxy)."""
-
-    def __init__(self, columns: Sequence[Column]) -> None:
-        super().__init__()
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        if self._sorted_by is not None:  # keep the order the header shows
-            self._sort_rows(*self._sorted_by)
-        self.endResetModel()
-
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        spec = self.columns[column]
-        key = spec.sort_key or spec.value
-        self.rows.sort(key=lambda r: (key(r) is None, key(r)), reverse=order == Qt.SortOrder.DescendingOrder)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.value(self.rows[index.row()])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sorted_by = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self._sort_rows(column, order)
-        self.layoutChanged.emit()
 
 
 class BeforeAfterChart(QWidget):
