@@ -83,3 +83,24 @@ def test_bad_usage_exits_2():
 def test_version():
     result = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("Achats Durables ")
+
+
+def test_output_piped_into_a_closed_reader_is_not_an_error(tmp_path):
+    """`achats-durables clauses --library --json | head` must not end in "Erreur inattendue"."""
+    import fcntl
+    import os
+
+    db = tmp_path / "d.sqlite"
+    subprocess.run([sys.executable, "-m", "app", "demo", "--db", str(db)], check=True, capture_output=True)
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the ~40 kB of JSON cannot fit
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "clauses", "--library", "--json", "--db", str(db)],
+        stdout=write_end, stderr=subprocess.PIPE,
+    )
+    os.close(write_end)
+    assert os.read(read_end, 10)
+    os.close(read_end)  # the reader goes away, like `| head -c 10`
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"inattendue" not in err
