@@ -45,3 +45,12 @@ def test_pure_layers_import_neither_qt_nor_sqlalchemy(path):
 )
 def test_only_ui_imports_qt(path):
     assert "PySide6" not in imported_modules(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in APP.rglob("*.py") if p.relative_to(APP).parts[0] not in ("model", "storage", "services")],
+    ids=str,
+)
+def test_only_model_storage_and_services_import_sqlalchemy(path):
+    assert not imported_modules(path) & {"sqlalchemy", "alembic"}, f"{path} reaches the database directly"
