@@ -76,6 +76,7 @@ class DashboardCounts:
     recurrent_in_cotation: int
     total_amount: Decimal
     frameworks_near_max: int
+    missing_mandatory_clause: int
 
 
 def dashboard_counts(
@@ -97,6 +98,9 @@ def dashboard_counts(
         )
         if used is not None and used.warning:
             near_max += 1
+    from app.services.clauses import contracts_missing_mandatory
+
+    missing = contracts_missing_mandatory(db, organisation_id)
     return DashboardCounts(
         active=len(active),
         ending_within_12_months=sum(1 for r in active if r.end_date and today <= r.end_date <= horizon),
@@ -104,4 +108,5 @@ def dashboard_counts(
         recurrent_in_cotation=in_cotation,
         total_amount=sum((r.amount or Decimal(0) for r in active), Decimal(0)),
         frameworks_near_max=near_max,
+        missing_mandatory_clause=sum(1 for r in active if r.id in missing),
     )

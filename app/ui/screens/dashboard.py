@@ -32,6 +32,13 @@ TILES = (
         "Accords-cadres dont les commandes approchent le montant maximum.",
     ),
     (
+        "missing_mandatory_clause",
+        "Sans une clause obligatoire",
+        "Marchés en cours dont la liste des clauses (écran Clauses ou onglet Clauses de la fiche) signale une "
+        "clause obligatoire ni retenue ni justifiée : révision des prix au-delà d'un an, avance, clause "
+        "de départage, considérations environnementales...",
+    ),
+    (
         "total_amount",
         "Montant des marchés en cours",
         "Somme des montants notifiés (ou estimés) HT des marchés en cours.",
@@ -58,7 +65,7 @@ class DashboardScreen(QWidget):
             text.setWordWrap(True)
             box.addWidget(value)
             box.addWidget(text)
-            grid.addWidget(frame, index // 3, index % 3)
+            grid.addWidget(frame, index // 4, index % 4)
             self.values[key] = value
         self.alerts = AlertsPanel(context, self)
         self.alerts.contract_activated.connect(self._open_contract)
