@@ -32,7 +32,9 @@ def timed(fn, runs: int = 3) -> float:  # noqa: ANN001
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "achats-durables-scale.sqlite")
+    parser.add_argument(
+        "--db", type=Path, default=Path(tempfile.gettempdir()) / "achats-durables-scale.sqlite"
+    )
     args = parser.parse_args()
     if not args.db.exists():
         from benchmarks.scale_data import write_scale_database
@@ -99,7 +101,9 @@ def main() -> None:
     filtered = timed(filters) / 3
     print(f"contracts: {rows}")
     print(f"baseline sqlite3 SELECT * FROM contract: {base * 1000:.0f} ms")
-    print(f"open the register (query + model + paint): {opened * 1000:.0f} ms ({opened / base:.1f}x)  target < 1000 ms")
+    print(
+        f"open the register (query + model + paint): {opened * 1000:.0f} ms ({opened / base:.1f}x)  target < 1000 ms"
+    )
     print(f"sort one column:      {sort * 1000:.0f} ms ({sort / base:.1f}x)  target < 150 ms")
     print(f"search (one change):  {searched * 1000:.0f} ms ({searched / base:.1f}x)  target < 150 ms")
     print(f"filter (one change):  {filtered * 1000:.0f} ms ({filtered / base:.1f}x)  target < 150 ms")

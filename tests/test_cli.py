@@ -96,7 +96,8 @@ def test_output_piped_into_a_closed_reader_is_not_an_error(tmp_path):
     fcntl.fcntl(read_end, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the ~40 kB of JSON cannot fit
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "clauses", "--library", "--json", "--db", str(db)],
-        stdout=write_end, stderr=subprocess.PIPE,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
     )
     os.close(write_end)
     assert os.read(read_end, 10)

@@ -9,7 +9,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="ouvrir l'application (par défaut)")
     p.add_argument("--db", metavar="FICHIER", help="fichier à ouvrir (par défaut : le dernier utilisé)")
     p.add_argument(
-        "--demo", action="store_true", help="ouvrir une copie de la base de démonstration (deux communes fictives)"
+        "--demo",
+        action="store_true",
+        help="ouvrir une copie de la base de démonstration (deux communes fictives)",
     )
     p.set_defaults(func=cmd_gui)
 

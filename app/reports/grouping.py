@@ -134,7 +134,14 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
         ["Kilomètres parcourus (aller-retour)", fmt.number(today.km), fmt.number(grouped.km)],
         ["kgCO2e du transport", fmt.number(today.kgco2e), fmt.number(grouped.kgco2e)],
     ]
-    story.append(data_table(["Indicateur", "Aujourd'hui", "Après groupement"], figures, [90 * mm, 40 * mm, 40 * mm], numeric_columns=(1, 2)))
+    story.append(
+        data_table(
+            ["Indicateur", "Aujourd'hui", "Après groupement"],
+            figures,
+            [90 * mm, 40 * mm, 40 * mm],
+            numeric_columns=(1, 2),
+        )
+    )
     story.append(Spacer(1, 2 * mm))
     bound_text = (
         "C'est le minimum possible : aucune autre répartition ne fait moins de commandes."
@@ -170,7 +177,9 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
         )
     )
     story.append(Spacer(1, 3 * mm))
-    story.append(KeepTogether([Paragraph("Avant et après, par famille", st["h2"]), _family_chart(data.families)]))
+    story.append(
+        KeepTogether([Paragraph("Avant et après, par famille", st["h2"]), _family_chart(data.families)])
+    )
 
     story.append(PageBreak())
     story.append(Paragraph("Émissions de gaz à effet de serre du transport", st["h1"]))
@@ -194,7 +203,9 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
                     fmt.number(sc.deliveries),
                     fmt.number(sc.km),
                     fmt.number(sc.kgco2e),
-                    "—" if sc is today else fmt.percent((sc.kgco2e - today.kgco2e) / today.kgco2e)
+                    "—"
+                    if sc is today
+                    else fmt.percent((sc.kgco2e - today.kgco2e) / today.kgco2e)
                     if today.kgco2e
                     else "—",
                 ]

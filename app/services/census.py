@@ -15,7 +15,9 @@ def order_census(db: Database, organisation_id: uuid.UUID, year: int) -> Census:
     """Orders of ``year`` per family, contract, department and supplier, with ``year - 1`` beside."""
     with db.session(write=False) as session:
         loaded = load_orders(session, organisation_id, [year - 1, year])
-        target = _setting_value(settings_for(session, organisation_id), "target.order_reduction", _year_end(year))
+        target = _setting_value(
+            settings_for(session, organisation_id), "target.order_reduction", _year_end(year)
+        )
     names = loaded.names
     return census_of(
         loaded.orders,

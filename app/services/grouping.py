@@ -255,7 +255,9 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
         sites={
             i: n
             for i, n in session.execute(
-                select(DeliverySite.id, DeliverySite.name).where(DeliverySite.organisation_id == organisation_id)
+                select(DeliverySite.id, DeliverySite.name).where(
+                    DeliverySite.organisation_id == organisation_id
+                )
             )
         },
         distances={
@@ -467,7 +469,9 @@ def accept_proposal(db: Database, proposal: GroupingProposal, *, accepted_by: st
             )
             session.add(grouped)
             session.flush()
-            session.add_all(GroupedOrderItem(grouped_order_id=grouped.id, order_id=o.id) for o in group.orders)
+            session.add_all(
+                GroupedOrderItem(grouped_order_id=grouped.id, order_id=o.id) for o in group.orders
+            )
         return plan.id
 
 
@@ -658,7 +662,10 @@ def write_grouping_xlsx(proposal: GroupingProposal, out_path: Path | str) -> Pat
     sheet(
         "Transport",
         ["Scénario", "Livraisons", "Km (aller-retour)", "kgCO2e"],
-        ([s.label, s.deliveries, round(float(s.km), 1), round(float(s.kgco2e), 1)] for s in proposal.scenarios),
+        (
+            [s.label, s.deliveries, round(float(s.km), 1), round(float(s.kgco2e), 1)]
+            for s in proposal.scenarios
+        ),
     )
     sheet(
         "Calendrier",

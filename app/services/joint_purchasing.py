@@ -28,8 +28,10 @@ def _thresholds(settings: Settings):  # noqa: ANN202
         for key in keys:
             history = settings.history(key)
             entry = next((v for v in reversed(history) if v.valid_from <= day), history[0])
-            applies = "works" if key.endswith(".works") else (
-                "supplies_services" if key.endswith(".supplies_services") else "all"
+            applies = (
+                "works"
+                if key.endswith(".works")
+                else ("supplies_services" if key.endswith(".supplies_services") else "all")
             )
             out.append(Threshold(key=key, label=entry.label, amount=Decimal(entry.value), applies_to=applies))
         return out
