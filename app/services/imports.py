@@ -233,14 +233,17 @@ class _Resolver:
     def _stamp(self) -> dict:
         return {"id": uuid.uuid4(), "created_at": self.now, "updated_at": self.now, "version": 1}
 
-    def department(self, name: str | None) -> uuid.UUID | None:
+    def _memoised(self, kind: str, name: str | None, resolve) -> uuid.UUID | None:  # noqa: ANN001
+        """The id for ``name`` (found or created once per import), the same raw text never looked up twice."""
         if not name:
             return None
-        cached = self._memo.get(("d", name))
-        if cached is not None:
-            return cached
-        self._memo[("d", name)] = found = self._department(name)
+        found = self._memo.get((kind, name))
+        if found is None:
+            found = self._memo[(kind, name)] = resolve(name)
         return found
+
+    def department(self, name: str | None) -> uuid.UUID | None:
+        return self._memoised("d", name, self._department)
 
     def _department(self, name: str) -> uuid.UUID:
         key = key_of(name)
@@ -252,13 +255,7 @@ class _Resolver:
         return self.departments[key]
 
     def site(self, name: str | None) -> uuid.UUID | None:
-        if not name:
-            return None
-        cached = self._memo.get(("s", name))
-        if cached is not None:
-            return cached
-        self._memo[("s", name)] = found = self._site(name)
-        return found
+        return self._memoised("s", name, self._site)
 
     def _site(self, name: str) -> uuid.UUID:
         key = key_of(name)
@@ -274,13 +271,7 @@ class _Resolver:
         return self.sites[key]
 
     def family(self, label: str | None) -> uuid.UUID | None:
-        if not label:
-            return None
-        cached = self._memo.get(("f", label))
-        if cached is not None:
-            return cached
-        self._memo[("f", label)] = found = self._family(label)
-        return found
+        return self._memoised("f", label, self._family)
 
     def _family(self, label: str) -> uuid.UUID:
         key = key_of(label)

@@ -7,8 +7,7 @@ import datetime as dt
 import importlib.util
 import uuid
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,6 +33,7 @@ from app.ui import messages
 from app.ui.context import AppContext, UndoEntry
 from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.table_keys import TableKeys
 
 
 def register_columns(today: dt.date) -> list[Column]:
@@ -145,7 +145,7 @@ class RegisterView(QWidget):
         header.setResizeContentsPrecision(100)  # never measure 10,000 rows
         header.setStretchLastSection(False)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
-        self.table.installEventFilter(self)
+        TableKeys(self.table, self.edit_selected, self.delete_selected)
 
         self.count_label = QLabel()
         self.new_button = QPushButton("Nouveau marché")
@@ -194,17 +194,6 @@ class RegisterView(QWidget):
         layout.addLayout(row3)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
-        # Entrée opens the selected contract, Suppr deletes it (keys handled on the table itself).
-        if obj is self.table and event.type() == QEvent.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.edit_selected()
-                return True
-            if event.matches(QKeySequence.StandardKey.Delete):
-                self.delete_selected()
-                return True
-        return super().eventFilter(obj, event)
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()

@@ -3,8 +3,7 @@ suppliers, delivery sites); each kind is described by ``app.services.reference.K
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from app.ui.context import AppContext
 from app.ui.dialogs.errors import show_error
 from app.ui.dialogs.record_form import RecordDialog, display_value
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.table_keys import TableKeys
 
 
 def _column(spec) -> Column:  # noqa: ANN001
@@ -57,7 +57,7 @@ class ReferenceView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
-        self.table.installEventFilter(self)
+        TableKeys(self.table, self.edit_selected, self.delete_selected)
         self.new_button = QPushButton(self.kind.new_label)
         self.edit_button = QPushButton("Modifier")
         self.delete_button = QPushButton("Supprimer")
@@ -76,16 +76,6 @@ class ReferenceView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         self.reload()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
-        if obj is self.table and event.type() == QEvent.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.edit_selected()
-                return True
-            if event.matches(QKeySequence.StandardKey.Delete):
-                self.delete_selected()
-                return True
-        return super().eventFilter(obj, event)
 
     def reload(self) -> None:
         ctx = self.context
