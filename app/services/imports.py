@@ -245,30 +245,24 @@ class _Resolver:
     def department(self, name: str | None) -> uuid.UUID | None:
         return self._memoised("d", name, self._department)
 
-    def _department(self, name: str) -> uuid.UUID:
+    def _named(self, known: dict, model: type, name: str, **extra: object) -> uuid.UUID:
+        """The id of the organisation's ``model`` row called ``name``, created (and reported) if new."""
         key = key_of(name)
-        if key not in self.departments:
-            row = self._stamp() | {"organisation_id": self.org_id, "name": name.strip()[:120]}
-            self.departments[key] = row["id"]
-            self.new_rows[Department].append(row)
-            self.new_names[Department].append(row["name"])
-        return self.departments[key]
+        if key not in known:
+            row = self._stamp() | {"organisation_id": self.org_id, "name": name.strip()[:120], **extra}
+            known[key] = row["id"]
+            self.new_rows[model].append(row)
+            self.new_names[model].append(row["name"])
+        return known[key]
+
+    def _department(self, name: str) -> uuid.UUID:
+        return self._named(self.departments, Department, name)
 
     def site(self, name: str | None) -> uuid.UUID | None:
         return self._memoised("s", name, self._site)
 
     def _site(self, name: str) -> uuid.UUID:
-        key = key_of(name)
-        if key not in self.sites:
-            row = self._stamp() | {
-                "organisation_id": self.org_id,
-                "name": name.strip()[:120],
-                "is_central": False,
-            }
-            self.sites[key] = row["id"]
-            self.new_rows[DeliverySite].append(row)
-            self.new_names[DeliverySite].append(row["name"])
-        return self.sites[key]
+        return self._named(self.sites, DeliverySite, name, is_central=False)
 
     def family(self, label: str | None) -> uuid.UUID | None:
         return self._memoised("f", label, self._family)
