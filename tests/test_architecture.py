@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,33 @@ def test_only_ui_imports_qt(path):
 
 @pytest.mark.parametrize(
     "path",
-    [p for p in APP.rglob("*.py") if p.relative_to(APP).parts[0] not in ("model", "storage", "services")],
+    [
+        p
+        for p in APP.rglob("*.py")
+        if p.relative_to(APP).parts[0] not in ("model", "storage", "queries", "services")
+    ],
     ids=str,
 )
 def test_only_model_storage_and_services_import_sqlalchemy(path):
     assert not imported_modules(path) & {"sqlalchemy", "alembic"}, f"{path} reaches the database directly"
+
+
+AMOUNT_CHOICE = re.compile(
+    r"(notified_amount|estimated_amount)\s*(if\b|or\b|is not None|is None|else\b)"
+    r"|(if|else|or)\s+\w*\.?(notified_amount|estimated_amount)\b"
+)
+MONTH_ARITHMETIC = re.compile(r"def\s+_?(add_months|months_between|duration_months)\b")
+
+
+@pytest.mark.parametrize("path", sorted(APP.rglob("*.py")), ids=str)
+def test_one_home_for_the_contract_amount_and_the_calendar(path):
+    """A contract's amount is chosen among notified/estimated/maximum only in app.rules.contract, and
+    month arithmetic lives only in app.rules.calendar (DESIGN.md "Where shared things live")."""
+    text = path.read_text(encoding="utf-8")
+    relative = path.relative_to(APP).as_posix()
+    if relative not in ("rules/contract.py",):
+        assert not AMOUNT_CHOICE.search(text), f"{relative} picks a contract amount itself: use ContractFacts"
+    if relative != "rules/calendar.py":
+        assert not MONTH_ARITHMETIC.search(text), (
+            f"{relative} has its own month arithmetic: use rules.calendar"
+        )

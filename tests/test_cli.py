@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from app.cli import main
+from app.storage.migrate import HEAD
 
 
 def run(capsys, *argv):
@@ -24,7 +25,7 @@ def test_demo_then_check_json(tmp_path, capsys):
     assert code == 0
     data = json.loads(out)
     assert data["ok"] is True
-    assert data["schema_version"] == "0001"
+    assert data["schema_version"] == HEAD
     assert data["counts"]["organisation"] == 2
     assert data["counts"]["contract"] >= 80
     assert data["counts"]["purchase_order"] >= 3000

@@ -74,9 +74,13 @@ def cmd_due(args: argparse.Namespace) -> int:
                 "share": t.share,
                 "target": t.target,
                 "needed": t.needed,
+                "recurrence_unknown": t.unknown,
+                "state": t.state,
             }
             for t in due.targets
         ],
+        "recurrence_unknown": rows(due.recurrence_unknown),
+        "empty_reason": due.empty_reason(),
     }
     lines = [
         f"{org.name} — CAD {args.year} (séance du {fmt.date(w.cad_date)})",
@@ -87,6 +91,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         "",
         f"À présenter au CAD {args.year} : échéance en {w.present_year} ({len(due.to_present)} marchés)",
         *(_line(r) for r in due.to_present),
+        *([f"  {due.empty_reason()}"] if due.empty_reason() else []),
         "",
         "Objectifs de déploiement de la cotation :",
     ]
@@ -95,7 +100,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         share = fmt.percent(t.share) if t.share is not None else "—"
         lines.append(
             f"  échéance {t.renewal_year} : {t.diagnosed} cotés sur {t.contracts} ({share}), objectif {target}"
-            + (f", encore {t.needed} à coter" if t.needed else "")
+            f" — {t.state}"
         )
     emit(args, data, "\n".join(lines))
     return 0

@@ -15,6 +15,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.rules.calendar import add_months
+
 # What crossing each threshold setting means for the procedure (keys of ``threshold.*`` settings).
 CONSEQUENCES = {
     "threshold.no_publicity": "publicité et mise en concurrence obligatoires (fin du marché sans publicité)",
@@ -97,18 +99,6 @@ class JointProposal:
         if self.crossed:
             return f"Même procédure que le plus gros membre seul : {self.crossed[-1].consequence}."
         return "Le montant cumulé reste sous le seuil de dispense de publicité."
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def normalize_label(text: str) -> str:

@@ -23,6 +23,7 @@ from app.io import decp_labels as L
 from app.io import safety
 from app.io.cells import CellError, key_of, parse_date, parse_decimal, parse_int
 from app.io.validate import Problem
+from app.rules.calendar import add_months
 from app.rules.values import InvalidValue, nature_from_cpv, normalize_cpv, normalize_siret
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
@@ -186,15 +187,6 @@ def _bool(value: object) -> bool:
     return _text(value).casefold() in ("true", "oui", "1", "vrai")
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    import calendar
-
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def parse_record(index: int, raw: dict, fmt: str) -> tuple[DecpRecord | None, list[Problem]]:
     raw = _strip_keys(raw)  # type: ignore[assignment]
     problems: list[Problem] = []
@@ -306,7 +298,7 @@ def parse_record(index: int, raw: dict, fmt: str) -> tuple[DecpRecord | None, li
     grouping_label = L.canonical(raw.get("typeGroupementOperateurs"), tuple(L.GROUPING_LABELS.values()))
     grouping = next((k for k, v in L.GROUPING_LABELS.items() if v == grouping_label), OperatorGrouping.NONE)
     holders = _holders(raw.get("titulaires"))
-    end_date = _add_months(notified, duration) - dt.timedelta(days=1) if notified and duration else None
+    end_date = add_months(notified, duration) - dt.timedelta(days=1) if notified and duration else None
     if problems and (procedure is None or not obj):
         return None, problems
     record = DecpRecord(
@@ -413,7 +405,7 @@ class DecpContract:
     decp_id: str | None
     object: str
     decp_nature: DecpNature
-    procedure: Procedure
+    procedure: Procedure | None
     cpv_code: str | None
     techniques: list[str]
     execution_modes: list[str]
@@ -440,17 +432,14 @@ class DecpContract:
     environmental_considerations: list[str]
 
 
-def _months_between(start: dt.date, end: dt.date) -> int:
-    months = (end.year - start.year) * 12 + (end.month - start.month) + (1 if end.day >= start.day else 0)
-    return max(months, 1)
-
-
 def to_decp(contract: DecpContract, buyer_siret: str, today: dt.date) -> tuple[dict | None, list[str]]:
     """One contract as a 2.0.3 ``marche`` object, or the list of what is missing (French)."""
     missing: list[str] = []
     identifier = contract.decp_id or contract.reference
     if not 1 <= len(identifier) <= 16:
         missing.append("identifiant DECP de 1 à 16 caractères (la référence est trop longue)")
+    if contract.procedure is None:
+        missing.append("procédure")
     if not contract.cpv_code:
         missing.append("code CPV")
     if not contract.notification_date:
@@ -473,8 +462,6 @@ def to_decp(contract: DecpContract, buyer_siret: str, today: dt.date) -> tuple[d
     if not contract.place_code:
         missing.append("lieu d'exécution")
     duration = contract.duration_months
-    if not duration and contract.start_date and contract.end_date:
-        duration = _months_between(contract.start_date, contract.end_date)
     if not duration:
         missing.append("durée en mois")
     if missing:

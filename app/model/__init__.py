@@ -4,6 +4,7 @@ from app.model.base import Base, Entity, new_id, utcnow
 from app.model.clause import Clause, ContractClause
 from app.model.contract import Amendment, Contract, Lot
 from app.model.cotation import Assessment, AssessmentLever, Committee, CommitteeDecision, CommitteeMember
+from app.model.imports import ImportBatch
 from app.model.order import GroupedOrder, GroupedOrderItem, GroupingPlan, Order
 from app.model.organisation import DeliverySite, Department, Organisation, PurchaseFamily, Supplier
 from app.model.settings import AuditEntry, EmissionFactor, Setting
@@ -28,6 +29,7 @@ __all__ = [
     "GroupedOrder",
     "GroupedOrderItem",
     "GroupingPlan",
+    "ImportBatch",
     "Lot",
     "Order",
     "Organisation",

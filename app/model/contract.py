@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,9 +32,10 @@ class Contract(Entity):
 
     reference: Mapped[str] = mapped_column(String(60))
     object: Mapped[str] = mapped_column(String(1000))
-    nature: Mapped[PurchaseNature] = enum_column(PurchaseNature)
+    # Nullable where a town's register may not say: unknown is not false (app.rules.contract).
+    nature: Mapped[PurchaseNature | None] = enum_column(PurchaseNature, nullable=True)
     decp_nature: Mapped[DecpNature] = enum_column(DecpNature, default=DecpNature.MARCHE)
-    procedure: Mapped[Procedure] = enum_column(Procedure)
+    procedure: Mapped[Procedure | None] = enum_column(Procedure, nullable=True)
     status: Mapped[ContractStatus] = enum_column(ContractStatus, default=ContractStatus.ACTIVE)
     cpv_code: Mapped[str | None] = mapped_column(String(10))
 
@@ -49,9 +51,9 @@ class Contract(Entity):
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
     duration_months: Mapped[int | None]
-    renewable: Mapped[bool] = mapped_column(default=False)
+    renewable: Mapped[bool | None]
     renewals_max: Mapped[int | None]
-    recurrent: Mapped[bool] = mapped_column(default=False)
+    recurrent: Mapped[bool | None]
     # Préavis: months before the end by which renewal or non-renewal must be notified.
     notice_months: Mapped[int | None]
 
@@ -73,6 +75,8 @@ class Contract(Entity):
     environmental_considerations: Mapped[list[str]] = mapped_column(default=list)
     decp_id: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where each fact's stored value came from (field -> app.rules.contract.Source value).
+    fact_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     lots: Mapped[list[Lot]] = relationship(
         back_populates="contract", cascade="all, delete-orphan", order_by="Lot.number"

@@ -56,6 +56,7 @@ class TargetLine:
     target: Decimal | None
     share: Decimal | None
     needed: int
+    state: str = ""  # French situation (rules.cotation.YearTarget.state)
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,8 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
             str(t.diagnosed),
             fmt.percent(t.share) if t.share is not None else "—",
             fmt.percent(t.target) if t.target is not None else "pas d'objectif",
-            ("atteint" if t.needed == 0 else f"{t.needed} à coter") if t.target is not None else "—",
+            t.state
+            or (("atteint" if t.needed == 0 else f"{t.needed} à coter") if t.target is not None else "—"),
         )
         for t in data.targets
     ]

@@ -33,6 +33,16 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months
 
 
+def duration_months(start: dt.date, end: dt.date) -> int:
+    """Months from ``start`` to ``end`` both included, a month begun counting as one: 01/01 to 31/12
+    is 12 months, 01/02/2025 to 31/01/2028 is 36, 01/01 to 15/06 is 6."""
+    after = end + dt.timedelta(days=1)
+    months = max(months_between(start, after), 0)
+    if add_months(start, months) < after:
+        months += 1
+    return months
+
+
 @dataclass(frozen=True)
 class CycleDelays:
     """The delays of the yearly cycle and of the alerts, read from the settings in force."""

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.enums import FORMALISED_PROCEDURES, Procedure, PurchaseNature, SupplierSize, label
+from app.rules.contract import ContractFacts, UnknownFact, known
 from app.rules.settings import MissingSetting, Settings
+
+__all__ = ["Applicability", "ContractFacts", "Verdict", "evaluate", "evaluate_all"]
 
 
 class Applicability(enum.StrEnum):
@@ -40,31 +43,6 @@ APPLICABILITY_ORDER = {
     Applicability.TO_STUDY: 2,
     Applicability.NOT_APPLICABLE: 3,
 }
-
-
-@dataclass(frozen=True)
-class ContractFacts:
-    """What the rules need to know about a contract (plain values, no database)."""
-
-    nature: PurchaseNature
-    procedure: Procedure
-    amount: Decimal | None  # estimated value HT (maximum of a framework contract when known)
-    duration_months: int | None
-    consultation_date: dt.date  # launch of the consultation, else notification, else today
-    supplier_size: SupplierSize = SupplierSize.UNKNOWN
-    cpv_code: str | None = None
-    family_label: str = ""
-    fair_trade_relevant: bool = False
-    agec_category: str | None = None
-    is_framework: bool = False
-    recurrent: bool = False
-    has_lots: bool = False
-    # DECP data already recorded on the contract: evidence that a clause is there.
-    price_types: tuple[str, ...] = ()
-    advance_granted: bool = False
-    advance_rate: Decimal | None = None
-    social_considerations: tuple[str, ...] = ()
-    environmental_considerations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,7 +84,8 @@ class _Ctx:
     """The settings in force on the contract's consultation date, read by name."""
 
     def __init__(self, facts: ContractFacts, settings: Settings) -> None:
-        self.f = facts
+        # An unknown fact read by a rule stops it: the verdict says what to complete (``_apply``).
+        self.f = known(facts)
         self.s = settings
         self.on = facts.consultation_date
 
@@ -805,6 +784,8 @@ def _apply(code: str, ctx: _Ctx) -> Verdict:
         return Verdict(code, Applicability.TO_STUDY, USER_CLAUSE_REASON)
     try:
         return fn(ctx)
+    except UnknownFact as exc:
+        return Verdict(code, Applicability.TO_STUDY, exc.reason)
     except MissingSetting as exc:
         return Verdict(
             code,

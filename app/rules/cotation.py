@@ -18,7 +18,6 @@ Ratings, each 0 to 3:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,6 +33,8 @@ from app.enums import (
     SocialEconomyStatus,
     SupplierSize,
 )
+from app.rules.calendar import add_months
+from app.rules.contract import ContractFacts
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
 from app.rules.settings import MissingSetting, Settings
 
@@ -48,28 +49,6 @@ FORMULA = (
 
 
 # --- inputs -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ContractFacts:
-    """What the pre-fill rules look at; plain values gathered by the service."""
-
-    reference: str
-    nature: PurchaseNature
-    procedure: Procedure
-    amount: Decimal | None  # total HT (notified, else estimated)
-    duration_months: int | None
-    is_framework: bool = False
-    has_lots: bool = False
-    advance_granted: bool = False
-    price_revisable: bool = False
-    has_social_clause: bool = False
-    has_environmental_criterion: bool = False
-    fair_trade_relevant: bool = False
-    agec_category: str | None = None
-    family: str = ""
-    supplier_size: SupplierSize = SupplierSize.UNKNOWN
-    supplier_social_economy: SocialEconomyStatus = SocialEconomyStatus.NONE
 
 
 @dataclass(frozen=True)
@@ -691,12 +670,6 @@ def prefill_documentation() -> list[tuple[str, str, int, int, int]]:
 # --- the yearly cycle -------------------------------------------------------------------------
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def default_cad_date(settings: Settings, year: int) -> dt.date:
     """The CAD of ``year`` when its session has no date yet: the 1st of the usual month."""
     month = settings.integer("cycle.cad_month", dt.date(year, 1, 1))
@@ -745,6 +718,7 @@ class YearTarget:
     contracts: int
     diagnosed: int
     target: Decimal | None
+    unknown: int = 0  # contracts ending that year whose recurrence is not confirmed yet
 
     @property
     def share(self) -> Decimal | None:
@@ -761,7 +735,20 @@ class YearTarget:
         return max(0, int(goal) - self.diagnosed)
 
     @property
-    def reached(self) -> bool | None:
+    def state(self) -> str:
+        """French: "objectif atteint", "encore 2 à coter", "à compléter : …"."""
+        if self.unknown:
+            return (
+                f"à compléter : {self.unknown} marché(s) échéant en {self.renewal_year} sans récurrence "
+                "confirmée (Données à compléter)"
+            )
         if self.target is None:
+            return "pas d'objectif"
+        return "objectif atteint" if self.needed == 0 else f"encore {self.needed} à coter"
+
+    @property
+    def reached(self) -> bool | None:
+        """None when it cannot be told: no target, or contracts whose recurrence is unknown."""
+        if self.target is None or self.unknown:
             return None
         return self.needed == 0

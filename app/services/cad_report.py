@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.enums import label
-from app.model import Assessment, Contract, Department, PurchaseFamily
+from app.errors import UserError
+from app.model import Assessment
+from app.queries import contracts as queries
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS_BY_CODE
 from app.services.committee import committee_view
@@ -25,6 +27,10 @@ class ReportResult:
     path: Path
     pages: int
     contracts: int
+
+
+class EmptyDossier(UserError):
+    """Nothing to present and no review: say why instead of printing empty pages."""
 
 
 def _titles(codes: list[str] | tuple[str, ...]) -> list[str]:
@@ -45,7 +51,10 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
         settings = cotation_settings(session, organisation_id)
         on = committee.meeting_date or rules.default_cad_date(settings, year)
         thresholds = rules.thresholds_from_settings(settings, on)
-        contracts = {c.id: c for c in session.scalars(select(Contract).where(Contract.id.in_(contract_ids)))}
+        contracts = {
+            f.id: f
+            for f in queries.contracts_facts(session, organisation_id, contract_ids, settings=settings)
+        }
         assessments: dict[uuid.UUID, Assessment] = {}
         for a in session.scalars(
             select(Assessment)
@@ -54,10 +63,6 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
             .order_by(Assessment.year)
         ):
             assessments[a.contract_id] = a  # the latest up to this year's CAD
-        families = dict(session.execute(select(PurchaseFamily.id, PurchaseFamily.label)).all())
-        departments = dict(session.execute(select(Department.id, Department.name)).all())
-        suppliers = {r.contract_id: r.supplier for r in due.to_present}
-        suppliers.update({d.contract_id: d.supplier for d in committee.decisions})
         ordered = sorted(
             (contracts[i] for i in contract_ids if i in contracts),
             key=lambda c: (c.end_date or dt.date.max, c.reference),
@@ -89,14 +94,12 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
                 PresentedContract(
                     reference=contract.reference,
                     object=contract.object,
-                    supplier=suppliers.get(contract.id, ""),
-                    amount=contract.notified_amount
-                    if contract.notified_amount is not None
-                    else contract.estimated_amount,
+                    supplier=contract.supplier_name or "",
+                    amount=contract.total_with_amendments,
                     end_date=contract.end_date,
-                    family=families.get(contract.family_id, ""),
-                    department=departments.get(contract.department_id, ""),
-                    procedure=label(contract.procedure),
+                    family=contract.family_label,
+                    department=contract.department or "",
+                    procedure=label(contract.procedure) if contract.procedure else "à compléter",
                     score=score,
                     priority=priority,
                     proposed_actions=proposed,
@@ -111,6 +114,10 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
                     decision_comment=decision.comment if decision else "",
                 )
             )
+    if not presented and not committee.bilan:
+        raise EmptyDossier(
+            f"Le dossier du CAD {year} n'a pas été produit : {due.empty_reason() or 'aucun marché à présenter.'}"
+        )
     return CadDossierData(
         organisation=committee.organisation,
         year=year,
@@ -119,7 +126,7 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
         members=[Member(m.name, m.role) for m in committee.members],
         contracts=presented,
         targets=[
-            TargetLine(t.renewal_year, t.contracts, t.diagnosed, t.target, t.share, t.needed)
+            TargetLine(t.renewal_year, t.contracts, t.diagnosed, t.target, t.share, t.needed, t.state)
             for t in due.targets
         ],
         bilan=[

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import ChecklistStatus, ClauseKind, ContractStatus, SupplierSize
+from app.enums import ChecklistStatus, ClauseKind, ContractStatus
 from app.errors import ConcurrentEdit, ImportRejected, NotFound, ValidationError
-from app.model import Clause, Contract, ContractClause, Lot, Organisation, PurchaseFamily, Supplier, utcnow
+from app.model import Clause, Contract, ContractClause, Organisation, utcnow
 from app.paths import resource
+from app.queries.contracts import contract_facts, contracts_facts
 from app.rules.clause_library import (
     DECP_ENVIRONMENTAL,
     DECP_SOCIAL,
@@ -478,56 +479,6 @@ def import_library(db: Database, organisation_id: uuid.UUID, path: Path | str) -
 # --- Checklists -----------------------------------------------------------------------------------
 
 
-def _months_between(start: dt.date, end: dt.date) -> int:
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day >= start.day - 1:  # a contract from 01/01 to 31/12 lasts 12 months
-        months += 1
-    return max(months, 0)
-
-
-def facts_of(
-    contract: Contract,
-    family: PurchaseFamily | None,
-    supplier_size: SupplierSize | None,
-    has_lots: bool,
-    today: dt.date | None = None,
-) -> ContractFacts:
-    """The rules' view of a contract."""
-    amount = contract.estimated_amount if contract.estimated_amount is not None else contract.notified_amount
-    if contract.is_framework and contract.max_amount is not None:
-        amount = contract.max_amount
-    duration = contract.duration_months
-    if duration is None and contract.start_date and contract.end_date:
-        duration = _months_between(contract.start_date, contract.end_date)
-    date = (
-        contract.publication_date
-        or contract.notification_date
-        or contract.start_date
-        or today
-        or dt.date.today()
-    )
-    return ContractFacts(
-        nature=contract.nature,
-        procedure=contract.procedure,
-        amount=amount,
-        duration_months=duration,
-        consultation_date=date,
-        supplier_size=supplier_size or SupplierSize.UNKNOWN,
-        cpv_code=contract.cpv_code or (family.cpv_codes[0] if family and family.cpv_codes else None),
-        family_label=family.label if family else "",
-        fair_trade_relevant=bool(family and family.fair_trade_relevant),
-        agec_category=family.agec_category if family else None,
-        is_framework=contract.is_framework,
-        recurrent=contract.recurrent,
-        has_lots=has_lots,
-        price_types=tuple(contract.price_types or ()),
-        advance_granted=contract.advance_granted,
-        advance_rate=contract.advance_rate,
-        social_considerations=tuple(contract.social_considerations or ()),
-        environmental_considerations=tuple(contract.environmental_considerations or ()),
-    )
-
-
 def _effective_library(clauses: list[ClauseRow], decided: set[uuid.UUID]) -> list[ClauseRow]:
     """The organisation's copies replace their originals, unless the contract already decided on one."""
     replaced = {c.copied_from for c in clauses if not c.builtin and c.copied_from}
@@ -551,10 +502,10 @@ def _load_contract(session: Session, contract_id: uuid.UUID) -> Contract:
 
 
 def _facts_for(session: Session, contract: Contract, today: dt.date | None = None) -> ContractFacts:
-    family = session.get(PurchaseFamily, contract.family_id) if contract.family_id else None
-    supplier = session.get(Supplier, contract.supplier_id) if contract.supplier_id else None
-    has_lots = bool(session.scalar(select(exists().where(Lot.contract_id == contract.id))))
-    return facts_of(contract, family, supplier.size if supplier else None, has_lots, today)
+    facts = contract_facts(session, contract.id, today=today)
+    if facts is None:
+        raise NotFound("Ce marché n'existe plus (supprimé sur un autre poste ?).")
+    return facts
 
 
 def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | None = None) -> Checklist:
@@ -730,27 +681,13 @@ def contracts_missing_mandatory(
 
     with db.session(write=False) as session:
         settings = settings_for(session, organisation_id)
-        contracts = session.scalars(
-            select(Contract).where(
-                Contract.organisation_id == organisation_id, Contract.status.in_(OPEN_CONTRACT_STATUSES)
-            )
-        ).all()
+        contracts = [
+            f
+            for f in contracts_facts(session, organisation_id, today=today)
+            if f.status in OPEN_CONTRACT_STATUSES
+        ]
         if not contracts:
             return set()
-        families = {
-            f.id: f
-            for f in session.scalars(
-                select(PurchaseFamily).where(PurchaseFamily.organisation_id == organisation_id)
-            )
-        }
-        sizes = dict(
-            session.execute(
-                select(Supplier.id, Supplier.size).where(
-                    Supplier.id.in_({c.supplier_id for c in contracts if c.supplier_id})
-                )
-            ).all()
-        )
-        with_lots = set(session.scalars(select(Lot.contract_id).distinct()))
         settled: dict[uuid.UUID, set[uuid.UUID]] = {}
         decided: dict[uuid.UUID, set[uuid.UUID]] = {}
         for cid, clid, status in session.execute(
@@ -763,14 +700,8 @@ def contracts_missing_mandatory(
                 settled.setdefault(cid, set()).add(clid)
         library = _library_rows(session, organisation_id)
     missing: set[uuid.UUID] = set()
-    for contract in contracts:
-        facts = facts_of(
-            contract,
-            families.get(contract.family_id),
-            sizes.get(contract.supplier_id),
-            contract.id in with_lots,
-            today,
-        )
+    for facts in contracts:
+        contract = facts
         clauses = _effective_library(library, decided.get(contract.id, set()))
         done = settled.get(contract.id, set())
         for clause, verdict in zip(clauses, _verdicts(clauses, facts, settings), strict=True):

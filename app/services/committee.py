@@ -27,8 +27,9 @@ from app.model import (
     Organisation,
     Supplier,
 )
+from app.queries.contracts import contracts_facts
 from app.rules.levers import LEVERS_BY_CODE
-from app.services.cotation import contract_amount, due_list
+from app.services.cotation import due_list
 from app.storage.database import Database
 
 PRESIDENT_ROLE = "Président de la CAO"
@@ -129,6 +130,10 @@ def _decisions(session: Session, committee: Committee | None) -> list[DecisionRo
         )
         if a.score is not None
     }
+    totals = {
+        f.id: f.total_with_amendments
+        for f in contracts_facts(session, committee.organisation_id, [c.id for _d, c, _s in rows])
+    }
     out = []
     for decision, contract, supplier in rows:
         assessment = scores.get(contract.id)
@@ -139,7 +144,7 @@ def _decisions(session: Session, committee: Committee | None) -> list[DecisionRo
                 reference=contract.reference,
                 object=contract.object,
                 supplier=supplier or "",
-                amount=contract_amount(contract),
+                amount=totals.get(contract.id),
                 end_date=contract.end_date,
                 score=assessment.score if assessment else None,
                 priority=assessment.priority if assessment else None,

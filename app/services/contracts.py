@@ -24,7 +24,7 @@ from app.errors import ConcurrentEdit, NotFound, UserError, ValidationError
 from app.model import Amendment, Base, Contract, Department, Lot, Order, PurchaseFamily, Supplier, utcnow
 from app.model.base import Money
 from app.rules import calendar as cal
-from app.rules.values import InvalidValue, normalize_cpv
+from app.rules import contract as facts_rules
 from app.services import audit
 from app.services.text import fold
 from app.storage.database import Database
@@ -41,10 +41,10 @@ class ContractRow:
     amount: Decimal | None
     start_date: dt.date | None
     end_date: dt.date | None
-    procedure: Procedure
-    nature: PurchaseNature
+    procedure: Procedure | None
+    nature: PurchaseNature | None
     status: ContractStatus
-    recurrent: bool
+    recurrent: bool | None
     department_id: uuid.UUID | None = None
     family_id: uuid.UUID | None = None
     supplier_id: uuid.UUID | None = None
@@ -73,6 +73,12 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
     fam = aliased(PurchaseFamily)
     sup = aliased(Supplier)
     used = _consumed_subquery()
+    deltas = (
+        select(Amendment.contract_id, func.sum(Amendment.amount_delta, type_=Money).label("delta"))
+        .where(Amendment.amount_delta.is_not(None))
+        .group_by(Amendment.contract_id)
+        .subquery()
+    )
     stmt = (
         select(
             Contract.id,
@@ -97,11 +103,13 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
             used.c.consumed,
             Contract.notice_months,
             Contract.version,
+            deltas.c.delta,
         )
         .outerjoin(dep, dep.id == Contract.department_id)
         .outerjoin(fam, fam.id == Contract.family_id)
         .outerjoin(sup, sup.id == Contract.supplier_id)
         .outerjoin(used, used.c.contract_id == Contract.id)
+        .outerjoin(deltas, deltas.c.contract_id == Contract.id)
         .where(Contract.organisation_id == organisation_id)
         .order_by(Contract.end_date, Contract.reference)
     )
@@ -126,7 +134,7 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
                 r[3] or "",
                 r[4] or "",
                 r[5] or "",
-                r[6] if r[6] is not None else r[7],
+                facts_rules.total_amount(r[6], r[7], r[22]),
                 r[8],
                 r[9],
                 r[10],
@@ -281,14 +289,14 @@ class AmendmentInput:
 class ContractInput:
     reference: str
     object: str
-    nature: PurchaseNature = PurchaseNature.SUPPLIES
-    procedure: Procedure = Procedure.ADAPTED
+    nature: PurchaseNature | None = None  # None: not known yet (app.rules.contract)
+    procedure: Procedure | None = None
     status: ContractStatus = ContractStatus.ACTIVE
     department_id: uuid.UUID | None = None
     family_id: uuid.UUID | None = None
     supplier_id: uuid.UUID | None = None
     cpv_code: str | None = None
-    recurrent: bool = False
+    recurrent: bool | None = None
     estimated_amount: Decimal | None = None
     notified_amount: Decimal | None = None
     is_framework: bool = False
@@ -298,7 +306,7 @@ class ContractInput:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     duration_months: int | None = None
-    renewable: bool = False
+    renewable: bool | None = None
     renewals_max: int | None = None
     notice_months: int | None = None
     notes: str | None = None
@@ -349,48 +357,46 @@ class ContractDetail:
 
     @property
     def total_with_amendments(self) -> Decimal | None:
-        base = (
-            self.data.notified_amount if self.data.notified_amount is not None else self.data.estimated_amount
-        )
-        deltas = [a.amount_delta for a in self.data.amendments if a.amount_delta is not None]
-        if base is None and not deltas:
-            return None
-        return (base or Decimal(0)) + sum(deltas, Decimal(0))
+        return facts_rules.total_with_amendments(record_of_input(self.data))
 
     @property
     def notice_deadline(self) -> dt.date | None:
         return cal.notice_deadline(self.data.end_date, self.data.notice_months)
 
 
+def record_of_input(data: ContractInput) -> facts_rules.ContractRecord:
+    """The form's values as a facts record (amounts and dates only: what the form shows computed)."""
+    deltas = [a.amount_delta for a in data.amendments if a.amount_delta is not None]
+    return facts_rules.ContractRecord(
+        reference=data.reference,
+        object=data.object,
+        nature=data.nature,
+        procedure=data.procedure,
+        cpv_code=data.cpv_code,
+        estimated_amount=data.estimated_amount,
+        notified_amount=data.notified_amount,
+        is_framework=data.is_framework,
+        max_amount=data.max_amount,
+        amendments_delta=sum(deltas, Decimal(0)) if deltas else None,
+        notification_date=data.notification_date,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        duration_months=data.duration_months,
+        recurrent=data.recurrent,
+        renewable=data.renewable,
+        has_lots=bool(data.lots),
+    )
+
+
 def validate_contract(data: ContractInput) -> ContractInput:
     """Raise ``ValidationError`` (French, with the field) for the first broken rule; return cleaned data."""
     reference = data.reference.strip()
-    if not reference:
-        raise ValidationError("La référence du marché est obligatoire.", field="reference")
-    if not data.object.strip():
-        raise ValidationError("L'objet du marché est obligatoire.", field="object")
-    for name in ("estimated_amount", "notified_amount", "max_amount", "min_amount"):
-        value = getattr(data, name)
-        if value is not None and value < 0:
-            raise ValidationError(f"Le champ « {FIELD_LABELS[name]} » ne peut pas être négatif.", field=name)
-    if data.min_amount is not None and data.max_amount is not None and data.min_amount > data.max_amount:
-        raise ValidationError(
-            "Le montant minimum ne peut pas dépasser le montant maximum.", field="min_amount"
-        )
-    if data.start_date and data.end_date and data.end_date < data.start_date:
-        raise ValidationError(
-            "L'échéance doit être postérieure ou égale à la date de début du marché.", field="end_date"
-        )
-    for name in ("duration_months", "renewals_max", "notice_months"):
-        value = getattr(data, name)
-        if value is not None and value < 0:
-            raise ValidationError(f"Le champ « {FIELD_LABELS[name]} » ne peut pas être négatif.", field=name)
+    problems = facts_rules.validate_contract_values(
+        {name: getattr(data, name) for name in SCALAR_FIELDS} | {"reference": reference}
+    )
+    if problems:
+        raise ValidationError(problems[0].message, field=problems[0].field)
     cpv = (data.cpv_code or "").strip() or None
-    if cpv:
-        try:
-            normalize_cpv(cpv)
-        except InvalidValue as exc:
-            raise ValidationError(str(exc), field="cpv_code") from exc
     numbers = [lot.number for lot in data.lots]
     if len(set(numbers)) != len(numbers):
         raise ValidationError("Deux lots portent le même numéro.", field="lots")
@@ -522,8 +528,13 @@ def save_contract(
                 if expected_version is not None and contract.version != expected_version and not overwrite:
                     raise ConcurrentEdit(_conflict_message(session, contract))
                 before = _audit_values(_input_from(contract))
+            sources = dict(contract.fact_sources or {})
             for name in SCALAR_FIELDS:
-                setattr(contract, name, getattr(data, name))
+                value = getattr(data, name)
+                if name in facts_rules.FACT_LABELS and value != getattr(contract, name, None):
+                    sources[name] = facts_rules.Source.ENTERED.value
+                setattr(contract, name, value)
+            contract.fact_sources = sources
             contract.updated_at = utcnow()  # always bump the version, even when only lots changed
             _sync_children(contract, data)
             session.flush()

@@ -12,19 +12,19 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.enums import ContractStatus, Priority, SocialEconomyStatus, SupplierSize
+from app.enums import ContractStatus, Priority
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import (
     Assessment,
     AssessmentLever,
     Committee,
     Contract,
-    Lot,
     Organisation,
-    PurchaseFamily,
     Supplier,
 )
+from app.queries import contracts as queries
 from app.rules import cotation as rules
+from app.rules.contract import ContractFacts
 from app.rules.levers import LEVERS_BY_CODE
 from app.rules.settings import DatedValue, Settings
 from app.services.settings import default_settings, settings_for
@@ -56,6 +56,27 @@ class DueList:
     to_diagnose: list[DueRow]
     to_present: list[DueRow]
     targets: list[rules.YearTarget]
+    # Contracts that end in the years concerned but whose recurrence nobody confirmed yet: they are
+    # neither counted in nor out, the screen sends the buyer to « Données à compléter ».
+    recurrence_unknown: list[DueRow] = field(default_factory=list)
+    # Contracts with no end date at all: they cannot be placed in the cycle.
+    no_end_date: int = 0
+
+    def empty_reason(self) -> str:
+        """Why nothing is to present at this CAD, in French, with the way to fix it ("" if not empty)."""
+        if self.to_present:
+            return ""
+        year = self.windows.present_year
+        parts = [f"aucun marché récurrent n'arrive à échéance en {year}"]
+        unknown = [r for r in self.recurrence_unknown if r.end_date and r.end_date.year == year]
+        if unknown:
+            parts.append(
+                f"{len(unknown)} marché(s) échéant en {year} n'ont pas de récurrence confirmée : "
+                "indiquez-la dans « Données à compléter » (ou acceptez les propositions)"
+            )
+        if self.no_end_date:
+            parts.append(f"{self.no_end_date} marché(s) n'ont pas de date de fin")
+        return " ; ".join(parts) + "."
 
     @property
     def present_target(self) -> rules.YearTarget | None:
@@ -91,37 +112,12 @@ class AssessmentView:
     thresholds: rules.Thresholds | None = None  # to recompute the score while the buyer edits
 
 
-def contract_amount(contract: Contract) -> Decimal | None:
-    return contract.notified_amount if contract.notified_amount is not None else contract.estimated_amount
-
-
-def _has(values: Sequence[str], word: str) -> bool:
-    word = word.lower()
-    return any(word in v.lower() and not v.lower().startswith("pas de") for v in values or ())
-
-
-def contract_facts(session: Session, contract: Contract) -> rules.ContractFacts:
-    family = session.get(PurchaseFamily, contract.family_id) if contract.family_id else None
-    supplier = session.get(Supplier, contract.supplier_id) if contract.supplier_id else None
-    has_lots = bool(session.scalar(select(Lot.id).where(Lot.contract_id == contract.id).limit(1)))
-    return rules.ContractFacts(
-        reference=contract.reference,
-        nature=contract.nature,
-        procedure=contract.procedure,
-        amount=contract_amount(contract),
-        duration_months=contract.duration_months,
-        is_framework=contract.is_framework,
-        has_lots=has_lots,
-        advance_granted=contract.advance_granted,
-        price_revisable=_has(contract.price_types, "révisable"),
-        has_social_clause=_has(contract.social_considerations, "social"),
-        has_environmental_criterion=_has(contract.environmental_considerations, "critère"),
-        fair_trade_relevant=bool(family and family.fair_trade_relevant),
-        agec_category=family.agec_category if family else None,
-        family=family.label if family else "",
-        supplier_size=supplier.size if supplier else SupplierSize.UNKNOWN,
-        supplier_social_economy=supplier.social_economy if supplier else SocialEconomyStatus.NONE,
-    )
+def contract_facts(session: Session, contract: Contract) -> ContractFacts:
+    """The contract's facts, read through the one adapter (app.queries.contracts)."""
+    facts = queries.contract_facts(session, contract.id)
+    if facts is None:
+        raise NotFound("Ce marché n'existe plus dans le fichier.")
+    return facts
 
 
 def cotation_settings(session: Session, organisation_id: uuid.UUID) -> Settings:
@@ -181,41 +177,44 @@ def due_list(db: Database, organisation_id: uuid.UUID, year: int) -> DueList:
             raise NotFound("Collectivité introuvable dans ce fichier.")
         settings = cotation_settings(session, organisation_id)
         windows = rules.cycle_windows(settings, year, cad_date(session, organisation_id, year, settings))
-        stmt = (
-            select(Contract, Supplier.name, PurchaseFamily.label)
-            .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
-            .outerjoin(PurchaseFamily, PurchaseFamily.id == Contract.family_id)
-            .where(
-                Contract.organisation_id == organisation_id,
-                Contract.recurrent.is_(True),
-                Contract.status != ContractStatus.CANCELLED,
-                Contract.end_date.is_not(None),
-            )
-            .order_by(Contract.end_date, Contract.reference)
-        )
-        rows = session.execute(stmt).all()
-        latest = _latest_assessments(session, [c.id for c, _s, _f in rows])
+        latest_ids = []
+        concerned_years = (year, year + 1, year + 2)
+        facts = [
+            f
+            for f in queries.contracts_facts(session, organisation_id, settings=settings)
+            if f.status is not ContractStatus.CANCELLED
+        ]
+        no_end_date = sum(1 for f in facts if f.end_date is None and f.recurrent is not False)
+        dated = [f for f in facts if f.end_date is not None]
+        latest_ids = [f.id for f in dated if f.recurrent is not False]
+        latest = _latest_assessments(session, latest_ids)
 
-        def due_row(contract: Contract, supplier: str | None, family: str | None) -> DueRow:
-            a = latest.get(contract.id)
+        def due_row(f: ContractFacts) -> DueRow:
+            a = latest.get(f.id)
             return DueRow(
-                contract_id=contract.id,
-                reference=contract.reference,
-                object=contract.object,
-                supplier=supplier or "",
-                family=family or "",
-                amount=contract_amount(contract),
-                end_date=contract.end_date,
+                contract_id=f.id,
+                reference=f.reference,
+                object=f.object,
+                supplier=f.supplier_name or "",
+                family=f.family_label,
+                amount=f.total_with_amendments,
+                end_date=f.end_date,
                 score=a.score if a else None,
                 priority=a.priority if a else None,
                 assessed_year=a.year if a else None,
             )
 
-        all_rows = [due_row(*r) for r in rows]
+        all_rows = [due_row(f) for f in dated if f.recurrent is True]
+        unknown = [
+            due_row(f)
+            for f in dated
+            if f.recurrent is None
+            and (f.end_date.year in concerned_years or rules.to_diagnose(f.end_date, windows))
+        ]
         to_diagnose = [r for r in all_rows if rules.to_diagnose(r.end_date, windows)]
         to_present = [r for r in all_rows if rules.to_present(r.end_date, windows)]
         targets = []
-        for renewal_year in (year, year + 1, year + 2):
+        for renewal_year in concerned_years:
             concerned = [r for r in all_rows if r.end_date.year == renewal_year]
             targets.append(
                 rules.YearTarget(
@@ -223,9 +222,10 @@ def due_list(db: Database, organisation_id: uuid.UUID, year: int) -> DueList:
                     contracts=len(concerned),
                     diagnosed=sum(1 for r in concerned if r.assessed),
                     target=rules.cotation_target(settings, renewal_year),
+                    unknown=sum(1 for r in unknown if r.end_date.year == renewal_year),
                 )
             )
-        return DueList(year, windows, to_diagnose, to_present, targets)
+        return DueList(year, windows, to_diagnose, to_present, targets, unknown, no_end_date)
 
 
 def _history(session: Session, contract_id: uuid.UUID) -> list[AssessmentSummary]:

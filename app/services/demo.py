@@ -36,6 +36,7 @@ from app.model import (
     PurchaseFamily,
     Supplier,
 )
+from app.rules import calendar as cal
 from app.rules.values import with_luhn_key
 from app.services.settings import seed_defaults
 from app.services.text import normalize_name
@@ -426,11 +427,9 @@ class _Ids:
         return uuid.UUID(int=self._rng.getrandbits(128), version=4)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
+def _shifted(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, on the 28th at the latest (the demo's dates stay valid)."""
+    return cal.add_months(day.replace(day=min(day.day, 28)), months)
 
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -537,11 +536,11 @@ def _build_town(session, town, suppliers, rng, new_id, today, stamps) -> None:  
         duration = rng.choice((12, 24, 36, 48))
         # End dates spread over the next four years; some already ended last year.
         months_left = rng.randint(-10, 48)
-        end = _add_months(today, months_left)
+        end = _shifted(today, months_left)
         # Every contract of the register has started: a long remaining time means a long contract.
         while duration <= months_left:
             duration += 12
-        start = _add_months(end, -duration) + dt.timedelta(days=1)
+        start = _shifted(end, -duration) + dt.timedelta(days=1)
         yearly = _money(rng, *spec.amount_range)
         if town["population"] < 1000:
             yearly = (yearly * Decimal("0.45")).quantize(Decimal("0.01"))

@@ -176,7 +176,9 @@ def export_decp(
     (setting ``threshold.decp_publication``) are left out unless ``include_all``; incomplete ones are
     listed with what they miss, never published with invented values."""
     from app.io.decp import DecpContract, to_decp, write_decp
+    from app.queries.contracts import contracts_facts
     from app.rules.settings import MissingSetting
+    from app.services.clauses import contract_considerations
     from app.services.settings import settings_for
 
     out = _check_target(out, (".json",))
@@ -192,16 +194,15 @@ def export_decp(
                 f"« {org.name} » n'a pas de SIRET : il est obligatoire pour publier les données essentielles."
             )
         settings = settings_for(session, organisation_id)
+        facts = {f.id: f for f in contracts_facts(session, organisation_id, settings=settings, today=today)}
         stmt = (
-            select(Contract, Supplier.siret)
-            .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
+            select(Contract)
             .where(Contract.organisation_id == organisation_id)
             .order_by(Contract.notification_date, Contract.reference)
         )
-        for c, siret in session.execute(stmt):
-            amount = (
-                c.notified_amount if c.notified_amount is not None else c.max_amount or c.estimated_amount
-            )
+        for c in session.scalars(stmt):
+            f = facts[c.id]
+            amount = f.publication_amount
             if not include_all:
                 on = c.notification_date or today
                 try:
@@ -211,19 +212,27 @@ def export_decp(
                 if threshold is not None and (amount is None or amount < threshold):
                     result.below_threshold += 1
                     continue
+            social, environmental = (
+                list(c.social_considerations or []),
+                list(c.environmental_considerations or []),
+            )
+            if not social or not environmental:
+                # What the clause checklist put in the contract counts, so nobody enters it twice.
+                from_checklist = contract_considerations(session, c.id)
+                social = social or from_checklist[0]
+                environmental = environmental or from_checklist[1]
             contract = DecpContract(
                 reference=c.reference, decp_id=c.decp_id, object=c.object, decp_nature=c.decp_nature,
-                procedure=c.procedure, cpv_code=c.cpv_code, techniques=list(c.techniques or []),
+                procedure=f.procedure, cpv_code=f.cpv_code, techniques=list(c.techniques or []),
                 execution_modes=list(c.execution_modes or []), is_framework=c.is_framework,
                 innovative=c.innovative, ccag=c.ccag, offers_received=c.offers_received,
                 advance_granted=c.advance_granted, advance_rate=c.advance_rate,
-                operator_grouping=c.operator_grouping, place_code=c.place_code or org.postcode,
-                place_type=c.place_type, duration_months=c.duration_months, start_date=c.start_date,
+                operator_grouping=c.operator_grouping, place_code=f.place_code,
+                place_type=f.place_type, duration_months=f.duration_months, start_date=c.start_date,
                 end_date=c.end_date, notification_date=c.notification_date, publication_date=c.publication_date,
                 amount=amount, price_types=list(c.price_types or []), price_form=c.price_form,
-                subcontracting_declared=c.subcontracting_declared, supplier_siret=siret,
-                social_considerations=list(c.social_considerations or []),
-                environmental_considerations=list(c.environmental_considerations or []),
+                subcontracting_declared=c.subcontracting_declared, supplier_siret=f.supplier_siret,
+                social_considerations=social, environmental_considerations=environmental,
             )  # fmt: skip
             marche, missing = to_decp(contract, org.siret, today)
             if marche is None:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.enums import ContractStatus, PurchaseNature
 from app.errors import UserError
 from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
-from app.model import Contract, Organisation, PurchaseFamily, PurchasingGroup, PurchasingGroupMember
+from app.model import Organisation, PurchasingGroup, PurchasingGroupMember
+from app.queries.contracts import contracts_facts
 from app.rules.settings import Settings
 from app.services.grouping import _setting_value
 from app.services.settings import settings_for
@@ -47,30 +48,23 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
         settings = settings_for(session, None)
         window = int(_setting_value(settings, "joint.window_months", since))
         digits = int(_setting_value(settings, "joint.cpv_group_digits", since))
-        rows = session.execute(
-            select(Contract, Organisation.name, PurchaseFamily.label)
-            .join(Organisation, Organisation.id == Contract.organisation_id)
-            .outerjoin(PurchaseFamily, PurchaseFamily.id == Contract.family_id)
-            .where(
-                Contract.end_date.is_not(None),
-                Contract.end_date >= since,
-                Contract.status != ContractStatus.CANCELLED,
-            )
-        ).all()
+        names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         contracts = [
             JointContract(
-                id=c.id,
-                organisation=c.organisation_id,
-                organisation_name=org_name,
-                reference=c.reference,
-                object=c.object,
-                family_label=family,
-                cpv_code=c.cpv_code,
-                end_date=c.end_date,
-                amount=c.notified_amount or c.estimated_amount or Decimal(0),
-                works=c.nature is PurchaseNature.WORKS,
+                id=f.id,
+                organisation=org_id,
+                organisation_name=name,
+                reference=f.reference,
+                object=f.object,
+                family_label=f.family_label,
+                cpv_code=f.cpv_code,
+                end_date=f.end_date,
+                amount=f.amount if f.amount is not None else Decimal(0),
+                works=f.nature is PurchaseNature.WORKS,
             )
-            for c, org_name, family in rows
+            for org_id, name in names.items()
+            for f in contracts_facts(session, org_id)
+            if f.end_date is not None and f.end_date >= since and f.status is not ContractStatus.CANCELLED
         ]
         thresholds = _thresholds(settings)
     return joint_purchasing_proposals(contracts, thresholds, window_months=window, cpv_digits=digits)

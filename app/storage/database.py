@@ -253,8 +253,7 @@ def create_database(path: Path | str, *, overwrite: bool = False) -> Database:
         raise errors.DatabaseUnavailable(f"Impossible de créer « {path} » ({exc}).") from exc
     engine = make_engine(path)
     try:
-        with engine.begin() as conn:
-            migrate.upgrade(conn)
+        _upgrade(engine, path)
     except Exception:
         engine.dispose()
         path.unlink(missing_ok=True)
@@ -287,9 +286,23 @@ def open_database(target: Path | str, *, upgrade: bool = True) -> Database:
         if revision is not None:
             backup_database(db, reason="avant-mise-a-jour")
         log.info("upgrading %s from %s to %s", path, revision, migrate.HEAD)
-        with engine.begin() as conn:
-            migrate.upgrade(conn)
-            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                raise _corrupt(path, f"foreign_key_check: {problems[:5]}")
+        _upgrade(engine, path)
     return db
+
+
+def _upgrade(engine, path: Path) -> None:  # noqa: ANN001
+    """Run the pending migrations in ONE transaction with foreign keys off: batch mode rebuilds a
+    table by dropping it, and with foreign keys on that DROP would run the ON DELETE actions
+    (cascading away every lot, assessment and checklist of the contracts). The pragma only changes
+    outside a transaction, hence on the driver connection before our BEGIN."""
+    with engine.connect() as conn:
+        driver = conn.connection.dbapi_connection
+        driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                migrate.upgrade(conn)
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise _corrupt(path, f"foreign_key_check: {problems[:5]}")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from app.model import Base
-from app.storage.database import Database
+from app.storage.database import Database, _corrupt
 
 
 @dataclass
@@ -24,6 +25,16 @@ class IntegrityReport:
 
 
 def check_database(db: Database) -> IntegrityReport:
+    """Run SQLite's checks; a file too damaged to even be checked is a ``DatabaseCorrupt``."""
+    try:
+        return _check(db)
+    except DBAPIError as exc:
+        if db.path is None:
+            raise
+        raise _corrupt(db.path, str(exc.orig)) from exc
+
+
+def _check(db: Database) -> IntegrityReport:
     with db.session(write=False) as session:
         conn = session.connection()
         integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]

@@ -94,7 +94,7 @@ def contract(**changes) -> DecpContract:
         execution_modes=["Bons de commande"], is_framework=True, innovative=False, ccag=Ccag.SUPPLIES_SERVICES,
         offers_received=3, advance_granted=True, advance_rate=Decimal("0.3000"),
         operator_grouping=OperatorGrouping.NONE, place_code="25000", place_type="Code postal",
-        duration_months=None, start_date=dt.date(2024, 2, 1), end_date=dt.date(2027, 1, 31),
+        duration_months=36, start_date=dt.date(2024, 2, 1), end_date=dt.date(2027, 1, 31),
         notification_date=dt.date(2024, 1, 15), publication_date=None, amount=Decimal("64500.50"),
         price_types=["Définitif révisable"], price_form=PriceForm.UNIT, subcontracting_declared=False,
         supplier_siret="73282932000074", social_considerations=["Clause sociale", "Marché réservé"],

@@ -171,7 +171,7 @@ def plain(text: str) -> str:
         ),
         ("mandatory-advance", {"amount": D("50000"), "duration_months": 3}, N, "50 000 € ≤ 50 000 €"),
         ("mandatory-advance", {"amount": D("50000.01"), "duration_months": 2}, N, "durée 2 mois ≤ 2 mois"),
-        ("mandatory-advance", {"amount": D("80000"), "duration_months": None}, S, "inconnus"),
+        ("mandatory-advance", {"amount": D("80000"), "duration_months": None}, S, "durée inconnue"),
         # Price revision: > 12 months (action 19); > 3 months for raw-material supplies (R2112-14).
         (
             "price-revision",
@@ -190,7 +190,11 @@ def plain(text: str) -> str:
         ("negotiation-mapa", {}, R, "R2123-5"),
         ("negotiation-mapa", {"procedure": Procedure.OPEN_TENDER}, N, "interdite"),
         ("right-need-sobriety", {"recurrent": True}, R, "renouvellement"),
-        ("right-need-sobriety", {}, S, "actions 18 et 22"),
+        ("right-need-sobriety", {"recurrent": False}, S, "actions 18 et 22"),
+        # Unknown is not false: a rule that needs an unknown fact asks for it.
+        ("right-need-sobriety", {}, S, "récurrence inconnue"),
+        ("price-revision", {"duration_months": None}, S, "durée inconnue : renseignez la date de fin"),
+        ("insertion-clause", {"nature": None}, S, "nature inconnue"),
         # Climate and resilience law: consultations from 2026-08-22.
         ("env-award-criterion", {"consultation_date": dt.date(2026, 8, 21)}, R, "avant le 22/08/2026"),
         (

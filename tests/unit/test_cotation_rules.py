@@ -39,6 +39,15 @@ def facts(**kw) -> c.ContractFacts:
         amount=Decimal("50000"),
         duration_months=24,
     )
+    # The cotation reads these through the one ContractFacts: give them as the contract's own data.
+    if kw.pop("has_social_clause", False):
+        kw["social_considerations"] = ("Clause sociale",)
+    if kw.pop("price_revisable", False):
+        kw["price_types"] = ("Définitif révisable",)
+    if kw.pop("has_environmental_criterion", False):
+        kw["environmental_considerations"] = ("Critère environnemental",)
+    if "family" in kw:
+        kw["family_label"] = kw.pop("family")
     base.update(kw)
     return c.ContractFacts(**base)
 

@@ -58,11 +58,25 @@ AMENDMENT_COLUMNS = [
 ]
 
 
-def _enum_combo(enum_cls, name: str) -> QComboBox:  # noqa: ANN001
+UNKNOWN_CHOICE = "— à préciser —"
+
+
+def _enum_combo(enum_cls, name: str, *, unknown: bool = False) -> QComboBox:  # noqa: ANN001
     combo = QComboBox()
     combo.setAccessibleName(name)
+    if unknown:  # unknown is not false: the form can say « not known yet »
+        combo.addItem(UNKNOWN_CHOICE, None)
     for member in enum_cls:
         combo.addItem(label(member), member)
+    return combo
+
+
+def _yes_no_combo(name: str, yes: str, no: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem(UNKNOWN_CHOICE, None)
+    combo.addItem(yes, True)
+    combo.addItem(no, False)
     return combo
 
 
@@ -77,8 +91,19 @@ def _choice_combo(choices: list[svc.Choice], name: str) -> QComboBox:
 
 
 def _select(combo: QComboBox, value) -> None:  # noqa: ANN001
-    index = combo.findData(value)
-    combo.setCurrentIndex(max(index, 0))
+    """Select the item whose data equals ``value``. ``QComboBox.findData`` compares Python objects
+    by identity, so a UUID read in another session was never found and the form showed « — »,
+    then saved None over the contract's supplier: compare by value, and never drop a value the
+    list does not hold (it gets its own item)."""
+    for index in range(combo.count()):
+        if combo.itemData(index) == value:
+            combo.setCurrentIndex(index)
+            return
+    if value is None:
+        combo.setCurrentIndex(0)
+        return
+    combo.addItem(str(value), value)
+    combo.setCurrentIndex(combo.count() - 1)
 
 
 class ChildTable(QWidget):
@@ -214,8 +239,8 @@ class ContractDialog(QDialog):
         self.object.setAccessibleName("Objet")
         self.object.setTabChangesFocus(True)
         self.object.setFixedHeight(60)
-        self.nature = _enum_combo(PurchaseNature, "Nature")
-        self.procedure = _enum_combo(Procedure, "Procédure")
+        self.nature = _enum_combo(PurchaseNature, "Nature", unknown=True)
+        self.procedure = _enum_combo(Procedure, "Procédure", unknown=True)
         self.status = _enum_combo(ContractStatus, "État")
         _select(self.status, ContractStatus.ACTIVE)
         self.department = _choice_combo(self.choices.departments, "Service")
@@ -225,7 +250,11 @@ class ContractDialog(QDialog):
         self.cpv.setAccessibleName("Code CPV")
         self.cpv.setPlaceholderText("ex. 30192000-1")
         self.cpv.setMaximumWidth(160)
-        self.recurrent = QCheckBox("Marché récurrent (renouvelé à l'échéance : il passe en cotation)")
+        self.recurrent = _yes_no_combo(
+            "Marché récurrent",
+            "Oui : le besoin revient à l'échéance (il passe en cotation)",
+            "Non : achat ponctuel",
+        )
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setTabChangesFocus(True)
@@ -239,7 +268,7 @@ class ContractDialog(QDialog):
         form.addRow("&Famille d'achat :", self.family)
         form.addRow("Titul&aire :", self.supplier)
         form.addRow("Code &CPV :", self.cpv)
-        form.addRow("", self.recurrent)
+        form.addRow("&Récurrent :", self.recurrent)
         form.addRow("N&otes :", self.notes)
         return page
 
@@ -271,7 +300,7 @@ class ContractDialog(QDialog):
         self.start_date = OptionalDateEdit("Date de début")
         self.end_date = OptionalDateEdit("Échéance")
         self.duration = IntEdit("Durée en mois")
-        self.renewable = QCheckBox("Reconductible")
+        self.renewable = _yes_no_combo("Reconductible", "Oui", "Non")
         self.renewals = IntEdit("Nombre de reconductions")
         self.notice = IntEdit("Préavis en mois")
         self.notice.setToolTip(
@@ -286,7 +315,7 @@ class ContractDialog(QDialog):
         grid.addRow("Date de &début :", self.start_date)
         grid.addRow("É&chéance :", self.end_date)
         grid.addRow("&Durée (mois) :", self.duration)
-        grid.addRow("", self.renewable)
+        grid.addRow("Reconducti&ble :", self.renewable)
         grid.addRow("Reconductions (nombre) :", self.renewals)
         grid.addRow("&Préavis (mois) :", self.notice)
         grid.addRow("Décision de reconduction avant le :", self.deadline_label)
@@ -334,7 +363,7 @@ class ContractDialog(QDialog):
         _select(self.family, d.family_id)
         _select(self.supplier, d.supplier_id)
         self.cpv.setText(d.cpv_code or "")
-        self.recurrent.setChecked(d.recurrent)
+        _select(self.recurrent, d.recurrent)
         self.notes.setPlainText(d.notes or "")
         self.estimated.set_value(d.estimated_amount)
         self.notified.set_value(d.notified_amount)
@@ -345,7 +374,7 @@ class ContractDialog(QDialog):
         self.start_date.set_value(d.start_date)
         self.end_date.set_value(d.end_date)
         self.duration.set_value(d.duration_months)
-        self.renewable.setChecked(d.renewable)
+        _select(self.renewable, d.renewable)
         self.renewals.set_value(d.renewals_max)
         self.notice.set_value(d.notice_months)
         self.lots.model.set_rows([dataclasses.asdict(lot) for lot in d.lots])
@@ -381,7 +410,7 @@ class ContractDialog(QDialog):
             family_id=self.family.currentData(),
             supplier_id=self.supplier.currentData(),
             cpv_code=self.cpv.text(),
-            recurrent=self.recurrent.isChecked(),
+            recurrent=self.recurrent.currentData(),
             estimated_amount=self.estimated.value(),
             notified_amount=self.notified.value(),
             is_framework=self.is_framework.isChecked(),
@@ -391,7 +420,7 @@ class ContractDialog(QDialog):
             start_date=self.start_date.value(),
             end_date=self.end_date.value(),
             duration_months=self.duration.value(),
-            renewable=self.renewable.isChecked(),
+            renewable=self.renewable.currentData(),
             renewals_max=self.renewals.value(),
             notice_months=self.notice.value(),
             notes=self.notes.toPlainText(),

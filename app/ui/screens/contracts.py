@@ -52,7 +52,13 @@ def register_columns(today: dt.date) -> list[Column]:
         Column("Service", lambda r: r.department),
         Column("Famille", lambda r: r.family),
         Column("Titulaire", lambda r: r.supplier),
-        Column("Montant HT", lambda r: fmt.money(r.amount), sort_key=lambda r: r.amount, align_right=True),
+        Column(
+            "Montant HT",
+            lambda r: fmt.money(r.amount),
+            sort_key=lambda r: r.amount,
+            align_right=True,
+            tooltip=lambda r: "Montant notifié (à défaut estimé), avenants compris",
+        ),
         Column("Échéance", lambda r: fmt.date(r.end_date), sort_key=lambda r: r.end_date),
         Column(
             "Mois restants",
@@ -61,7 +67,7 @@ def register_columns(today: dt.date) -> list[Column]:
             align_right=True,
             tooltip=lambda r: "Nombre de mois entiers avant l'échéance",
         ),
-        Column("Procédure", lambda r: label(r.procedure)),
+        Column("Procédure", lambda r: label(r.procedure) or "à préciser"),
         Column("État", lambda r: label(r.status)),
     ]
 

@@ -744,11 +744,11 @@ class CotationScreen(QWidget):
         for t in self.due.targets:
             if t.target is None:
                 lines.append(
-                    f"Échéance {t.renewal_year} : {t.diagnosed} cotés sur {t.contracts} (pas d'objectif)."
+                    f"Échéance {t.renewal_year} : {t.diagnosed} cotés sur {t.contracts} ({t.state})."
                 )
                 continue
             share = fmt.percent(t.share) if t.share is not None else "—"
-            state = "objectif atteint" if t.needed == 0 else f"encore {t.needed} à coter"
+            state = t.state
             lines.append(
                 f"Échéance {t.renewal_year} : {t.diagnosed} cotés sur {t.contracts} ({share}) — "
                 f"objectif {fmt.percent(t.target)} : {state}."

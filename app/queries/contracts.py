@@ -1,0 +1,194 @@
+"""Reading contracts as ``ContractRecord`` and their facts (the one adapter of app.rules.contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.model import Amendment, Contract, Department, Lot, Organisation, PurchaseFamily, Supplier
+from app.model.base import Money
+from app.rules import contract as facts_rules
+from app.rules.contract import ContractFacts, ContractRecord, FamilyInfo, ProcedureThresholds
+from app.rules.settings import MissingSetting, Settings
+
+
+def procedure_thresholds(settings: Settings):  # noqa: ANN201 - a cached callable
+    """The thresholds a procedure is deduced from, on a given date (None before any is known)."""
+
+    @cache
+    def on(day: dt.date) -> ProcedureThresholds | None:
+        def amount(key: str) -> Decimal:
+            try:
+                return Decimal(settings.raw(key, on=day))
+            except MissingSetting:
+                return Decimal(settings.history(key)[0].value)
+
+        try:
+            return ProcedureThresholds(
+                no_publicity_supplies_services=amount("threshold.no_publicity.supplies_services"),
+                no_publicity_works=amount("threshold.no_publicity.works"),
+                eu_supplies_services=amount("threshold.eu.supplies_services"),
+                eu_works=amount("threshold.eu.works"),
+            )
+        except (IndexError, MissingSetting):
+            return None
+
+    return on
+
+
+def record_of(
+    contract: Contract,
+    *,
+    family: PurchaseFamily | None = None,
+    supplier: Supplier | None = None,
+    department: str | None = None,
+    has_lots: bool = False,
+    amendments_delta: Decimal | None = None,
+    insee_code: str | None = None,
+    postcode: str | None = None,
+) -> ContractRecord:
+    return ContractRecord(
+        id=contract.id,
+        reference=contract.reference,
+        object=contract.object,
+        nature=contract.nature,
+        procedure=contract.procedure,
+        status=contract.status,
+        cpv_code=contract.cpv_code,
+        estimated_amount=contract.estimated_amount,
+        notified_amount=contract.notified_amount,
+        is_framework=bool(contract.is_framework),
+        max_amount=contract.max_amount,
+        amendments_delta=amendments_delta,
+        notification_date=contract.notification_date,
+        publication_date=contract.publication_date,
+        start_date=contract.start_date,
+        end_date=contract.end_date,
+        duration_months=contract.duration_months,
+        recurrent=contract.recurrent,
+        renewable=contract.renewable,
+        place_code=contract.place_code,
+        price_types=tuple(contract.price_types or ()),
+        advance_granted=bool(contract.advance_granted),
+        advance_rate=contract.advance_rate,
+        social_considerations=tuple(contract.social_considerations or ()),
+        environmental_considerations=tuple(contract.environmental_considerations or ()),
+        has_lots=has_lots,
+        supplier_name=supplier.name if supplier else None,
+        supplier_siret=supplier.siret if supplier else None,
+        supplier_size=supplier.size if supplier else facts_rules.SupplierSize.UNKNOWN,
+        supplier_social_economy=(
+            supplier.social_economy if supplier else facts_rules.SocialEconomyStatus.NONE
+        ),
+        department=department,
+        family=(
+            FamilyInfo(
+                label=family.label,
+                cpv_codes=tuple(family.cpv_codes or ()),
+                fair_trade_relevant=bool(family.fair_trade_relevant),
+                agec_category=family.agec_category,
+            )
+            if family
+            else None
+        ),
+        organisation_insee_code=insee_code,
+        organisation_postcode=postcode,
+        place_type=contract.place_type,
+        fact_sources=dict(contract.fact_sources or {}),
+    )
+
+
+def contract_records(
+    session: Session, organisation_id: uuid.UUID, contract_ids: Iterable[uuid.UUID] | None = None
+) -> list[ContractRecord]:
+    """The records of an organisation's contracts (all, or ``contract_ids``), ordered by end date."""
+    stmt = (
+        select(Contract, PurchaseFamily, Supplier, Department.name)
+        .outerjoin(PurchaseFamily, PurchaseFamily.id == Contract.family_id)
+        .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
+        .outerjoin(Department, Department.id == Contract.department_id)
+        .where(Contract.organisation_id == organisation_id)
+        .order_by(Contract.end_date, Contract.reference)
+    )
+    ids = None if contract_ids is None else list(contract_ids)
+    if ids is not None:
+        stmt = stmt.where(Contract.id.in_(ids))
+    rows = session.execute(stmt).all()
+    wanted = [c.id for c, *_ in rows]
+    with_lots: set[uuid.UUID] = set()
+    deltas: dict[uuid.UUID, Decimal] = {}
+    for chunk in _chunks(wanted, 500):
+        with_lots.update(
+            session.scalars(select(Lot.contract_id).where(Lot.contract_id.in_(chunk)).distinct())
+        )
+        deltas.update(
+            session.execute(
+                select(Amendment.contract_id, func.sum(Amendment.amount_delta, type_=Money))
+                .where(Amendment.contract_id.in_(chunk), Amendment.amount_delta.is_not(None))
+                .group_by(Amendment.contract_id)
+            ).all()
+        )
+    insee, postcode = session.execute(
+        select(Organisation.insee_code, Organisation.postcode).where(Organisation.id == organisation_id)
+    ).one()
+    return [
+        record_of(
+            contract,
+            family=family,
+            supplier=supplier,
+            department=department,
+            has_lots=contract.id in with_lots,
+            amendments_delta=deltas.get(contract.id),
+            insee_code=insee,
+            postcode=postcode,
+        )
+        for contract, family, supplier, department in rows
+    ]
+
+
+def _chunks(items: list, size: int):  # noqa: ANN001, ANN202
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def facts_settings(session: Session, organisation_id: uuid.UUID) -> Settings:
+    from app.services.cotation import cotation_settings
+
+    return cotation_settings(session, organisation_id)
+
+
+def contracts_facts(
+    session: Session,
+    organisation_id: uuid.UUID,
+    contract_ids: Iterable[uuid.UUID] | None = None,
+    *,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+) -> list[ContractFacts]:
+    """The facts of an organisation's contracts: the one way every feature reads a contract."""
+    settings = settings or facts_settings(session, organisation_id)
+    on = procedure_thresholds(settings)
+    return [
+        facts_rules.contract_facts(r, on, today)
+        for r in contract_records(session, organisation_id, contract_ids)
+    ]
+
+
+def contract_facts(
+    session: Session,
+    contract_id: uuid.UUID,
+    *,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+) -> ContractFacts | None:
+    organisation_id = session.scalar(select(Contract.organisation_id).where(Contract.id == contract_id))
+    if organisation_id is None:
+        return None
+    found = contracts_facts(session, organisation_id, [contract_id], today=today, settings=settings)
+    return found[0] if found else None
