@@ -11,4 +11,5 @@ COMMAND_MODULES = [
     "grouping",
     "importexport",
     "clauses",
+    "facts",
 ]

@@ -28,6 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--skip-invalid", action="store_true", help="importer les lignes valides, lister les autres"
     )
+    p.add_argument(
+        "--default",
+        metavar="COLONNE=VALEUR",
+        action="append",
+        default=[],
+        help="valeur pour les lignes qui n'en ont pas, par ex. --default Service=Mairie "
+        "ou --default Procédure=MAPA (répétable)",
+    )
     p.set_defaults(func=cmd_import)
 
     e = sub.add_parser(
@@ -51,14 +59,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.services.imports import import_file
+    from app.services.imports import import_file, parse_defaults
     from app.services.organisations import find_organisation
 
+    defaults = parse_defaults(args.kind, args.default)
     db = open_db(args)
     try:
         org = find_organisation(db, args.org)
         report = import_file(
-            db, org.id, args.file, args.kind, dry_run=args.dry_run, skip_invalid=args.skip_invalid
+            db,
+            org.id,
+            args.file,
+            args.kind,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            defaults=defaults,
         )
     finally:
         db.dispose()

@@ -111,6 +111,11 @@ def _parser(col: Column, *, cache: bool = True) -> Callable[[object], object]:
     return _cached(parse) if cache and col.kind in _CACHED_KINDS else parse
 
 
+def parse_cell(col: Column, value: object) -> object:
+    """One cell read as the import reads it (``CellError`` when it cannot be)."""
+    return _raw_parser(col)(value)
+
+
 def _raw_parser(col: Column) -> Callable[[object], object]:
     kind = col.kind
     if kind == "text":
@@ -123,6 +128,16 @@ def _raw_parser(col: Column) -> Callable[[object], object]:
             return text
 
         return parse_text
+    if kind == "place":
+
+        def parse_place(value: object) -> str:
+            # "Château-Renault (37110)", "37063", "2A004": the code; a plain name ("Territoire
+            # communautaire") gives no code, and the place stays unknown rather than invented.
+            text = cells.parse_text(value).strip()
+            found = re.search(r"\b(\d{5}|2[AB]\d{3}|\d{2,3})\b", text.upper())
+            return found.group(1) if found else ""
+
+        return parse_place
     if kind == "money":
 
         def parse_money(value: object) -> object:
@@ -301,16 +316,6 @@ def _cross_checks(kind: str, number: int, values: dict[str, object]) -> list[Pro
                     cells.parse_text(end),
                     "la fin est avant le début",
                     "une date de fin postérieure à la date de début",
-                )
-            )
-        if "nature" not in values and "cpv_code" not in values:
-            problems.append(
-                Problem(
-                    number,
-                    "Nature",
-                    "",
-                    "nature manquante (et pas de code CPV pour la déduire)",
-                    "Fournitures, Services ou Travaux",
                 )
             )
     elif kind == "orders":

@@ -35,11 +35,19 @@ def procedure_thresholds(settings: Settings):  # noqa: ANN201 - a cached callabl
                 no_publicity_works=amount("threshold.no_publicity.works"),
                 eu_supplies_services=amount("threshold.eu.supplies_services"),
                 eu_works=amount("threshold.eu.works"),
+                decp_publication=_optional(lambda: amount("threshold.decp_publication")),
             )
         except (IndexError, MissingSetting):
             return None
 
     return on
+
+
+def _optional(read):  # noqa: ANN001, ANN202
+    try:
+        return read()
+    except (IndexError, MissingSetting):
+        return None
 
 
 def record_of(

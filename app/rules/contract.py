@@ -152,6 +152,7 @@ class ProcedureThresholds:
     no_publicity_works: Decimal
     eu_supplies_services: Decimal
     eu_works: Decimal
+    decp_publication: Decimal | None = None  # open-data publication threshold, None before it existed
 
 
 ThresholdsOn = Callable[[dt.date], ProcedureThresholds]
@@ -209,6 +210,8 @@ class ContractFacts:
     advance_rate: Decimal | None = None
     social_considerations: tuple[str, ...] = ()
     environmental_considerations: tuple[str, ...] = ()
+    # Whether the contract must be published in the DECP (amount ≥ threshold); None when unknown.
+    decp_required: bool | None = None
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
     proposals: Mapping[str, Proposal] = field(default_factory=dict)
 
@@ -400,6 +403,8 @@ def _procedure(
     if amount is None or thresholds_on is None:
         return None, UNKNOWN
     thresholds = thresholds_on(on)
+    if thresholds is None:
+        return None, UNKNOWN
     # Without the nature the works thresholds could apply: deduce only when both give the same answer.
     if nature is None:
         works = deduce_procedure(amount, PurchaseNature.WORKS, thresholds)
@@ -490,7 +495,16 @@ def contract_facts(
     else:
         prov["cpv_code"] = UNKNOWN
 
+    decp_required = None
+    published = publication_amount(r)
+    if thresholds_on is not None and published is not None:
+        limits = thresholds_on(r.notification_date or consultation)
+        if limits is not None and limits.decp_publication is not None:
+            decp_required = published >= limits.decp_publication
+        elif limits is not None:
+            decp_required = True
     return ContractFacts(
+        decp_required=decp_required,
         reference=r.reference,
         object=r.object,
         id=r.id,
@@ -540,6 +554,13 @@ UNKNOWN_PHRASES = {
     "recurrent": "récurrence inconnue",
     "end_date": "échéance inconnue",
     "renewable": "reconduction inconnue",
+}
+# Phrases for the facts that rules do not read but features need (« Données à compléter »).
+MISSING_PHRASES = UNKNOWN_PHRASES | {
+    "place_code": "lieu d'exécution inconnu",
+    "cpv_code": "code CPV inconnu",
+    "notification_date": "date de notification inconnue",
+    "supplier": "titulaire inconnu ou sans SIRET",
 }
 
 
@@ -623,8 +644,9 @@ class MissingFact:
 
     @property
     def message(self) -> str:
-        state = "à confirmer" if self.to_confirm else "inconnu(e)"
-        return f"{self.label} {state} : {self.how}"
+        if self.to_confirm:
+            return f"{self.label.lower()} déduite, à confirmer"
+        return f"{MISSING_PHRASES.get(self.field, self.label.lower() + ' inconnu')} : {self.how}"
 
 
 def _value(facts: ContractFacts, name: str) -> object:
@@ -638,6 +660,8 @@ def missing_facts(facts: ContractFacts, features: tuple[Feature, ...] = tuple(Fe
     by_field: dict[str, list[Feature]] = {}
     confirm: dict[str, bool] = {}
     for feature in features:
+        if feature is Feature.DECP and facts.decp_required is False:
+            continue  # below the publication threshold: nothing to publish
         for name in _NEEDS[feature]:
             value = _value(facts, name)
             unsure = facts.source(name).to_confirm or facts.source(name).source is Source.PROPOSED

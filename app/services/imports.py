@@ -11,16 +11,18 @@ write is Core ``executemany`` inside ONE unit of work: a failure or a cancel wri
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Uuid, bindparam, insert, select, update
+from sqlalchemy import Date, DateTime, Float, Numeric, Uuid, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.enums import ContractStatus, PurchaseNature
+from app.enums import ContractStatus
 from app.errors import ImportRejected, UserError
 from app.io.cells import key_of
 from app.io.decp import DecpRecord, read_decp
@@ -31,17 +33,19 @@ from app.model import (
     Contract,
     DeliverySite,
     Department,
+    ImportBatch,
     Order,
     Organisation,
     PurchaseFamily,
     Supplier,
     utcnow,
 )
-from app.rules.values import nature_from_cpv
+from app.rules.contract import FACT_LABELS, Source
 from app.services.text import normalize_name
 from app.storage.database import Database
 
 KINDS = ("contracts", "orders", "suppliers", "decp")
+TEMPLATE_KINDS = ("contracts", "orders", "suppliers")
 KIND_LABELS = {
     "contracts": "Marchés",
     "orders": "Commandes",
@@ -79,6 +83,8 @@ class ImportReport:
     new_delivery_sites: list[str] = field(default_factory=list)
     other_buyers_skipped: int = 0
     duplicates_skipped: int = 0
+    batch_id: uuid.UUID | None = None  # the recorded import, for « Annuler cet import »
+    defaulted: dict[str, int] = field(default_factory=dict)  # French column label -> rows given the default
 
     def summary(self) -> str:
         """French summary for the CLI and the GUI."""
@@ -346,6 +352,14 @@ class _Resolver:
                 self.siret_fills,
             )
 
+    def remember_created(self, undo: dict) -> None:
+        created = undo.setdefault("created", {})
+        for model, rows in self.new_rows.items():
+            if rows:
+                created.setdefault(model.__tablename__, []).extend(r["id"].hex for r in rows)
+        if self.siret_fills:
+            undo.setdefault("siret_filled", []).extend(f["b_id"].hex for f in self.siret_fills)
+
     def fill_report(self, report: ImportReport) -> None:
         report.new_departments = self.new_names[Department]
         report.new_families = self.new_names[PurchaseFamily]
@@ -360,16 +374,71 @@ _CONTRACT_FIELDS = (
     "reference", "object", "nature", "procedure", "cpv_code", "notified_amount", "estimated_amount",
     "max_amount", "notification_date", "start_date", "end_date", "duration_months", "recurrent",
     "is_framework", "renewable", "status", "price_form", "price_types", "ccag", "offers_received",
-    "social_considerations", "environmental_considerations", "notes",
+    "social_considerations", "environmental_considerations", "notes", "place_code", "publication_date",
+    "advance_granted", "advance_rate", "innovative", "subcontracting_declared", "operator_grouping",
+    "techniques", "execution_modes",
 )  # fmt: skip
+
+
+def parse_defaults(kind: str, pairs: list[str]) -> dict[str, object]:
+    """``["Service=Mairie", "Procédure=MAPA"]`` -> ``{"department": "Mairie", "procedure": Procedure.ADAPTED}``."""
+    from app.io.cells import CellError
+    from app.io.templates import header_index
+    from app.io.validate import parse_cell
+
+    if not pairs:
+        return {}
+    if kind not in TEMPLATE_KINDS:
+        raise UserError(
+            "--default ne s'applique qu'aux fichiers de marchés, de commandes ou de fournisseurs."
+        )
+    tpl = template(kind)
+    index = header_index(tpl)
+    out: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        key = index.get(key_of(name)) or (name if name in {c.key for c in tpl.columns} else None)
+        if not sep or key is None:
+            raise UserError(
+                f"« {pair} » : attendu COLONNE=VALEUR avec une colonne du modèle ({', '.join(tpl.labels[:8])}…)."
+            )
+        column = tpl.column(key)
+        try:
+            out[key] = parse_cell(column, value)
+        except (CellError, ValueError) as exc:
+            raise UserError(f"« {pair} » : {exc} ; attendu : {column.expected or 'une valeur'}.") from exc
+    return out
+
+
+def _apply_defaults(
+    tpl: Template, checked: Validation, defaults: dict[str, object], report: ImportReport
+) -> None:
+    """Give rows without a value the file-wide default the buyer chose in the assistant."""
+    for key, value in defaults.items():
+        if value in (None, ""):
+            continue
+        label = tpl.column(key).label
+        for row in checked.rows:
+            if row.values.get(key) in (None, ""):
+                row.values[key] = value
+                report.defaulted[label] = report.defaulted.get(label, 0) + 1
+
+
 _ORDER_FIELDS = ("number", "order_date", "amount", "weight_kg", "latest_delivery_date", "description")
 _SUPPLIER_FIELDS = ("name", "siret", "size", "social_economy", "postcode", "commune", "distance_km", "notes")
 
 
-def _contract_row(values: dict, resolver: _Resolver, today: dt.date) -> dict:
+def _contract_row(
+    values: dict, resolver: _Resolver, today: dt.date, given_by_default: set[str] = frozenset()
+) -> dict:
     row = {k: values[k] for k in _CONTRACT_FIELDS if k in values}
-    if "nature" not in row and values.get("cpv_code"):
-        row["nature"] = PurchaseNature(nature_from_cpv(values["cpv_code"]))
+    # What the file said is "imported"; what the buyer chose for the whole file is "confirmed". Nature,
+    # procedure and the rest are derived when read (app.rules.contract), never stored as guesses.
+    row["fact_sources"] = {
+        k: (Source.CONFIRMED if k in given_by_default else Source.IMPORTED).value
+        for k in FACT_LABELS
+        if row.get(k) is not None
+    }
     if "department" in values:
         row["department_id"] = resolver.department(values["department"])
     if "family" in values:
@@ -458,8 +527,10 @@ def _upsert(
     progress: ProgressFn | None,
     cancelled: CancelFn | None,
     base: dict,
+    undo: dict | None = None,
 ) -> None:
-    """Insert new rows and update existing ones (same key), by chunks of executemany."""
+    """Insert new rows and update existing ones (same key), by chunks of executemany. The ids it
+    creates and the values it overwrites go to ``undo`` (the import batch), so the import can be undone."""
     table = model.__table__  # type: ignore[attr-defined]
     inserts: list[dict] = []
     updates: dict[tuple[str, ...], list[dict]] = {}
@@ -486,6 +557,10 @@ def _upsert(
             progress(done, total, f"Enregistrement : {done} / {total}")
 
     tick()
+    if undo is not None:
+        undo.setdefault("created", {}).setdefault(table.name, []).extend(r["id"].hex for r in inserts)
+        for cols, params in updates.items():
+            _remember_before(session, table, cols, [p["b_id"] for p in params], undo)
     for start in range(0, len(inserts), CHUNK):
         chunk = inserts[start : start + CHUNK]
         # Rows may miss optional columns: executemany needs the same keys on every row.
@@ -510,6 +585,209 @@ def _upsert(
     report.updated += total - len(inserts)
 
 
+# ---------------------------------------------------------------------------------- import batches
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _from_json(column, value: object) -> object:  # noqa: ANN001
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID(value)  # type: ignore[arg-type]
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        return Decimal(value)  # type: ignore[arg-type]
+    if isinstance(kind, DateTime):
+        return dt.datetime.fromisoformat(value)  # type: ignore[arg-type]
+    if isinstance(kind, Date):
+        return dt.date.fromisoformat(value)  # type: ignore[arg-type]
+    return value
+
+
+def _remember_before(session: Session, table, cols: tuple[str, ...], ids: list, undo: dict) -> None:  # noqa: ANN001
+    """The values an update is about to overwrite, JSON-safe, for « Annuler cet import »."""
+    wanted = [c for c in cols if c in table.c]
+    kept = undo.setdefault("updated", {}).setdefault(table.name, [])
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in session.execute(
+            select(table.c.id, *(table.c[c] for c in wanted)).where(table.c.id.in_(chunk))
+        ):
+            kept.append({k: _json_safe(v) for k, v in row._mapping.items()})
+
+
+def _record_batch(
+    session: Session,
+    organisation_id: uuid.UUID,
+    kind: str,
+    path: Path,
+    report: ImportReport,
+    undo: dict,
+    user: str,
+) -> None:
+    batch = ImportBatch(
+        organisation_id=organisation_id,
+        kind=kind,
+        file_name=path.name[:260],
+        user_name=user[:120],
+        created_count=report.created,
+        updated_count=report.updated,
+        undo=undo,
+    )
+    session.add(batch)
+    session.flush()
+    report.batch_id = batch.id
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: uuid.UUID
+    kind: str
+    file_name: str
+    at: dt.datetime
+    user_name: str
+    created: int
+    updated: int
+    undone_at: dt.datetime | None
+
+    @property
+    def description(self) -> str:
+        when = self.at.strftime("%d/%m/%Y %H:%M")
+        return (
+            f"{KIND_LABELS.get(self.kind, self.kind)} — « {self.file_name} », le {when} (UTC) : "
+            f"{self.created} créé(s), {self.updated} mis à jour" + (" — annulé" if self.undone_at else "")
+        )
+
+
+def import_batches(db: Database, organisation_id: uuid.UUID) -> list[BatchRow]:
+    """The organisation's imports, newest first."""
+    with db.session(write=False) as session:
+        return [
+            BatchRow(
+                b.id,
+                b.kind,
+                b.file_name,
+                b.created_at,
+                b.user_name,
+                b.created_count,
+                b.updated_count,
+                b.undone_at,
+            )
+            for b in session.scalars(
+                select(ImportBatch)
+                .where(ImportBatch.organisation_id == organisation_id)
+                .order_by(ImportBatch.created_at.desc(), ImportBatch.id)
+            )
+        ]
+
+
+# Created rows are removed children first; the shared look-ups last and only when nothing uses them.
+_UNDO_ORDER = ("purchase_order", "contract", "supplier", "delivery_site", "purchase_family", "department")
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    removed: int
+    restored: int
+    kept_in_use: int  # rows the import created that other data uses now: kept
+
+    def sentence(self) -> str:
+        text = f"Import annulé : {self.removed} ligne(s) retirée(s), {self.restored} remise(s) dans leur état d'avant."
+        if self.kept_in_use:
+            text += f" {self.kept_in_use} élément(s) créé(s) par l'import sont gardés car d'autres données s'en servent."
+        return text
+
+
+def undo_import(db: Database, batch_id: uuid.UUID, *, user_name: str = "") -> UndoResult:
+    """« Annuler cet import »: remove what the import created and restore what it updated, in one
+    transaction, after a backup. A later import that changed the same rows must be undone first."""
+    from sqlalchemy import delete, exists
+
+    from app.model import Base
+    from app.services import audit
+
+    tables = Base.metadata.tables
+    with db.session(write=False) as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise UserError("Cet import n'existe plus dans ce fichier.")
+        if batch.undone_at is not None:
+            raise UserError(f"L'import de « {batch.file_name} » a déjà été annulé.")
+        later = session.scalar(
+            select(ImportBatch.file_name).where(
+                ImportBatch.organisation_id == batch.organisation_id,
+                ImportBatch.created_at > batch.created_at,
+                ImportBatch.undone_at.is_(None),
+            )
+        )
+    if later is not None:
+        raise UserError(
+            f"Un import plus récent (« {later} ») a eu lieu depuis : annulez-le d'abord, "
+            "pour que chaque import retrouve les données telles qu'il les avait laissées."
+        )
+    if db.path is not None:
+        from app.storage.backup import backup_database
+
+        backup_database(db, reason="avant-annulation-import")
+    removed = restored = kept = 0
+    with db.session() as session:
+        batch = session.get(ImportBatch, batch_id)
+        undo = batch.undo or {}
+        for name, rows in (undo.get("updated") or {}).items():
+            table = tables[name]
+            for row in rows:
+                values = {k: _from_json(table.c[k], v) for k, v in row.items() if k != "id"}
+                session.execute(
+                    update(table)
+                    .where(table.c.id == uuid.UUID(row["id"]))
+                    .values(values | {"version": table.c.version + 1, "updated_at": utcnow()})
+                )
+                restored += 1
+        created = undo.get("created") or {}
+        for name in _UNDO_ORDER:
+            ids = [uuid.UUID(h) for h in created.get(name, ())]
+            if not ids:
+                continue
+            table = tables[name]
+            if name in ("purchase_order", "contract"):
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    removed += session.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
+                continue
+            users = [
+                (other, fk.parent)
+                for other in tables.values()
+                for fk in other.foreign_keys
+                if fk.column.table is table and other.name != name
+            ]
+            for row_id in ids:
+                if any(session.scalar(select(exists().where(col == row_id))) for _t, col in users):
+                    kept += 1
+                    continue
+                removed += session.execute(delete(table).where(table.c.id == row_id)).rowcount or 0
+        batch.undone_at = utcnow()
+        audit.record(
+            session,
+            "import_batch",
+            batch.id,
+            "undo",
+            {"fichier": batch.file_name, "retirées": removed},
+            user_name,
+        )
+    return UndoResult(removed, restored, kept)
+
+
 def import_file(
     db: Database,
     organisation_id: uuid.UUID,
@@ -522,8 +800,13 @@ def import_file(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     today: dt.date | None = None,
+    defaults: dict[str, object] | None = None,
+    user_name: str = "",
 ) -> ImportReport:
-    """Import a spreadsheet or CSV of ``kind`` (contracts, orders, suppliers) into an organisation."""
+    """Import a spreadsheet or CSV of ``kind`` (contracts, orders, suppliers) into an organisation.
+
+    ``defaults`` gives a value for every row that has none (the assistant's « Procédure pour toutes
+    les lignes », « Service pour toutes les commandes »), keyed by template column."""
     if kind == "decp":
         return import_decp(
             db,
@@ -534,6 +817,7 @@ def import_file(
             progress=progress,
             cancelled=cancelled,
             today=today,
+            user_name=user_name,
         )
     path = Path(path)
     today = today or dt.date.today()
@@ -554,6 +838,7 @@ def import_file(
     if progress:
         progress(0, 0, "Vérification des lignes…")
     checked: Validation = validate(table, tpl)
+    _apply_defaults(tpl, checked, defaults or {}, report)
     report.rows_read = len(checked.rows) + checked.invalid_rows
     report.blank_rows, report.total_rows = checked.blank_rows, checked.total_rows
     now = utcnow()
@@ -567,7 +852,19 @@ def import_file(
             kept = []
             for row in valid:
                 ref = row.values.get("contract_reference")
-                if ref and ref.casefold() not in resolver.contracts:
+                if not row.values.get("department"):
+                    # The census of orders is per department: an order without one is not counted.
+                    problems.append(
+                        Problem(
+                            row.row,
+                            tpl.column("department").label,
+                            "",
+                            "service manquant",
+                            "le service qui a passé la commande (ou un service pour toutes les lignes "
+                            "choisi dans l'assistant d'import)",
+                        )
+                    )
+                elif ref and ref.casefold() not in resolver.contracts:
                     problems.append(
                         Problem(
                             row.row,
@@ -595,7 +892,9 @@ def import_file(
             }
             model, key, base = Order, (lambda r: r["number"].casefold()), {"organisation_id": organisation_id}
         elif kind == "contracts":
-            rows = [_contract_row(r.values, resolver, today) for r in valid]
+            rows = [
+                _contract_row(r.values, resolver, today, given_by_default=set(defaults or ())) for r in valid
+            ]
             existing = dict(resolver.contracts)
             for r in rows:
                 if "status" not in r and r.get("end_date") and r["end_date"] < today:
@@ -620,7 +919,10 @@ def import_file(
         else:
             if kind == "suppliers":
                 report.new_suppliers.extend(r["name"] for r in rows if key(r) not in existing)
-            _upsert(session, model, rows, existing, key, now, report, progress, cancelled, base)
+            undo: dict = {}
+            _upsert(session, model, rows, existing, key, now, report, progress, cancelled, base, undo)
+            resolver.remember_created(undo)
+            _record_batch(session, organisation_id, kind, path, report, undo, user_name)
         if kind != "suppliers":
             resolver.fill_report(report)
         if cancelled and cancelled():
@@ -710,6 +1012,11 @@ def _decp_contract_row(record: DecpRecord, resolver: _Resolver, today: dt.date) 
         "social_considerations": record.social_considerations,
         "environmental_considerations": record.environmental_considerations,
         "supplier_id": supplier_id,
+        "fact_sources": {
+            k: Source.IMPORTED.value
+            for k in ("nature", "procedure", "duration_months", "place_code", "cpv_code")
+            if getattr(record, k, None) is not None
+        },
     }
 
 
@@ -723,6 +1030,7 @@ def import_decp(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     today: dt.date | None = None,
+    user_name: str = "",
 ) -> ImportReport:
     """The organisation's own marchés from a DECP JSON file (filtered by its SIRET) into its register."""
     path = Path(path)
@@ -775,6 +1083,7 @@ def import_decp(
                     report.created += 1
         else:
             resolver.write_new()
+            undo: dict = {}
             _upsert(
                 session,
                 Contract,
@@ -786,6 +1095,9 @@ def import_decp(
                 progress,
                 cancelled,
                 {"organisation_id": organisation_id},
+                undo,
             )
+            resolver.remember_created(undo)
+            _record_batch(session, organisation_id, "decp", path, report, undo, user_name)
         resolver.fill_report(report)
     return report

@@ -162,7 +162,8 @@ def test_contracts_then_orders_linked_and_suppliers_matched(new_db):
     # An orders file naming a contract reference links to it.
     path = new_db.path.parent / "bc.csv"
     path.write_text(
-        "N° BC;Date;Marché;Montant;Famille\nX-1;05/05/2024;2024-001;100;Espaces verts\n", encoding="utf-8"
+        "N° BC;Date;Marché;Montant;Famille;Service\nX-1;05/05/2024;2024-001;100;Espaces verts;Mairie\n",
+        encoding="utf-8",
     )
     linked = import_file(new_db, org, path, "orders")
     assert linked.new_families == ["Espaces verts"]
@@ -234,7 +235,9 @@ def test_formula_looking_text_round_trips_as_text(new_db, tmp_path):
     path = tmp_path / "in.csv"
     payload = '=HYPERLINK("http://x","y")'
     quoted = '"' + payload.replace('"', '""') + '"'
-    path.write_text("N° BC;Date;Montant;Désignation\n@1;01/02/2024;10;" + quoted + "\n", encoding="utf-8")
+    path.write_text(
+        "N° BC;Date;Montant;Service;Désignation\n@1;01/02/2024;10;Mairie;" + quoted + "\n", encoding="utf-8"
+    )
     import_file(new_db, org, path, "orders")
     out = tmp_path / "out.xlsx"
     export_table(new_db, org, "orders", out)
