@@ -152,6 +152,17 @@ def cad_date(session: Session, organisation_id: uuid.UUID, year: int, settings: 
     return meeting or rules.default_cad_date(settings, year)
 
 
+def next_cad_year(db: Database, organisation_id: uuid.UUID, today: dt.date) -> int:
+    """The year of the next CAD whose meeting is still ahead (today's included): the one a user means
+    when opening the cotation screen or the reports."""
+    with db.session(write=False) as session:
+        settings = cotation_settings(session, organisation_id)
+        for year in (today.year, today.year + 1):
+            if cad_date(session, organisation_id, year, settings) >= today:
+                return year
+    return today.year + 1
+
+
 def _thresholds(session: Session, organisation_id: uuid.UUID, year: int) -> rules.Thresholds:
     settings = cotation_settings(session, organisation_id)
     return rules.thresholds_from_settings(settings, cad_date(session, organisation_id, year, settings))
