@@ -637,6 +637,8 @@ def _record_batch(
     user: str,
 ) -> None:
     batch = ImportBatch(
+        # To the microsecond: two imports within one second must still be told apart and ordered.
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         organisation_id=organisation_id,
         kind=kind,
         file_name=path.name[:260],

@@ -261,3 +261,64 @@ def test_undo_import_takes_back_what_it_created_and_restores_what_it_updated(tow
     assert result.removed >= first.created
     with db.session(write=False) as s:
         assert s.scalars(select(Contract)).all() == []
+
+
+def test_orders_grouping_from_town_files(town):
+    """Order grouping (census per department, grouped orders, transport) from the town's own
+    registers and order exports, departments defaulted where the export left them blank."""
+    from app.services.grouping import propose_grouping
+
+    db, org = town
+    _import(db, org, "registre_saint_aubin.xlsx", "contracts")
+    import_file(
+        db,
+        org,
+        TOWNS / "commandes_saint_aubin.xlsx",
+        "orders",
+        today=TODAY,
+        defaults={"department": "Mairie"},
+    )
+    facts = FACTS["commandes_saint_aubin.xlsx"]
+    proposal = propose_grouping(db, org, 2025)
+    summary = proposal.summary()
+    assert summary["orders_before"] == facts["rows"]
+    assert summary["lower_bound"] <= summary["orders_after"] <= summary["orders_before"]
+    assert sum(r.size for r in proposal.rows) == facts["rows"]  # every order in exactly one group
+    assert proposal.scenarios[1].deliveries <= proposal.scenarios[0].deliveries
+
+
+def test_register_export_reimports_to_the_same_facts(town, tmp_path):
+    """The register exported as .xlsx (its French columns) re-imports without a change, unknown
+    facts staying unknown (an empty cell, never « non »)."""
+    from app.services.exports import export_table
+
+    db, org = town
+    _import(db, org, "export_compta_marches.csv", "contracts")
+    out = tmp_path / "registre.xlsx"
+    export_table(db, org, "contracts", out)
+    with db.session(write=False) as s:
+        before = {
+            c.reference: (c.recurrent, c.nature, c.procedure, c.supplier_id)
+            for c in s.scalars(select(Contract))
+        }
+    assert any(v[0] is None for v in before.values())
+    report = import_file(db, org, out, "contracts", today=TODAY)
+    assert (report.created, report.updated) == (0, len(before))
+    with db.session(write=False) as s:
+        after = {
+            c.reference: (c.recurrent, c.nature, c.procedure, c.supplier_id)
+            for c in s.scalars(select(Contract))
+        }
+    assert after == before
+
+
+def test_dashboard_counts_from_town_register(town):
+    from app.services.alerts import dashboard_counts
+
+    db, org = town
+    facts = FACTS["registre_saint_aubin.xlsx"]
+    _import(db, org, "registre_saint_aubin.xlsx", "contracts")
+    ends = {ref: dt.date.fromisoformat(c["end"]) for ref, c in facts["contracts"].items()}
+    counts = dashboard_counts(db, org, TODAY)
+    assert counts.active == sum(1 for end in ends.values() if end >= TODAY)
+    assert counts.renewing_next_year == sum(1 for end in ends.values() if end.year == TODAY.year + 1)
