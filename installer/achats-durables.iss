@@ -50,12 +50,13 @@ Name: "french"; MessagesFile: "compiler:Languages\French.isl"
 
 [CustomMessages]
 french.Association=Ouvrir les bases de données (.sqlite) avec Achats Durables
+french.Files=Fichiers :
 french.Checking=Vérification de l'installation...
 french.CheckFailed=La vérification de l'installation a échoué. Relancez l'installation ; si le problème persiste, ouvrez une invite de commandes dans le dossier d'installation et tapez « achats-durables-cli selftest » pour voir le détail.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
-Name: "association"; Description: "{cm:Association}"; GroupDescription: "{cm:AdditionalIcons}"
+Name: "association"; Description: "{cm:Association}"; GroupDescription: "{cm:Files}"
 
 [InstallDelete]
 ; An update replaces the program's own folder whole, so no module of the previous version lingers.
