@@ -80,9 +80,18 @@ def _checks(workdir: Path) -> list[tuple[str, bool, str]]:
         return f"pages={pages}"
 
     def window() -> str:
+        import importlib
+
+        from app.ui.screens import SCREENS
         from app.ui.selftest import render_main_window
 
-        return render_main_window(demo)
+        detail = render_main_window(demo)
+        # Screens are imported by name: a frozen build that lost one would show its explanation
+        # instead of the screen, and printing needs QtPrintSupport, which only a dialog imports.
+        for spec in SCREENS:
+            importlib.import_module(spec.module)
+        importlib.import_module("PySide6.QtPrintSupport")
+        return f"{detail} écrans={len(SCREENS)}"
 
     for name, fn in (
         ("démo", copy_demo),
