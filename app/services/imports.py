@@ -53,6 +53,7 @@ KIND_LABELS = {
     "decp": "Données essentielles (DECP)",
 }
 CHUNK = 5000
+MISSING_DEPARTMENT = "service manquant"
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -106,6 +107,10 @@ class ImportReport:
             if names:
                 shown = ", ".join(names[:20]) + (f" et {len(names) - 20} autre(s)" if len(names) > 20 else "")
                 lines.append(f"{label} ({len(names)}) : {shown}.")
+        for label, count in self.defaulted.items():
+            lines.append(
+                f"Valeur choisie pour tout le fichier, « {label} » : {count} ligne(s) qui n'en avaient pas."
+            )
         if self.blank_rows or self.total_rows:
             lines.append(
                 f"Lignes vides ignorées : {self.blank_rows} ; lignes de total ignorées : {self.total_rows}."
@@ -465,10 +470,17 @@ def _order_row(values: dict, resolver: _Resolver) -> dict:
 
 def _reject(report: ImportReport, problems: list[Problem], path: Path) -> ImportRejected:
     rows = len({p.row for p in problems if p.row})
+    hint = ""
+    without_department = sum(1 for p in problems if p.message == MISSING_DEPARTMENT)
+    if without_department:
+        hint = (
+            f" {without_department} commande(s) n'ont pas de service : donnez-leur-en un pour toutes à la fois "
+            "(« Valeurs pour toutes les lignes » dans l'assistant, ou --default Service=NOM en ligne de commande)."
+        )
     return ImportRejected(
         f"Le fichier « {path.name} » n'a pas été importé : {len(problems)} problème(s) sur {rows} ligne(s). "
         "Corrigez-les puis importez à nouveau, ou importez seulement les lignes valides "
-        "(option « ignorer les lignes invalides »). Rien n'a été enregistré.",
+        "(option « ignorer les lignes invalides »)." + hint + " Rien n'a été enregistré.",
         problems=problems,
     )
 
@@ -861,7 +873,7 @@ def import_file(
                             row.row,
                             tpl.column("department").label,
                             "",
-                            "service manquant",
+                            MISSING_DEPARTMENT,
                             "le service qui a passé la commande (ou un service pour toutes les lignes "
                             "choisi dans l'assistant d'import)",
                         )
