@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QPainter, QTextDocument
@@ -72,3 +73,51 @@ def print_widget(parent: QWidget, title: str, widget: QWidget) -> None:
     painter.scale(scale, scale)
     widget.render(painter)
     painter.end()
+
+
+# ---- PDFs and file choosers shared by every screen ----------------------------------------------
+def preview_pdf(parent: QWidget | None, path: str | Path, title: str = ""):  # noqa: ANN201
+    """Show a PDF the app wrote in the in-app print preview (pages, « Imprimer… »,
+    « Enregistrer sous… »): the one place to call instead of ``QDesktopServices.openUrl``.
+    Returns the open dialog (None if the file could not be read)."""
+    from app.ui.dialogs.print_preview import preview_pdf as show
+
+    return show(parent, path, title)
+
+
+def start_folder(suggested: str | Path | None = None) -> str:
+    """Where a file chooser opens: the suggested file's folder if it exists, else the user's
+    Documents folder (never the program's folder, the process's current directory)."""
+    from app.paths import documents_dir
+
+    if suggested:
+        path = Path(suggested)
+        if path.is_absolute():
+            return str(path) if path.parent.is_dir() else str(documents_dir() / path.name)
+        return str(documents_dir() / path)
+    folder = documents_dir()
+    return str(folder if folder.is_dir() else Path.home())
+
+
+def choose_open_file(
+    parent: QWidget | None, caption: str, filters: str, suggested: str | Path | None = None
+) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, caption, start_folder(suggested), filters)
+    return path
+
+
+def choose_save_file(parent: QWidget | None, caption: str, suggested: str | Path, filters: str) -> str:
+    """``suggested`` is a file name (put in Documents) or a full path."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, caption, start_folder(suggested), filters)
+    return path
+
+
+def choose_folder(parent: QWidget | None, caption: str, suggested: str | Path | None = None) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
+    start = suggested if suggested and Path(suggested).is_dir() else start_folder()
+    return QFileDialog.getExistingDirectory(parent, caption, str(start))
