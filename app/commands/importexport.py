@@ -51,9 +51,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.errors import UserError
     from app.services.imports import import_file
     from app.services.organisations import find_organisation
 
+    # Say what is wrong with the file before asking which organisation it is for.
+    if not args.file.exists():
+        raise UserError(
+            f"Le fichier à importer « {args.file} » n'existe pas. Vérifiez son nom et son dossier."
+        )
+    if args.file.is_dir():
+        raise UserError(f"« {args.file} » est un dossier : indiquez le fichier à importer qu'il contient.")
     db = open_db(args)
     try:
         org = find_organisation(db, args.org)
