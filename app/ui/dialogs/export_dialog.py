@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -64,7 +63,10 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
-        form.addRow("&Fichier :", row)
+        # A row holding a layout gets no buddy from QFormLayout, which then shows the "&" itself.
+        file_label = QLabel("&Fichier :")
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, row)
         form.addRow("", self.all_check)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -80,6 +82,10 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
         self._kind_changed()
+        if not self.path_edit.text():
+            from app.ui.dialogs.printing import start_folder
+
+            self.path_edit.setText(start_folder(EXPORT_ITEMS[0][2]))
 
     @property
     def kind(self) -> str:
@@ -97,7 +103,10 @@ class ExportDialog(QDialog):
         filters = "JSON (*.json)" if self.kind == "decp" else "Excel (*.xlsx);;CSV (*.csv)"
         if self.kind.startswith("template:"):
             filters = "Excel (*.xlsx)"
-        path, _ = QFileDialog.getSaveFileName(self, "Exporter vers", default, filters)
+        from app.ui.dialogs.printing import choose_save_file
+
+        current = self.path_edit.text().strip()
+        path = choose_save_file(self, "Exporter vers", current or default, filters)
         if path:
             self.path_edit.setText(path)
 
