@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.ui.messages import count
 
 PREVIEW_DPI = 72  # one PDF point per pixel at 100 %
 PRINT_DPI_MAX = 300  # enough for text; a 600 dpi A4 page would be a 140 MB bitmap
@@ -201,8 +202,7 @@ class PrintPreviewDialog(QDialog):
         return QSize(round(width * factor), round(height * factor))
 
     def _update_info(self) -> None:
-        count = len(self.pages)
-        self.info.setText(f"{count} page{'s' if count > 1 else ''} · {round(self.zoom * 100)} %")
+        self.info.setText(f"{count(len(self.pages), 'page')} · {round(self.zoom * 100)} %")
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = max(0.25, min(zoom, 4.0))
@@ -284,9 +284,7 @@ class PrintPreviewDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, "Impression", exc.message)
             return 0
-        self.info.setText(
-            f"{printed} page{'s' if printed > 1 else ''} envoyée{'s' if printed > 1 else ''} à l'impression."
-        )
+        self.info.setText(f"{count(printed, 'page envoyée', 'pages envoyées')} à l'impression.")
         return printed
 
     def save_as(self, target: str | Path | None = None) -> Path | None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.tasks import Cancelled, run_op
 
 
@@ -151,7 +152,9 @@ class ReportsScreen(QWidget):
         self._start(
             "Dossier du CAD",
             work,
-            lambda r: f"Dossier du CAD {year} écrit ({r.pages} pages, {r.contracts} marchés).",
+            lambda r: (
+                f"Dossier du CAD {year} écrit ({count(r.pages, 'page')}, {count(r.contracts, 'marché')})."
+            ),
         )
 
     def generate_grouping(self) -> None:
@@ -232,9 +235,7 @@ class ReportsScreen(QWidget):
         dialog.done(0)
         dialog.deleteLater()
         if printed:
-            self.status.setText(
-                f"{printed} page{'s' if printed > 1 else ''} envoyée{'s' if printed > 1 else ''} à l'imprimante."
-            )
+            self.status.setText(f"{count(printed, 'page envoyée', 'pages envoyées')} à l'imprimante.")
 
 
 def create(context: AppContext, parent: QWidget | None = None) -> QWidget:
