@@ -33,33 +33,46 @@ def translation_folders() -> list[Path]:
 
 
 def install_qt_translations(app: QApplication) -> QTranslator | None:
-    """Qt's standard dialogs and buttons in French (file chooser, « Annuler », « Oui »…)."""
+    """Qt's standard dialogs and buttons in French (file chooser, « Annuler », « Oui »…): Qt's
+    own catalogue, then ours for the few texts Qt changed after its catalogue was last updated
+    (``resources/translations/qtbase_extra_fr.ts``). Returns Qt's catalogue, None if not found."""
+    from app.paths import resource
+
+    french = QLocale(QLocale.Language.French, QLocale.Country.France)
+    found = None
     for folder in translation_folders():
         translator = QTranslator(app)
-        if translator.load(
-            QLocale(QLocale.Language.French, QLocale.Country.France), "qtbase", "_", str(folder)
-        ):
+        if translator.load(french, "qtbase", "_", str(folder)):
             app.installTranslator(translator)
-            app._translator = translator  # keep a reference: Qt does not own it
-            return translator
-    log.warning("Qt's French translations (qtbase_fr.qm) not found in %s", translation_folders())
-    return None
+            found = translator
+            break
+    else:
+        log.warning("Qt's French translations (qtbase_fr.qm) not found in %s", translation_folders())
+    extra = QTranslator(app)
+    if extra.load(french, "qtbase_extra", "_", str(resource("translations"))):
+        app.installTranslator(extra)  # installed last, so asked first
+    else:
+        log.warning("resources/translations/qtbase_extra_fr.qm not found")
+    app._translators = [t for t in (found, extra) if t is not None]  # Qt does not own them
+    app._translator = found
+    return found
 
 
-def _french_dates_for_qt() -> None:
-    """Qt's file chooser formats dates with the system locale; a Linux session without one
-    (LANG unset or C, as under Xvfb or a kiosk) would show them the American way."""
-    if sys.platform.startswith("win") or sys.platform == "darwin":
+def _french_system_locale_for_qt() -> None:
+    """Qt's file chooser writes dates and sizes in the system locale; a Linux session without one
+    (LANG unset or C, as under Xvfb or a kiosk) showed "1 12 2026" and "5.10 KiB". Windows and
+    macOS give Qt the user's own settings."""
+    if sys.platform.startswith("win") or sys.platform == "darwin" or os.environ.get("LC_ALL"):
         return
-    current = os.environ.get("LC_ALL") or os.environ.get("LC_TIME") or os.environ.get("LANG") or ""
+    current = os.environ.get("LANG") or ""
     if current in ("", "C", "POSIX") or current.startswith(("C.", "POSIX.")):
-        os.environ["LC_TIME"] = "fr_FR.UTF-8"
+        os.environ["LANG"] = "fr_FR.UTF-8"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
-        _french_dates_for_qt()
+        _french_system_locale_for_qt()
         app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("Achats Durables")
     app.setOrganizationName("AchatsDurables")

@@ -105,6 +105,10 @@ class FirstRunWizard(QDialog):
         self.siret_problem = QLabel()
         self.siret_problem.setStyleSheet("color: #a40000;")
         self.siret_problem.setWordWrap(True)
+        # The dialog does not grow for a wrapped label's height: a two-line message typed in after
+        # the dialog was shown was cut in half at 150 % scaling. Two lines are kept for it.
+        self.siret_problem.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.siret_problem.setMinimumHeight(2 * self.siret_problem.fontMetrics().lineSpacing() + 2)
         self.siret.textChanged.connect(self._check_siret)
         self.population = IntEdit("Population")
         self.folder = QLineEdit()
