@@ -73,10 +73,17 @@ def parse_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     text = str(value)
-    bad = _FORBIDDEN.search(text)
-    if bad:
-        raise CellError(forbidden_character(bad.group()))
+    problem = forbidden_problem(text)
+    if problem:
+        raise CellError(problem)
     return unescape_text(text.strip())
+
+
+def forbidden_problem(text: str) -> str | None:
+    """French explanation if ``text`` holds a character no office text holds (NUL, a control
+    character, a lone surrogate), else None. For every reader of user files, DECP included."""
+    bad = _FORBIDDEN.search(text)
+    return forbidden_character(bad.group()) if bad else None
 
 
 def forbidden_character(char: str) -> str:

@@ -82,10 +82,6 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
         self._kind_changed()
-        if not self.path_edit.text():
-            from app.ui.dialogs.printing import start_folder
-
-            self.path_edit.setText(start_folder(EXPORT_ITEMS[0][2]))
 
     @property
     def kind(self) -> str:
@@ -118,6 +114,11 @@ class ExportDialog(QDialog):
             self.status_label.setText("Choisissez d'abord le fichier à écrire (bouton Parcourir).")
             return
         out, kind, include_all = Path(text), self.kind, self.all_check.isChecked()
+        if not out.is_absolute():  # a bare name goes to Documents, not to the program's folder
+            from app.paths import documents_dir
+
+            out = documents_dir() / out
+            self.path_edit.setText(str(out))
         db, org = self.context.db, self.context.organisation_id
         if not kind.startswith("template:") and (db is None or org is None):
             self.status_label.setText("Ouvrez d'abord une base de données.")

@@ -179,6 +179,7 @@ class PrintPreviewDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setAccessibleName("Pages du document")
         self.scroll.verticalScrollBar().valueChanged.connect(self._schedule_render)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._update_info)
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -201,8 +202,15 @@ class PrintPreviewDialog(QDialog):
         factor = self.zoom * PREVIEW_DPI / 72  # logical pixels; rendering multiplies by the screen ratio
         return QSize(round(width * factor), round(height * factor))
 
+    def current_page(self) -> int:
+        """The page at the top of the view (1-based)."""
+        visible = self.visible_pages()
+        return visible[0].number if visible else 1
+
     def _update_info(self) -> None:
-        self.info.setText(f"{count(len(self.pages), 'page')} · {round(self.zoom * 100)} %")
+        total = len(self.pages)
+        where = f"Page {self.current_page()} sur {total}" if total > 1 else "1 page"
+        self.info.setText(f"{where} · zoom {round(self.zoom * 100)} %")
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = max(0.25, min(zoom, 4.0))
