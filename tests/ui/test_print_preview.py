@@ -132,3 +132,24 @@ def test_reports_screen_opens_the_preview_after_writing_the_dossier(qtbot, demo_
     assert len(previews[0].page_labels) == len(PdfReader(tmp_path / "cad.pdf").pages)
     assert screen.open_button.text() == "&Aperçu avant impression…"
     previews[0].reject()
+
+
+def test_ctrl_p_on_the_reports_screen_prints_the_last_report(qtbot, demo_db, demo_org, cad_pdf, monkeypatch):
+    from app.ui.context import AppContext
+    from app.ui.dialogs.print_preview import PrintPreviewDialog
+    from app.ui.screens import reports
+
+    said = []
+    monkeypatch.setattr(reports.QMessageBox, "information", lambda *args: said.append(args[2]))
+    printed = []
+    monkeypatch.setattr(
+        PrintPreviewDialog, "print_document", lambda self, printer=None: printed.append(self.path) or 1
+    )
+    screen = reports.ReportsScreen(AppContext(demo_db, demo_org))
+    qtbot.addWidget(screen)
+    screen.print_view()
+    assert printed == [] and "Générez d'abord" in said[0]
+    screen.last_file = cad_pdf
+    screen.print_view()
+    assert printed == [cad_pdf]
+    assert screen.status.text() == "1 page envoyée à l'imprimante."

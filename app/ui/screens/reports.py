@@ -219,6 +219,17 @@ class ReportsScreen(QWidget):
         self.preview = preview_pdf(self, self.last_file, self.last_file.stem)
         return self.preview
 
+    def print_view(self) -> None:
+        """Fichier › Imprimer (Ctrl+P) on this screen: the report just written, else say how to get one."""
+        if self.last_file is None:
+            QMessageBox.information(
+                self,
+                "Rapports",
+                "Générez d'abord le dossier du CAD ou le rapport de mutualisation, puis imprimez-le.",
+            )
+            return
+        self.print_last()
+
     def print_last(self) -> None:
         """Straight to the print dialog, through the same renderer as the preview."""
         from app.errors import UserError
