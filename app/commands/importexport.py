@@ -51,19 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.errors import UserError
     from app.services.imports import import_file
     from app.services.organisations import find_organisation
 
-    # Say what is wrong with the file before asking which organisation it is for.
-    if not args.file.exists():
-        raise UserError(
-            f"Le fichier à importer « {args.file} » n'existe pas. Vérifiez son nom et son dossier."
-        )
-    if args.file.is_dir():
-        raise UserError(f"« {args.file} » est un dossier : indiquez le fichier à importer qu'il contient.")
     db = open_db(args)
     try:
+        require_file(args.file)  # before asking which organisation the file is for
         org = find_organisation(db, args.org)
         report = import_file(
             db, org.id, args.file, args.kind, dry_run=args.dry_run, skip_invalid=args.skip_invalid
@@ -104,3 +97,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         db.dispose()
     emit(args, result, result.summary())
     return 0
+
+
+def require_file(path: Path) -> None:
+    """A French error for a missing file or a folder, before anything else is asked."""
+    from app.errors import UserError
+
+    if not path.exists():
+        raise UserError(f"Le fichier à importer « {path} » n'existe pas. Vérifiez son nom et son dossier.")
+    if path.is_dir():
+        raise UserError(f"« {path} » est un dossier : indiquez le fichier à importer qu'il contient.")
