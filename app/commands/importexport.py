@@ -65,6 +65,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     defaults = parse_defaults(args.kind, args.default)
     db = open_db(args)
     try:
+        require_file(args.file)  # before asking which organisation the file is for
         org = find_organisation(db, args.org)
         report = import_file(
             db,
@@ -111,3 +112,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         db.dispose()
     emit(args, result, result.summary())
     return 0
+
+
+def require_file(path: Path) -> None:
+    """A French error for a missing file or a folder, before anything else is asked."""
+    from app.errors import UserError
+
+    if not path.exists():
+        raise UserError(f"Le fichier à importer « {path} » n'existe pas. Vérifiez son nom et son dossier.")
+    if path.is_dir():
+        raise UserError(f"« {path} » est un dossier : indiquez le fichier à importer qu'il contient.")

@@ -21,6 +21,9 @@ _DATE_YMD = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:[+-]\d{2}:\d{2}|Z)?$"
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Characters that no office text holds and that break what comes after (an xlsx export refuses
+# them, a CSV export carries them on): C0 controls but tab and line breaks, and lone surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _TRUE = {"oui", "o", "vrai", "x", "1", "yes", "y", "true", "ok"}
 _FALSE = {"non", "n", "faux", "0", "no", "false", ""}
 
@@ -69,7 +72,30 @@ def parse_text(value: object) -> str:
         return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return unescape_text(str(value).strip())
+    text = str(value)
+    problem = forbidden_problem(text)
+    if problem:
+        raise CellError(problem)
+    return unescape_text(text.strip())
+
+
+def forbidden_problem(text: str) -> str | None:
+    """French explanation if ``text`` holds a character no office text holds (NUL, a control
+    character, a lone surrogate), else None. For every reader of user files, DECP included."""
+    bad = _FORBIDDEN.search(text)
+    return forbidden_character(bad.group()) if bad else None
+
+
+def forbidden_character(char: str) -> str:
+    """French explanation of a character refused in a cell."""
+    code = ord(char)
+    if code == 0:
+        what = "un caractère nul (code 0), signe d'un fichier abîmé ou mal converti"
+    elif 0xD800 <= code <= 0xDFFF:
+        what = "un caractère Unicode incomplet (moitié de paire de substitution), signe d'un texte abîmé"
+    else:
+        what = f"un caractère de contrôle invisible (code {code})"
+    return f"la cellule contient {what} : retirez-le dans votre tableur puis importez de nouveau"
 
 
 def parse_decimal(value: object) -> Decimal:

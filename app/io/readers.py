@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from app.errors import ImportRejected
 from app.io import safety
 from app.io.cells import is_blank, key_of, parse_text
 from app.io.templates import Template, header_index
+
+log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 2
@@ -62,31 +65,52 @@ def _fill_merged(rows: list[list[object]], ranges: list) -> None:
                     row[c] = value
 
 
+# python-calamine's errors are English sentences from Rust crates; the user gets a French reason
+# (first match wins) and the original goes to the log.
+_CALAMINE_REASONS = (
+    (("password", "encrypt"), "il est protégé par un mot de passe"),
+    (("zip", "archive", "central directory"), "l'archive .xlsx est endommagée"),
+    (("unrecognized entity", "entity"), "une cellule contient un code XML inconnu (« &…; »)"),
+    (("decode", "utf", "encoding"), "un texte du classeur est dans un encodage illisible"),
+    (("eof", "unexpected end", "truncat"), "le fichier est incomplet (copie interrompue ?)"),
+    (("xml", "tag", "attribute"), "le contenu d'une feuille est mal formé"),
+    (("cannot find", "not found", "missing", "no such"), "une partie du classeur est manquante"),
+)
+
+
+def _unreadable_workbook(path: Path, exc: BaseException) -> ImportRejected:
+    text = str(exc).lower()
+    reason = next(
+        (french for needles, french in _CALAMINE_REASONS if any(n in text for n in needles)),
+        "une partie du classeur est illisible",
+    )
+    log.warning("calamine could not read %s: %s: %s", path.name, type(exc).__name__, exc)
+    return ImportRejected(
+        f"Le classeur « {path.name} » ne peut pas être lu : {reason}. Ouvrez-le dans votre tableur, "
+        "enregistrez-le de nouveau (Fichier › Enregistrer sous › Classeur Excel .xlsx) puis importez-le."
+    )
+
+
 def read_xlsx(path: Path) -> list[RawSheet]:
     safety.check_zip(path)
-    from python_calamine import CalamineError, CalamineWorkbook
+    biggest = max(safety.worksheet_rows(path).values(), default=0)
+    if biggest > safety.MAX_ROWS + HEADER_SCAN_ROWS:  # counted in the compressed XML: nothing loaded yet
+        raise _too_many_rows(path)
+    from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ImportRejected(
-            f"Le classeur « {path.name} » est endommagé ou n'est pas un vrai classeur Excel ({exc})."
-        ) from exc
-    except Exception as exc:  # calamine raises its own errors for broken parts
-        raise ImportRejected(f"Le classeur « {path.name} » ne peut pas être lu ({exc}).") from exc
+    except Exception as exc:  # CalamineError, PasswordError, ZipError, XmlError, ValueError, OSError…
+        raise _unreadable_workbook(path, exc) from exc
     sheets: list[RawSheet] = []
     try:
         for meta in workbook.sheets_metadata:
             if str(getattr(meta, "typ", "")).endswith("ChartSheet"):
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            # A sparse sheet (one cell in row 1 048 576) has few <row> elements but a huge height.
             if max(sheet.height, sheet.total_height) > safety.MAX_ROWS + HEADER_SCAN_ROWS:
-                raise ImportRejected(
-                    f"La feuille « {meta.name} » compte plus de {safety.MAX_ROWS:,} lignes".replace(
-                        ",", "\u202f"
-                    )
-                    + " : découpez le fichier en plusieurs fichiers plus petits."
-                )
+                raise _too_many_rows(path, meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             ranges = sheet.merged_cell_ranges or []
             if ranges:
@@ -95,7 +119,7 @@ def read_xlsx(path: Path) -> list[RawSheet]:
     except ImportRejected:
         raise
     except Exception as exc:
-        raise ImportRejected(f"Le classeur « {path.name} » ne peut pas être lu ({exc}).") from exc
+        raise _unreadable_workbook(path, exc) from exc
     return sheets
 
 
@@ -109,6 +133,86 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+SCAN_CHUNK = 1 << 20
+# Characters a French office file holds beyond ASCII: Latin-1 and Latin Extended-A letters, the
+# typographic quotes, dashes, ellipsis, narrow spaces and the euro sign. A cp1252 line that
+# happens to be valid UTF-8 decodes to other characters ("É\xa0" gives "ɠ"), so it is not
+# taken as evidence of UTF-8.
+_FRENCH_TEXT = re.compile("[\x00-\u017f\u2010-\u2026\u202f\u20ac\u2122]*")
+_FRENCH_LETTER = re.compile("[\xa0-\u017f\u2010-\u2026\u202f\u20ac\u2122]")
+
+
+@dataclass
+class TextScan:
+    """What one streaming pass over a text file found (RELIABILITY R18: never the whole file in memory)."""
+
+    encoding: str  # codec name for ``open()``
+    lines: int  # newline count (+1 for an unterminated last line): an upper bound of CSV rows
+    utf8_line: int | None = None  # first line (1-based) that is UTF-8 beyond ASCII
+    cp1252_line: int | None = None  # first line that is not valid UTF-8
+
+
+def _classify_lines(block: bytes, first_line: int, scan: TextScan) -> None:
+    """Note the first UTF-8 and the first non-UTF-8 line of ``block`` (only what is still unknown)."""
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # the whole block is UTF-8: its first accented line is the evidence
+        if scan.utf8_line is None:
+            match = _FRENCH_LETTER.search(text)
+            if match:
+                scan.utf8_line = first_line + text.count("\n", 0, match.start())
+        return
+    for offset, line in enumerate(block.split(b"\n")):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            if scan.cp1252_line is None:
+                scan.cp1252_line = first_line + offset
+        else:
+            if scan.utf8_line is None and _FRENCH_TEXT.fullmatch(text):
+                scan.utf8_line = first_line + offset
+        if scan.utf8_line is not None and scan.cp1252_line is not None:
+            return
+
+
+def scan_text_file(path: Path) -> TextScan:
+    """Encoding and line count in one pass of 1 MiB chunks; a file mixing UTF-8 and Windows-1252
+    lines (two exports pasted together) is refused here, naming a line of each."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return TextScan("utf-16", lines=0)  # counted while parsing
+        scan = TextScan("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", lines=0)
+        fh.seek(0)
+        pending = b""
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            data = pending + chunk
+            cut = data.rfind(b"\n") + 1 if chunk else len(data)
+            block, pending = data[:cut], data[cut:]
+            if block and not block.isascii() and (scan.utf8_line is None or scan.cp1252_line is None):
+                _classify_lines(block, scan.lines + 1, scan)
+            scan.lines += block.count(b"\n")
+            if not chunk:
+                if block and not block.endswith(b"\n"):
+                    scan.lines += 1
+                break
+    if scan.cp1252_line is not None:
+        if scan.utf8_line is not None:
+            raise ImportRejected(
+                f"Le fichier « {path.name} » mélange deux encodages de caractères : la ligne "
+                f"{scan.utf8_line} est en UTF-8 et la ligne {scan.cp1252_line} en Windows-1252 (ANSI). "
+                "Les accents seraient mal lus. Ouvrez-le dans votre tableur, corrigez les lettres "
+                "accentuées mal affichées puis enregistrez-le au format « CSV UTF-8 »."
+            )
+        scan.encoding = "cp1252"
+    return scan
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -128,22 +232,59 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _too_many_rows(path: Path, sheet: str | None = None) -> ImportRejected:
+    limit = f"{safety.MAX_ROWS:,}".replace(",", "\u202f")
+    where = f"La feuille « {sheet} » du classeur « {path.name} »" if sheet else f"Le fichier « {path.name} »"
+    return ImportRejected(
+        f"{where} compte plus de {limit} lignes : découpez-le en plusieurs fichiers plus petits."
+    )
+
+
+def _csv_problem(path: Path, exc: csv.Error, line: int) -> ImportRejected:
+    """The csv module's English (« field larger than field limit »…) as a French sentence."""
+    text = str(exc)
+    if "field larger" in text:
+        reason = 'une cellule est démesurée, souvent un guillemet (") ouvert et jamais refermé'
+    elif "new-line character" in text or "unquoted" in text:
+        reason = "un retour à la ligne se trouve au milieu d'une cellule sans guillemets"
+    else:
+        reason = 'un guillemet (") est mal placé'
+    return ImportRejected(
+        f"Le fichier CSV « {path.name} » est mal formé vers la ligne {line} : {reason}. "
+        "Ouvrez-le dans votre tableur et enregistrez-le de nouveau au format CSV."
+    )
+
+
 def read_csv(path: Path) -> list[RawSheet]:
-    text = decode_text(path.read_bytes())
-    delimiter = sniff_delimiter(text[:20000])
-    rows: list[list[object]] = []
+    """Stream the CSV: one pass to learn the encoding and count lines, then the parse, row by row,
+    stopping at the row limit. A 200 MB file never sits in memory as one string."""
+    scan = scan_text_file(path)
+    limit = safety.MAX_ROWS + HEADER_SCAN_ROWS
+    errors = "replace" if scan.encoding == "cp1252" else "strict"  # cp1252 leaves 5 bytes undefined
+    reader = None
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
-            if len(rows) > safety.MAX_ROWS + HEADER_SCAN_ROWS:
-                raise ImportRejected(
-                    f"Le fichier « {path.name} » compte plus de {safety.MAX_ROWS:,} lignes".replace(
-                        ",", "\u202f"
-                    )
-                    + " : découpez-le en plusieurs fichiers plus petits."
-                )
+        with open(path, encoding=scan.encoding, errors=errors, newline="") as fh:
+            delimiter = sniff_delimiter(fh.read(20000))
+            reader = csv.reader(fh, delimiter=delimiter)
+            if scan.lines > limit:  # lines bound the rows from above; quoted line breaks may lower them
+                fh.seek(0)
+                if sum(1 for _row in reader) > limit:
+                    raise _too_many_rows(path)
+                fh.seek(0)
+                reader = csv.reader(fh, delimiter=delimiter)
+            fh.seek(0)
+            rows: list[list[object]] = []
+            for row in reader:
+                rows.append(row)
+                if len(rows) > limit:
+                    raise _too_many_rows(path)
     except csv.Error as exc:
-        raise ImportRejected(f"Le fichier CSV « {path.name} » est mal formé ({exc}).") from exc
+        raise _csv_problem(path, exc, reader.line_num if reader is not None else 1) from exc
+    except UnicodeDecodeError as exc:  # UTF-16 with a broken pair, or a race with the scan
+        raise ImportRejected(
+            f"Le fichier « {path.name} » contient des caractères illisibles dans l'encodage "
+            f"{scan.encoding.upper()} : enregistrez-le de nouveau au format « CSV UTF-8 »."
+        ) from exc
     return [RawSheet(path.stem, rows)]
 
 

@@ -8,7 +8,9 @@ real OOXML never has one) are refused with a French message.
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from app.errors import ImportRejected
@@ -149,3 +151,35 @@ def check_zip(path: Path) -> None:
                     "il contient des définitions XML interdites (attaque « XML bomb » possible) : "
                     "il n'a pas été ouvert.",
                 )
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+ROW_SCAN_CHUNK = 1 << 20
+
+
+def worksheet_rows(path: Path) -> dict[str, int]:
+    """``<row>`` elements of each worksheet part, counted while decompressing 1 MiB at a time:
+    a million-row workbook is refused before any reader holds it in memory. Call after
+    ``check_zip``."""
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            total, tail = 0, b""
+            try:
+                with archive.open(info) as fh:
+                    while chunk := fh.read(ROW_SCAN_CHUNK):
+                        data = tail + chunk
+                        total += len(_ROW_TAG.findall(data))
+                        # keep the last bytes for a tag cut by the chunk, minus any tag already counted
+                        keep = data[-32:]
+                        match = None
+                        for match in _ROW_TAG.finditer(keep):  # noqa: B007
+                            pass
+                        tail = keep[match.end() :] if match else keep
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
+                raise _rejected(path, "le classeur est endommagé (partie illisible).") from exc
+            counts[name] = total
+    return counts

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +19,21 @@ EURO_FORMAT = '#,##0.00\\ "€"'
 DECIMAL_FORMAT = "#,##0.###"
 
 
+# What XML 1.0 (so xlsx) cannot hold, openpyxl's ILLEGAL_CHARACTERS_RE plus lone surrogates. A
+# NUL imported before the readers refused it, or typed through a DECP file, made the whole export
+# fail with IllegalCharacterError; it is dropped from the copy written, never from the database.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def writable_text(text: str) -> str:
+    """``text`` without the characters a spreadsheet file cannot carry."""
+    return _UNWRITABLE.sub("", text) if _UNWRITABLE.search(text) else text
+
+
 def escape_formula(text: str) -> str:
-    """Prefix one apostrophe to text a spreadsheet would take for a formula or a DDE payload."""
+    """Drop unwritable characters, then prefix one apostrophe to text a spreadsheet would take for
+    a formula or a DDE payload."""
+    text = writable_text(text)
     if text and text[0] in FORMULA_TRIGGERS:
         return "'" + text
     return text

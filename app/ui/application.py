@@ -24,15 +24,61 @@ log = logging.getLogger(__name__)
 PROBE_ENV = "ACHATS_DURABLES_STARTUP_PROBE"
 
 
+def translation_folders() -> list[Path]:
+    """Where Qt's own French catalogue may be: PySide6's translations folder (the wheel ships
+    qtbase_fr.qm), then ``resources/translations`` for a bundle that left Qt's folder out."""
+    from app.paths import resource
+
+    return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), resource("translations")]
+
+
+def install_qt_translations(app: QApplication) -> QTranslator | None:
+    """Qt's standard dialogs and buttons in French (file chooser, « Annuler », « Oui »…): Qt's
+    own catalogue, then ours for the few texts Qt changed after its catalogue was last updated
+    (``resources/translations/qtbase_extra_fr.ts``). Returns Qt's catalogue, None if not found."""
+    from app.paths import resource
+
+    french = QLocale(QLocale.Language.French, QLocale.Country.France)
+    found = None
+    for folder in translation_folders():
+        translator = QTranslator(app)
+        if translator.load(french, "qtbase", "_", str(folder)):
+            app.installTranslator(translator)
+            found = translator
+            break
+    else:
+        log.warning("Qt's French translations (qtbase_fr.qm) not found in %s", translation_folders())
+    extra = QTranslator(app)
+    if extra.load(french, "qtbase_extra", "_", str(resource("translations"))):
+        app.installTranslator(extra)  # installed last, so asked first
+    else:
+        log.warning("resources/translations/qtbase_extra_fr.qm not found")
+    app._translators = [t for t in (found, extra) if t is not None]  # Qt does not own them
+    app._translator = found
+    return found
+
+
+def _french_system_locale_for_qt() -> None:
+    """Qt's file chooser writes dates and sizes in the system locale; a Linux session without one
+    (LANG unset or C, as under Xvfb or a kiosk) showed "1 12 2026" and "5.10 KiB". Windows and
+    macOS give Qt the user's own settings."""
+    if sys.platform.startswith("win") or sys.platform == "darwin" or os.environ.get("LC_ALL"):
+        return
+    current = os.environ.get("LANG") or ""
+    if current in ("", "C", "POSIX") or current.startswith(("C.", "POSIX.")):
+        os.environ["LANG"] = "fr_FR.UTF-8"
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        _french_system_locale_for_qt()
+        app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("Achats Durables")
     app.setOrganizationName("AchatsDurables")
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    translator = QTranslator(app)
-    if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
-    app._translator = translator  # keep a reference
+    if getattr(app, "_translator", None) is None:
+        install_qt_translations(app)
     # Fusion draws unselected tabs 2 px lower and clips the accent of capital letters ("Échéancier"
     # showed as "Echéancier"); explicit padding gives the text its full height.
     app.setStyleSheet("QTabBar::tab { padding: 5px 12px; }")

@@ -1,5 +1,7 @@
 """User-facing French texts of the shell (screens keep their own near their widgets)."""
 
+import datetime as dt
+
 APP_TITLE = "Achats Durables"
 UNEXPECTED_ERROR = (
     "Une erreur inattendue s'est produite. L'application continue de fonctionner, "
@@ -34,3 +36,36 @@ CONFIRM_DELETE = (
 DELETED = "Marché « {reference} » supprimé. Ctrl+Z pour annuler."
 RESTORED = "Marché « {reference} » rétabli."
 SAVED = "Marché « {reference} » enregistré."
+
+
+# ---- small wording helpers (French grammar the f-strings got wrong) -----------------------------
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """« 1 marché », « 2 marchés », « 0 marché » (French keeps the singular below 2)."""
+    from app.format import number
+
+    return f"{number(n)} {singular if abs(n) < 2 else plural or singular + 's'}"
+
+
+def with_article(noun: str) -> str:
+    """« le lot », « l'avenant »: the definite article elided before a vowel (an h may be
+    aspirated, « le haut-parleur »: none of our nouns starts with a mute one)."""
+    from app.services.text import fold
+
+    first = fold(noun[:1])
+    return f"l'{noun}" if first and first in "aeiouy" else f"le {noun}"
+
+
+def remove_selected(noun: str) -> str:
+    """Button text: « Retirer l'avenant sélectionné », « Retirer le lot sélectionné »."""
+    return f"Retirer {with_article(noun)} sélectionné"
+
+
+HISTORY_DATE_HEADER = "Date et heure"
+MISSING_MANDATORY_CLAUSE = "Clause obligatoire manquante"
+
+
+def local_time(at: dt.datetime) -> str:
+    """A time stored in UTC (naive or aware) shown in the user's local time, « 01/12/2026 21:05 »."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone().strftime("%d/%m/%Y %H:%M")

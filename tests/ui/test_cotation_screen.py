@@ -126,12 +126,13 @@ def test_user_error_is_shown_not_raised(qtbot, demo_db, demo_org, monkeypatch):
 
 def test_reports_screen_writes_and_opens_the_dossier(qtbot, demo_db, demo_org, tmp_path, monkeypatch):
     from app.ui.context import AppContext
+    from app.ui.dialogs.print_preview import PrintPreviewDialog
     from app.ui.screens import reports
 
-    opened = []
-    monkeypatch.setattr(reports.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     printed = []
-    monkeypatch.setattr(reports, "print_file", lambda path: printed.append(path) or "Envoyé.")
+    monkeypatch.setattr(
+        PrintPreviewDialog, "print_document", lambda self, printer=None: printed.append(self.path) or 3
+    )
     screen = reports.create(AppContext(demo_db, demo_org))
     qtbot.addWidget(screen)
     screen.year.setValue(2026)
@@ -140,7 +141,9 @@ def test_reports_screen_writes_and_opens_the_dossier(qtbot, demo_db, demo_org, t
     qtbot.mouseClick(screen.cad_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.open_button.isEnabled(), timeout=20000)
     assert target.exists() and target.read_bytes().startswith(b"%PDF")
-    assert opened == [str(target)] and "pages" in screen.status.text()
+    # shown in the app's own print preview, no external viewer
+    assert screen.preview.isVisible() and screen.preview.path == target and "pages" in screen.status.text()
+    screen.preview.reject()
     qtbot.mouseClick(screen.print_button, Qt.MouseButton.LeftButton)
-    assert printed == [Path(target)] and screen.status.text() == "Envoyé."
+    assert printed == [Path(target)] and screen.status.text() == "3 pages envoyées à l'imprimante."
     assert screen.grouping_button.isVisibleTo(screen) == (reports.grouping_writer() is not None)

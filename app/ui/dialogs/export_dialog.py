@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -64,7 +63,10 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
-        form.addRow("&Fichier :", row)
+        # A row holding a layout gets no buddy from QFormLayout, which then shows the "&" itself.
+        file_label = QLabel("&Fichier :")
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, row)
         form.addRow("", self.all_check)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -97,7 +99,10 @@ class ExportDialog(QDialog):
         filters = "JSON (*.json)" if self.kind == "decp" else "Excel (*.xlsx);;CSV (*.csv)"
         if self.kind.startswith("template:"):
             filters = "Excel (*.xlsx)"
-        path, _ = QFileDialog.getSaveFileName(self, "Exporter vers", default, filters)
+        from app.ui.dialogs.printing import choose_save_file
+
+        current = self.path_edit.text().strip()
+        path = choose_save_file(self, "Exporter vers", current or default, filters)
         if path:
             self.path_edit.setText(path)
 
@@ -109,6 +114,11 @@ class ExportDialog(QDialog):
             self.status_label.setText("Choisissez d'abord le fichier à écrire (bouton Parcourir).")
             return
         out, kind, include_all = Path(text), self.kind, self.all_check.isChecked()
+        if not out.is_absolute():  # a bare name goes to Documents, not to the program's folder
+            from app.paths import documents_dir
+
+            out = documents_dir() / out
+            self.path_edit.setText(str(out))
         db, org = self.context.db, self.context.organisation_id
         if not kind.startswith("template:") and (db is None or org is None):
             self.status_label.setText("Ouvrez d'abord une base de données.")

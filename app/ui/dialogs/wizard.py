@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.ui.dialogs.errors import show_error
+from app.ui.dialogs.printing import choose_folder, choose_open_file
 from app.ui.main_window import FILE_FILTER
 from app.ui.widgets.fields import IntEdit
 
@@ -105,6 +105,10 @@ class FirstRunWizard(QDialog):
         self.siret_problem = QLabel()
         self.siret_problem.setStyleSheet("color: #a40000;")
         self.siret_problem.setWordWrap(True)
+        # The dialog does not grow for a wrapped label's height: a two-line message typed in after
+        # the dialog was shown was cut in half at 150 % scaling. Two lines are kept for it.
+        self.siret_problem.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.siret_problem.setMinimumHeight(2 * self.siret_problem.fontMetrics().lineSpacing() + 2)
         self.siret.textChanged.connect(self._check_siret)
         self.population = IntEdit("Population")
         self.folder = QLineEdit()
@@ -125,7 +129,9 @@ class FirstRunWizard(QDialog):
         form.addRow("&SIRET :", self.siret)
         form.addRow("", self.siret_problem)
         form.addRow("&Population :", self.population)
-        form.addRow("&Dossier :", folder_row)
+        folder_label = QLabel("&Dossier :")  # a layout row gets no buddy: without one "&" shows
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, folder_row)
         form.addRow("Fichier :", self.file_label)
         layout.addLayout(form)
         layout.addWidget(QLabel("Vos services (décochez ceux que vous n'avez pas, ajoutez les vôtres) :"))
@@ -186,7 +192,7 @@ class FirstRunWizard(QDialog):
         self.file_label.setText(file_name_for(self.name.text()))
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier du fichier", self.folder.text())
+        folder = choose_folder(self, "Dossier du fichier", self.folder.text())
         if folder:
             self.folder.setText(folder)
 
@@ -240,7 +246,7 @@ class FirstRunWizard(QDialog):
 
     # --- other choices -----------------------------------------------------------------------------
     def open_existing(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Ouvrir une base Achats Durables", "", FILE_FILTER)
+        path = choose_open_file(self, "Ouvrir une base Achats Durables", FILE_FILTER)
         if path:
             self.chosen_path = Path(path)
             self.accept()

@@ -1,22 +1,15 @@
 """Rapports: the CAD dossier (and the order-grouping report when installed) written in the
-background, then opened in the PDF reader with an offer to print it."""
+background, then shown in the app's own print preview (no PDF reader needed) to print or save."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
 import importlib.util
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.tasks import Cancelled, run_op
 
 
@@ -37,18 +31,6 @@ def grouping_writer():  # noqa: ANN201
     if importlib.util.find_spec("app.services.grouping") is None:
         return None
     return getattr(importlib.import_module("app.services.grouping"), "write_grouping_report", None)
-
-
-def print_file(path: Path) -> str:
-    """Send a PDF to the default printer; returns a French sentence saying what happened."""
-    if sys.platform.startswith("win"):
-        os.startfile(str(path), "print")  # type: ignore[attr-defined]  # noqa: S606
-        return "Le dossier a été envoyé à l'imprimante par défaut."
-    lp = shutil.which("lp") or shutil.which("lpr")
-    if lp:
-        subprocess.run([lp, str(path)], check=True, capture_output=True, timeout=60)  # noqa: S603
-        return "Le dossier a été envoyé à l'imprimante par défaut."
-    return "Aucune imprimante n'est configurée : imprimez le dossier depuis votre lecteur PDF (Ctrl+P)."
 
 
 def _slug(text: str) -> str:
@@ -77,9 +59,11 @@ class ReportsScreen(QWidget):
         self.grouping_button.setVisible(grouping_writer() is not None)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.open_button = QPushButton("&Ouvrir le PDF")
+        self.open_button = QPushButton("&Aperçu avant impression…")
+        self.open_button.setToolTip("Voir les pages du rapport, l'imprimer ou en enregistrer une copie")
         self.open_button.clicked.connect(self.open_last)
-        self.print_button = QPushButton("&Imprimer")
+        self.print_button = QPushButton("&Imprimer…")
+        self.print_button.setToolTip("Choisir l'imprimante et imprimer le rapport")
         self.print_button.clicked.connect(self.print_last)
         for b in (self.open_button, self.print_button):
             b.setEnabled(False)
@@ -132,7 +116,9 @@ class ReportsScreen(QWidget):
         self.path.setText(str(documents_dir() / f"Dossier-CAD-{self.year.value()}-{name}.pdf"))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Enregistrer le rapport", self.path.text(), "PDF (*.pdf)")
+        from app.ui.dialogs.printing import choose_save_file
+
+        path = choose_save_file(self, "Enregistrer le rapport", self.path.text(), "Document PDF (*.pdf)")
         if path:
             self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
 
@@ -166,7 +152,9 @@ class ReportsScreen(QWidget):
         self._start(
             "Dossier du CAD",
             work,
-            lambda r: f"Dossier du CAD {year} écrit ({r.pages} pages, {r.contracts} marchés).",
+            lambda r: (
+                f"Dossier du CAD {year} écrit ({count(r.pages, 'page')}, {count(r.contracts, 'marché')})."
+            ),
         )
 
     def generate_grouping(self) -> None:
@@ -201,7 +189,8 @@ class ReportsScreen(QWidget):
             self.open_button.setEnabled(True)
             self.print_button.setEnabled(True)
             self.status.setText(
-                f"{describe(result)} Fichier : {path}. Pour l'imprimer, cliquez sur « Imprimer »."
+                f"{describe(result)} Fichier : {path}. Pour le relire ou l'imprimer, cliquez sur "
+                "« Aperçu avant impression » ou « Imprimer »."
             )
             self.open_last()
 
@@ -221,18 +210,43 @@ class ReportsScreen(QWidget):
         self.cad_button.setEnabled(True)
         self.grouping_button.setEnabled(True)
 
-    def open_last(self) -> None:
-        if self.last_file is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_file)))
+    def open_last(self):  # noqa: ANN201
+        """The last report in the print preview; returns the dialog (tests drive it)."""
+        from app.ui.dialogs.printing import preview_pdf
+
+        if self.last_file is None:
+            return None
+        self.preview = preview_pdf(self, self.last_file, self.last_file.stem)
+        return self.preview
+
+    def print_view(self) -> None:
+        """Fichier › Imprimer (Ctrl+P) on this screen: the report just written, else say how to get one."""
+        if self.last_file is None:
+            QMessageBox.information(
+                self,
+                "Rapports",
+                "Générez d'abord le dossier du CAD ou le rapport de mutualisation, puis imprimez-le.",
+            )
+            return
+        self.print_last()
 
     def print_last(self) -> None:
+        """Straight to the print dialog, through the same renderer as the preview."""
+        from app.errors import UserError
+        from app.ui.dialogs.print_preview import PrintPreviewDialog
+
         if self.last_file is None:
             return
         try:
-            message = print_file(self.last_file)
-        except (OSError, subprocess.SubprocessError) as exc:
-            message = f"L'impression n'a pas pu être lancée ({exc}). Imprimez depuis votre lecteur PDF."
-        self.status.setText(message)
+            dialog = PrintPreviewDialog(self.last_file, self.last_file.stem, self)
+        except UserError as exc:
+            QMessageBox.warning(self, "Rapports", exc.message)
+            return
+        printed = dialog.print_document()
+        dialog.done(0)
+        dialog.deleteLater()
+        if printed:
+            self.status.setText(f"{count(printed, 'page envoyée', 'pages envoyées')} à l'imprimante.")
 
 
 def create(context: AppContext, parent: QWidget | None = None) -> QWidget:
