@@ -77,7 +77,17 @@ def _checks(workdir: Path) -> list[tuple[str, bool, str]]:
             organisation="Autotest",
             title="Autotest",
         )
-        return f"pages={pages}"
+        # The print preview renders PDFs with pdfium, a library loaded at run time that a frozen
+        # build can leave out without any import failing: render the page to prove it is there.
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(str(out))
+        try:
+            bitmap = document[0].render(scale=0.2)
+            width, height = bitmap.width, bitmap.height
+        finally:
+            document.close()
+        return f"pages={pages} aperçu={width}x{height}"
 
     def window() -> str:
         import importlib
