@@ -29,18 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.errors import UserError
-    from app.services.organisations import create_organisation
-    from app.storage import create_database, open_database
+    from app.services.organisations import init_database
 
     target = Path(database_target(args))
-    db = open_database(target) if target.exists() else create_database(target)
-    try:
-        org_id = create_organisation(db, args.org, siret=args.siret, population=args.population)
-    except UserError:
-        db.dispose()
-        raise
-    db.dispose()
+    org_id = init_database(target, args.org, siret=args.siret, population=args.population)
     emit(
         args,
         {"file": str(target), "organisation_id": org_id},
