@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import errors
+from app.storage import engine as engine_module
 from app.storage import migrate
 from app.storage.engine import make_engine
 
@@ -229,6 +230,8 @@ class Database:
         bind = self._write_engine if write else self._read_engine
         session = Session(bind=bind, expire_on_commit=False)
         try:
+            if write:
+                self._take_write_lock(session)
             yield session
             if write:
                 session.commit()
@@ -241,6 +244,20 @@ class Database:
         finally:
             session.close()
 
+    def _take_write_lock(self, session: Session) -> None:
+        """``BEGIN IMMEDIATE`` before the unit's body runs. Nothing is done yet, so a lock still busy
+        after the timeout can safely be asked for again: SQLite does not serve waiting writers in
+        order, and under heavy contention one of them may wait longer than one timeout."""
+        for attempt in range(1, BUSY_RETRIES + 1):
+            try:
+                session.connection()
+                return
+            except OperationalError as exc:
+                if attempt == BUSY_RETRIES or not _is_busy(exc):
+                    raise
+                session.rollback()
+                log.warning("write lock of %s still busy, attempt %d", self.location, attempt)
+
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -249,11 +266,17 @@ class Database:
         self.engine.dispose()
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    return "locked" in message or "busy" in message
+
+
 def translate_operational_error(exc: OperationalError, location: str) -> errors.UserError | OperationalError:
     message = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in message or "busy" in message:
+    if _is_busy(exc):
         return errors.DatabaseBusy(
-            "Un autre poste enregistre dans ce fichier depuis plus de 10 secondes. "
+            "Un autre poste enregistre dans ce fichier depuis trop longtemps "
+            f"(plus de {max(1, engine_module.BUSY_TIMEOUT_MS * BUSY_RETRIES // 1000)} secondes). "
             "Votre modification n'a pas été enregistrée : réessayez dans un instant."
         )
     if "readonly" in message or "read-only" in message:
