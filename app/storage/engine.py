@@ -51,6 +51,10 @@ def _install_sqlite_hooks(engine: Engine, *, read_only: bool) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    @event.listens_for(engine, "handle_error")
+    def _after_io_error(context):  # noqa: ANN001
+        _roll_back_now(context)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         options = conn.get_execution_options()
@@ -60,3 +64,21 @@ def _install_sqlite_hooks(engine: Engine, *, read_only: bool) -> None:
         if read_only:
             mode = "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+SQLITE_IOERR, SQLITE_FULL = 10, 13
+
+
+def _roll_back_now(context) -> None:  # noqa: ANN001
+    """After a disk-full or I/O error SQLite abandons the transaction but leaves its journal hot
+    until this connection reads again; read once now, so that the file is restored at once instead
+    of waiting for the next opener (who may be a reader without the right to roll it back)."""
+    orig = context.original_exception
+    if (getattr(orig, "sqlite_errorcode", 0) or 0) & 0xFF not in (SQLITE_IOERR, SQLITE_FULL):
+        return
+    try:
+        dbapi = context.connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            dbapi.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception:  # noqa: BLE001 - best effort: the next opener rolls the journal back anyway
+        return

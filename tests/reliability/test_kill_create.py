@@ -90,14 +90,11 @@ def init_trial(tmp_path: Path, seed: int, root: Path = ROOT) -> str:
     return assert_absent_or_complete(target, TABLES_OF_A_COMPLETE_INIT, {"setting": 20, "emission_factor": 1})
 
 
-@pytest.mark.parametrize("seed", range(2))
-def test_killed_demo_leaves_no_half_made_file(tmp_path, seed):
-    demo_trial(tmp_path, seed)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_killed_init_leaves_no_half_made_file(tmp_path, seed):
-    init_trial(tmp_path, seed)
+@pytest.mark.parametrize(
+    ("trial", "seed"), [(demo_trial, 0), (demo_trial, 1), (init_trial, 0), (init_trial, 1)]
+)
+def test_killed_demo_or_init_leaves_no_half_made_file(tmp_path, trial, seed):
+    trial(tmp_path, seed)
 
 
 @pytest.mark.slow
