@@ -100,7 +100,7 @@ def migration_trial(tmp_path: Path, seed: int) -> str:
         """,
         home,
     )
-    kill_after_ready(proc, random.Random(seed).uniform(0, 0.6))
+    kill_after_ready(proc, random.Random(seed).uniform(0, 2.5))
     assert integrity(path) == "ok"
     con = sqlite3.connect(path)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -162,7 +162,7 @@ def restore_trial(tmp_path: Path, seed: int) -> str:
         """,
         tmp_path / f"home{seed}",
     )
-    kill_after_ready(proc, random.Random(seed).uniform(0, 0.8))
+    kill_after_ready(proc, random.Random(seed).uniform(0, 0.25))
     assert integrity(target) == "ok"
     now = content(target)
     assert now in (old, new)

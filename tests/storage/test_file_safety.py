@@ -261,12 +261,19 @@ def test_schema_less_file_of_ours_is_backed_up_before_migration(tmp_path):
 # 7. Unwritable home or log folder: a French message and the command still runs ------------------
 
 
-def test_unwritable_home_gives_french_message_and_command_runs(tmp_path):
+@pytest.mark.parametrize("blocked", ["home", "log"])
+def test_unwritable_home_or_log_folder_gives_french_message_and_command_runs(tmp_path, blocked):
+    """A file where the folder should be: unwritable even for root (chmod does not stop root)."""
     from tests.conftest import DEMO
 
-    blocker = tmp_path / "pas-un-dossier"
-    blocker.write_text("un fichier là où le dossier personnel devrait être")
-    env = dict(os.environ, ACHATS_DURABLES_HOME=str(blocker / "home"), TMPDIR=str(tmp_path / "tmp"))
+    home = tmp_path / "home"
+    if blocked == "home":
+        tmp_path.joinpath("pas-un-dossier").write_text("un fichier là où le dossier devrait être")
+        home = tmp_path / "pas-un-dossier" / "home"
+    else:
+        home.mkdir()
+        (home / "log").write_text("un fichier là où le dossier du journal devrait être")
+    env = dict(os.environ, ACHATS_DURABLES_HOME=str(home), TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     proc = subprocess.run(
         [sys.executable, "-m", "app", "check", "--db", str(DEMO)],
@@ -304,6 +311,16 @@ def test_opening_a_file_backs_it_up_once_per_change(new_db):
     assert len(opening_backups()) == 2
 
 
+def test_backup_before_an_action_is_kept_apart_from_ordinary_backups(new_db):
+    from app.storage.backup import backup_before
+
+    before_import = backup_before(new_db, "import")
+    for _ in range(11):
+        backup_database(new_db, reason="ouverture")
+    assert before_import.exists() and "avant-import" in before_import.name
+    assert integrity_ok(before_import)
+
+
 def test_restore_backs_up_the_current_file_first(new_db, tmp_path):
     from app.model import Department
     from app.paths import backups_dir
@@ -319,5 +336,3 @@ def test_restore_backs_up_the_current_file_first(new_db, tmp_path):
     con = sqlite3.connect(safety[0])
     assert con.execute("SELECT count(*) FROM department WHERE name = 'Ajouté après'").fetchone() == (1,)
     con.close()
-
-
