@@ -279,6 +279,9 @@ def translate_operational_error(exc: OperationalError, location: str) -> errors.
             f"(plus de {max(1, engine_module.BUSY_TIMEOUT_MS * BUSY_RETRIES // 1000)} secondes). "
             "Votre modification n'a pas été enregistrée : réessayez dans un instant."
         )
+    if getattr(exc.orig, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
+        # Another PC crashed mid-save while this read-only window was open: not damage, not a refusal.
+        return _interrupted_write(Path(location))
     if "readonly" in message or "read-only" in message:
         return errors.DatabaseReadOnly(_read_only_message(Path(location).name))
     if "disk" in message and ("full" in message or "I/O" in message):

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app import errors
 from app.cli import main
@@ -336,3 +337,21 @@ def test_restore_backs_up_the_current_file_first(new_db, tmp_path):
     con = sqlite3.connect(safety[0])
     assert con.execute("SELECT count(*) FROM department WHERE name = 'Ajouté après'").fetchone() == (1,)
     con.close()
+
+
+def test_read_only_window_open_when_another_computer_crashes_is_told_so(new_db):
+    os.chmod(new_db.path, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        reader = open_database(new_db.path)
+        assert reader.read_only
+        leave_hot_journal(new_db)  # another PC (with write access) is killed mid-save meanwhile
+        with (
+            pytest.raises(errors.InterruptedWrite, match="autre ordinateur"),
+            reader.session(write=False) as s,
+        ):
+            s.execute(text("SELECT count(*) FROM department")).scalar()
+        reader.dispose()
+    finally:
+        os.chmod(new_db.path, stat.S_IRUSR | stat.S_IWUSR)
+    open_database(new_db.path).dispose()  # the owner's opening repairs it
+    assert integrity_ok(new_db.path)
