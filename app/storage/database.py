@@ -24,6 +24,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import errors
 from app.storage import engine as engine_module
@@ -238,6 +239,13 @@ class Database:
         except OperationalError as exc:
             session.rollback()
             raise translate_operational_error(exc, self.location) from exc
+        except StaleDataError as exc:  # a version counter moved: someone saved this row meanwhile
+            session.rollback()
+            raise errors.ConcurrentEdit(
+                "Cette fiche a été modifiée entre-temps sur un autre poste. Votre modification n'a pas été "
+                "enregistrée, pour ne pas effacer la sienne : rechargez la fiche, puis recommencez.",
+                details=str(exc),
+            ) from exc
         except BaseException:
             session.rollback()
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import sqlite3
@@ -82,21 +83,16 @@ IMPORTER = textwrap.dedent(
 )
 
 
+def start_importer(db, rows: int) -> subprocess.Popen:
+    code = IMPORTER.format(root=str(ROOT), path=str(db.path), org=str(db.organisation_id), rows=rows)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
 @pytest.mark.parametrize("trial", range(4))
 def test_kill_during_import_leaves_old_or_new_never_half(new_db, trial):
     rows = 60_000
     rng = random.Random(trial)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            IMPORTER.format(
-                root=str(ROOT), path=str(new_db.path), org=str(new_db.organisation_id), rows=rows
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_importer(new_db, rows)
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(rng.uniform(0.0, 0.6))
     proc.send_signal(signal.SIGKILL)
@@ -146,3 +142,70 @@ def test_eight_processes_of_250_write_units_lose_nothing(tmp_path):
     print(result)
     assert (result.rows, result.lost, result.busy) == (2000, 0, 0)
     assert result.integrity == "ok" and result.foreign_key_problems == 0
+
+
+def test_lost_update_is_refused_with_concurrent_edit(new_db):
+    """RELIABILITY R3: two workstations load the same row, both save; the second is refused."""
+    from sqlalchemy import select
+
+    from app.errors import ConcurrentEdit
+    from app.model import Department
+
+    other = open_database(new_db.path)
+    with new_db.session(write=False) as s:
+        mine = s.scalars(select(Department).order_by(Department.name)).first()
+    with other.session(write=False) as s:
+        theirs = s.get(Department, mine.id)
+    theirs.name = "Renommé sur le poste B"
+    with other.session() as s:
+        s.merge(theirs)
+    mine.name = "Renommé sur le poste A"
+    with pytest.raises(ConcurrentEdit, match="modifiée entre-temps"), new_db.session() as s:
+        s.merge(mine)
+    with new_db.session(write=False) as s:
+        assert s.get(Department, mine.id).name == "Renommé sur le poste B"
+    other.dispose()
+    assert check_database(new_db).ok
+
+
+READER = textwrap.dedent(
+    """
+    import json, sqlite3, sys, time
+    con = sqlite3.connect({path!r}, timeout=10)
+    print("ready", flush=True)
+    seen, worst, errors = set(), 0.0, 0
+    end = time.monotonic() + {seconds}
+    while time.monotonic() < end:
+        t = time.monotonic()
+        try:
+            seen.add(con.execute("SELECT count(*) FROM purchase_order").fetchone()[0])
+        except sqlite3.OperationalError:
+            errors += 1
+        worst = max(worst, time.monotonic() - t)
+        time.sleep(0.01)
+    print(json.dumps([sorted(seen), worst, errors]), flush=True)
+    """
+)
+
+
+def test_readers_during_an_import_see_before_or_after(new_db):
+    """RELIABILITY R2: 4 readers poll while one process imports 10,000 rows in one unit."""
+    rows = 10_000
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER.format(path=str(new_db.path), seconds=6)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for reader in readers:
+        assert reader.stdout.readline().strip() == "ready"
+    importer = start_importer(new_db, rows)
+    assert importer.wait(timeout=120) == 0
+    for reader in readers:
+        seen, worst, errors = json.loads(reader.stdout.readline())
+        reader.wait(timeout=30)
+        assert set(seen) <= {0, rows}
+        assert worst < 10 and errors == 0
+    assert check_database(new_db).ok
