@@ -121,7 +121,7 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR)  # Windows flushes only handles with write access
     try:
         os.fsync(fd)
     finally:

@@ -346,7 +346,8 @@ STALE_BUILD_SECONDS = 3600
 def _fsync_path(path: Path, *, directory: bool = False) -> None:
     if directory and os.name == "nt":  # Windows cannot open a folder to sync it; NTFS journals renames
         return
-    fd = os.open(path, os.O_RDONLY)
+    # A file is opened for writing: Windows flushes only handles with write access.
+    fd = os.open(path, os.O_RDONLY if directory else os.O_RDWR)
     try:
         os.fsync(fd)
     finally:
@@ -390,9 +391,16 @@ def building_aside(path: Path | str, *, overwrite: bool = False) -> Iterator[Pat
     built = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}{BUILDING_SUFFIX}")
     try:
         yield built
-        _fsync_path(built)
-        _publish(built, path, overwrite=overwrite)
-        _fsync_path(path.parent, directory=True)
+        try:
+            _fsync_path(built)
+            _publish(built, path, overwrite=overwrite)
+        except OSError as exc:
+            raise errors.DatabaseUnavailable(
+                f"Le fichier « {path} » n'a pas pu être mis en place ({exc.strerror or exc}) : est-il ouvert "
+                "dans un autre programme ? Rien n'a été modifié."
+            ) from exc
+        with contextlib.suppress(OSError):  # not every file system can sync a folder
+            _fsync_path(path.parent, directory=True)
     finally:
         for leftover in (built, Path(f"{built}-journal")):
             with contextlib.suppress(OSError):

@@ -355,3 +355,30 @@ def test_read_only_window_open_when_another_computer_crashes_is_told_so(new_db):
         os.chmod(new_db.path, stat.S_IRUSR | stat.S_IWUSR)
     open_database(new_db.path).dispose()  # the owner's opening repairs it
     assert integrity_ok(new_db.path)
+
+
+def test_a_file_appearing_during_creation_is_never_overwritten(tmp_path):
+    from app.storage.database import create_database_with
+
+    target = tmp_path / "achats.sqlite"
+
+    def someone_else_creates_it_meanwhile(db):
+        target.write_text("le fichier d'un collègue")
+
+    with pytest.raises(errors.UserError, match="existe déjà"):
+        create_database_with(target, someone_else_creates_it_meanwhile)
+    assert target.read_text() == "le fichier d'un collègue"
+    assert [p.name for p in tmp_path.iterdir()] == ["achats.sqlite"]
+
+
+def test_leftovers_of_a_killed_creation_are_cleaned_once_old(tmp_path):
+    from app.storage.database import create_database_with
+
+    old = tmp_path / ".achats.sqlite.0123456789ab.en-creation"
+    young = tmp_path / ".achats.sqlite.ba9876543210.en-creation"
+    for leftover in (old, young):
+        leftover.write_bytes(b"half")
+    os.utime(old, (0, 0))
+    create_database_with(tmp_path / "achats.sqlite", lambda db: None)
+    assert not old.exists() and young.exists()  # a young one may be another PC's creation in progress
+    assert integrity_ok(tmp_path / "achats.sqlite")
