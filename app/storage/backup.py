@@ -10,7 +10,9 @@ content): the schema has no file UUID yet and this session may not change it (``
 left free for the schema's compatibility level). A file that moves, or whose first organisation is
 deleted, gets a new identity: its older backups are then kept, never rotated away, which errs on
 the safe side. Each (database, reason) keeps its last ``KEEP`` backups, so ten ordinary backups at
-opening never push out the backup taken before a migration, a restore or an import.
+opening never push out the backup taken before a migration, a restore or an import. The backup
+folder's ``index.json`` remembers the identity last seen at each path, so a file too damaged to be
+read still finds its own backups to be restored from.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,16 +60,19 @@ def _ro_uri(path: Path) -> str:
     return path.resolve().as_uri().replace("file://", "file:", 1) + "?mode=ro"
 
 
-def _creation_marker(path: Path) -> str:
-    """The id of the file's first organisation ("" when it has none, or no schema yet)."""
+def _creation_marker(path: Path) -> str | None:
+    """The id of the file's first organisation ("" when it has none or no schema yet; None when the
+    file cannot be read, e.g. damaged)."""
     try:
         con = sqlite3.connect(_ro_uri(path), uri=True, timeout=10)
     except sqlite3.Error:
-        return ""
+        return None
     try:
         row = con.execute("SELECT id FROM organisation ORDER BY created_at, id LIMIT 1").fetchone()
-    except sqlite3.Error:
-        return ""
+    except sqlite3.OperationalError as exc:
+        return "" if "no such table" in str(exc) else None
+    except (sqlite3.Error, ValueError):
+        return None
     finally:
         con.close()
     if row is None:
@@ -76,12 +80,23 @@ def _creation_marker(path: Path) -> str:
     return row[0].hex() if isinstance(row[0], bytes) else str(row[0])
 
 
-def database_identity(path: Path | str) -> str:
-    """Twelve hex digits that tell this database from any other on this PC (see module docstring)."""
+def _resolved(path: Path | str) -> str:
     resolved = str(Path(path).resolve())
-    if os.name == "nt":  # C:\\Achats and c:\\achats are the same file
-        resolved = resolved.lower()
-    return hashlib.sha256(f"{resolved}\0{_creation_marker(Path(path))}".encode()).hexdigest()[:12]
+    return resolved.lower() if os.name == "nt" else resolved  # C:\Achats and c:\achats are one file
+
+
+def database_identity(path: Path | str) -> str:
+    """Twelve hex digits that tell this database from any other on this PC (see module docstring).
+
+    A file that cannot be read (damaged) keeps the identity last recorded for its path on this PC,
+    so that its backups can still be found to restore it."""
+    marker = _creation_marker(Path(path))
+    if marker is None:
+        known = _read_index(backups_dir()).get("paths", {}).get(_resolved(path))
+        if isinstance(known, str):
+            return known
+        marker = ""
+    return hashlib.sha256(f"{_resolved(path)}\0{marker}".encode()).hexdigest()[:12]
 
 
 def _file_state(path: Path) -> list[int]:
@@ -101,11 +116,14 @@ def _read_index(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _record(folder: Path, identity: str, state: list[int], backup: Path) -> None:
-    """Remember the state of the file at this backup (written aside then renamed; losing a race with
-    another process only costs one redundant backup later)."""
+def _record(folder: Path, source: Path, identity: str, state: list[int], backup: Path) -> None:
+    """Remember the state of the file at this backup, and its identity by path (written aside then
+    renamed; losing a race with another process only costs one redundant backup later)."""
     index = _read_index(folder)
     index[identity] = {"state": state, "backup": backup.name}
+    paths = index.get("paths") if isinstance(index.get("paths"), dict) else {}
+    paths[_resolved(source)] = identity
+    index["paths"] = paths
     tmp = folder / f"{INDEX_NAME}.{os.getpid()}.tmp"
     with contextlib.suppress(OSError):
         tmp.write_text(json.dumps(index, indent=1), encoding="utf-8")
@@ -165,7 +183,7 @@ def backup_file(source_path: Path, to_dir: Path | None = None, *, reason: str = 
             f"La sauvegarde de « {source_path.name} » a échoué ({exc})."
         ) from exc
     if local:
-        _record(to_dir, identity, state, final)
+        _record(to_dir, source_path, identity, state, final)
     rotate(to_dir, identity, reason, keep=keep)
     return final
 
@@ -220,35 +238,49 @@ def rotate(to_dir: Path, identity: str, reason: str, *, keep: int = KEEP) -> Non
         old.path.unlink(missing_ok=True)
 
 
-def _keep_current_file(target_path: Path) -> None:
-    """Before a restore replaces it, the current file is backed up; a file too damaged for the
-    backup API is copied as it is (with its journal), since nothing else can save it."""
-    if not target_path.exists():
-        return
+def set_aside_damaged(path: Path) -> Path:
+    """Rename a damaged file (and its journal) to ``<name>.endommage-<horodatage>.sqlite``: never
+    deleted, in case someone can still recover something from it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.endommage-{stamp}{path.suffix}")
     try:
-        backup_file(target_path, reason="avant-restauration")
-    except errors.UserError:
-        folder = _backup_folder(None)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        raw = folder / f"{target_path.stem}-{stamp}-avant-restauration-brut.sqlite"
+        os.replace(path, aside)
+        journal = Path(f"{path}-journal")
+        if journal.exists():
+            os.replace(journal, Path(f"{aside}-journal"))
+    except OSError as exc:
+        raise errors.DatabaseUnavailable(
+            f"Le fichier endommagé « {path.name} » n'a pas pu être mis de côté ({exc.strerror or exc}) ; "
+            "rien n'a été modifié."
+        ) from exc
+    return aside
+
+
+def latest_backup(path: Path | str, to_dir: Path | None = None) -> Path | None:
+    """The newest backup of this database on this PC that is itself sound."""
+    for candidate in reversed(list_backups(to_dir or backups_dir(), path)):
         try:
-            shutil.copy2(target_path, raw)
-            journal = Path(f"{target_path}-journal")
-            if journal.exists():
-                shutil.copy2(journal, Path(f"{raw}-journal"))
-        except OSError as exc:
-            raise errors.DatabaseUnavailable(
-                f"Impossible de mettre de côté le fichier actuel avant la restauration ({exc}) ; "
-                "rien n'a été modifié."
-            ) from exc
+            inspect_file(candidate)
+        except errors.UserError:
+            continue
+        return candidate
+    return None
 
 
-def restore_backup(backup_path: Path, target_path: Path) -> None:
+def restore_backup(backup_path: Path, target_path: Path) -> Path | None:
     """Replace the content of ``target_path`` by a backup, through the backup API (same locking
-    as any writer); the backup is checked first, and the current file is backed up."""
+    as any writer). The backup is checked first; a sound current file is backed up, a damaged one
+    is set aside (its new path is returned)."""
     target_path = Path(target_path)
     inspect_file(Path(backup_path))
-    _keep_current_file(target_path)
+    damaged = None
+    if target_path.exists():
+        try:
+            inspect_file(target_path)
+        except (errors.DatabaseCorrupt, errors.NotADatabase):
+            damaged = set_aside_damaged(target_path)
+        else:  # no backup, no restore: a failure here leaves the file as it was
+            backup_file(target_path, reason="avant-restauration")
     source = sqlite3.connect(_ro_uri(Path(backup_path)), uri=True)
     try:
         target = sqlite3.connect(target_path)
@@ -258,8 +290,12 @@ def restore_backup(backup_path: Path, target_path: Path) -> None:
         finally:
             target.close()
     except sqlite3.Error as exc:
-        raise errors.DatabaseUnavailable(
-            f"La restauration a échoué ({exc}) ; le fichier n'a pas été modifié."
-        ) from exc
+        outcome = (
+            f"le fichier endommagé a été mis de côté : {damaged}"
+            if damaged
+            else "le fichier n'a pas été modifié"
+        )
+        raise errors.DatabaseUnavailable(f"La restauration a échoué ({exc}) ; {outcome}.") from exc
     finally:
         source.close()
+    return damaged

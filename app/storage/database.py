@@ -150,8 +150,9 @@ def _recover_hot_journal(path: Path) -> None:
 
 def _corrupt(path: Path, detail: str) -> errors.DatabaseCorrupt:
     return errors.DatabaseCorrupt(
-        f"Le fichier « {path.name} » est endommagé. Restaurez la dernière sauvegarde "
-        "(menu Fichier › Restaurer une sauvegarde) ou demandez de l'aide.",
+        f"Le fichier « {path.name} » est endommagé. Restaurez la dernière sauvegarde faite sur ce poste "
+        "(commande « achats-durables restore --db FICHIER » : le fichier endommagé est gardé de côté) "
+        "ou demandez de l'aide.",
         details=detail,
     )
 

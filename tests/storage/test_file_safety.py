@@ -382,3 +382,35 @@ def test_leftovers_of_a_killed_creation_are_cleaned_once_old(tmp_path):
     create_database_with(tmp_path / "achats.sqlite", lambda db: None)
     assert not old.exists() and young.exists()  # a young one may be another PC's creation in progress
     assert integrity_ok(tmp_path / "achats.sqlite")
+
+
+# Restore: a damaged file is set aside and the latest sound backup of *this* database comes back --
+
+
+def test_damaged_file_is_restored_from_its_own_latest_backup(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "achats.sqlite"
+    assert run(capsys, "init", "--db", str(path), "--org", "Commune de Test")[0] == 0
+    assert run(capsys, "check", "--db", str(path))[0] == 0  # the opening backs it up
+    other = tmp_path / "autre" / "achats.sqlite"  # same name, another town: never restored here
+    other.parent.mkdir()
+    assert run(capsys, "init", "--db", str(other), "--org", "Commune Voisine")[0] == 0
+    assert run(capsys, "check", "--db", str(other))[0] == 0
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the first page's b-tree is destroyed
+    path.write_bytes(bytes(data))
+    code, _, err = run(capsys, "check", "--db", str(path))
+    assert code == 1 and "endommagé" in err
+    code, out, err = run(capsys, "restore", "--db", str(path), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert Path(result["damaged_set_aside"]).name.startswith("achats.endommage-")
+    assert Path(result["damaged_set_aside"]).read_bytes() == bytes(data)
+    code, out, _ = run(capsys, "check", "--db", str(path), "--json")
+    assert code == 0 and json.loads(out)["counts"]["organisation"] == 1
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT name FROM organisation").fetchall() == [("Commune de Test",)]
+    con.close()
+    code, out, _ = run(capsys, "restore", "--db", str(path), "--list")
+    assert code == 0 and "ouverture" in out
