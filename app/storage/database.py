@@ -211,13 +211,21 @@ class Database:
     """An open database: the engine, its location, and units of work on it."""
 
     def __init__(
-        self, engine: Engine, location: str, path: Path | None = None, *, read_only: bool = False
+        self,
+        engine: Engine,
+        location: str,
+        path: Path | None = None,
+        *,
+        read_only: bool = False,
+        read_only_message: str | None = None,
     ) -> None:
         self.engine = engine
         self.location = location
         self.path = path
-        # Opened with SQLite's ``mode=ro``: reading works; any write fails with ``DatabaseReadOnly``.
+        # Opened with SQLite's ``mode=ro``: reading works; any write fails with ``DatabaseReadOnly``,
+        # whose message says why (no write permission by default).
         self.read_only = read_only
+        self.read_only_message = read_only_message
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_engine = engine.execution_options(sqlite_begin="DEFERRED")
 
@@ -239,7 +247,10 @@ class Database:
                 session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise translate_operational_error(exc, self.location) from exc
+            translated = translate_operational_error(exc, self.location)
+            if isinstance(translated, errors.DatabaseReadOnly) and self.read_only_message:
+                translated = errors.DatabaseReadOnly(self.read_only_message)
+            raise translated from exc
         except StaleDataError as exc:  # a version counter moved: someone saved this row meanwhile
             session.rollback()
             raise errors.ConcurrentEdit(
@@ -476,4 +487,38 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
         return Database(engine, str(path), path)
     if backup:
         _backup_at_open(path)
-    return Database(make_engine(path, read_only=read_only), str(path), path, read_only=read_only)
+    reason = None
+    if not read_only and not _leave_wal(path):
+        read_only, reason = True, _wal_in_use_message(path.name)
+    engine = make_engine(path, read_only=read_only)
+    return Database(engine, str(path), path, read_only=read_only, read_only_message=reason)
+
+
+WAL_MODE = 2  # header bytes 18-19 (write and read format versions): 1 rollback journal, 2 WAL
+
+
+def _leave_wal(path: Path) -> bool:
+    """A file left in WAL mode by another program is switched back to a rollback journal (WAL does
+    not work across machines). That needs the file to itself: False when another program has it open."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(20)[18:20] != bytes([WAL_MODE, WAL_MODE]):
+                return True
+        con = sqlite3.connect(path, timeout=1, isolation_level=None)
+        try:
+            mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("could not switch %s out of WAL: %s", path, exc)
+        return False
+    return mode == "delete"
+
+
+def _wal_in_use_message(name: str) -> str:
+    return (
+        f"Le fichier « {name} » est ouvert en lecture seule : un autre programme l'utilise en mode « WAL », "
+        "qui ne fonctionne pas entre plusieurs ordinateurs. Votre modification n'a pas été enregistrée. "
+        "Fermez l'autre programme (ou l'autre copie d'Achats Durables qui l'a mis dans ce mode), puis "
+        "rouvrez le fichier : il sera remis dans le mode sûr pour un partage."
+    )

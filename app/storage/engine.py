@@ -44,11 +44,15 @@ def _install_sqlite_hooks(engine: Engine, *, read_only: bool) -> None:
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the PRAGMAs below may wait
         for pragma in SQLITE_PRAGMAS:
-            if read_only and pragma.startswith("PRAGMA journal_mode"):
+            # Changing the journal mode needs the file to itself; asking only when it differs keeps
+            # every connection from contending for a lock (a WAL file is dealt with at opening).
+            if pragma.startswith("PRAGMA journal_mode") and (
+                read_only or cursor.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+            ):
                 continue
             cursor.execute(pragma)
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "handle_error")

@@ -310,3 +310,29 @@ def test_no_application_sql_function_is_registered(new_db):
     # SQLAlchemy's pysqlite dialect adds REGEXP (a pure function, used by its regex operators).
     assert names - builtin <= {"regexp"}
     assert integrity(new_db.path) == "ok"
+
+
+def test_file_in_wal_used_by_another_program_opens_read_only_with_reason(tmp_path):
+    from sqlalchemy import text
+
+    path = tmp_path / "wal-occupe.sqlite"
+    shutil.copyfile(DEMO, path)
+    other = sqlite3.connect(path)  # another program keeps the file open in WAL mode
+    assert other.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+    other.execute("SELECT count(*) FROM contract").fetchone()
+    try:
+        db = open_database(path)
+        assert db.read_only
+        with db.session(write=False) as s:
+            assert s.execute(text("SELECT count(*) FROM contract")).scalar() > 0
+        with pytest.raises(errors.DatabaseReadOnly, match="WAL") as caught, db.session() as s:
+            s.execute(text("UPDATE organisation SET population = population + 1"))
+        assert "autre programme" in caught.value.message
+        db.dispose()
+    finally:
+        other.close()
+    db = open_database(path)  # alone now: switched back to a rollback journal
+    assert not db.read_only
+    db.dispose()
+    assert path.read_bytes()[18:20] == b"\x01\x01"
+    assert integrity(path) == "ok"
