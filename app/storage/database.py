@@ -199,6 +199,11 @@ def inspect_file(path: Path) -> str | None:
 SQLITE_READONLY_ROLLBACK = 776
 
 
+class StaleEdit(errors.ConcurrentEdit, StaleDataError):
+    """A save on a row whose version moved meanwhile: a ``ConcurrentEdit`` with a French message for
+    the user, still a ``StaleDataError`` for code that catches SQLAlchemy's own exception."""
+
+
 def _is_unrecoverable_journal(path: Path, exc: Exception) -> bool:
     """SQLite found a hot journal it must roll back, and this read-only connection cannot."""
     if getattr(exc, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
@@ -253,7 +258,7 @@ class Database:
             raise translated from exc
         except StaleDataError as exc:  # a version counter moved: someone saved this row meanwhile
             session.rollback()
-            raise errors.ConcurrentEdit(
+            raise StaleEdit(
                 "Cette fiche a été modifiée entre-temps sur un autre poste. Votre modification n'a pas été "
                 "enregistrée, pour ne pas effacer la sienne : rechargez la fiche, puis recommencez.",
                 details=str(exc),
