@@ -65,3 +65,13 @@ class ImportRejected(UserError):
 
 class NotFound(UserError):
     """A record named by the user does not exist."""
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The file is open read-only (no write permission on it or its folder): consulting works,
+    saving does not."""
+
+
+class InterruptedWrite(DatabaseUnavailable):
+    """Another computer was interrupted while saving (its ``-journal`` is left beside the file) and
+    this user cannot roll it back; the next opening by someone with write access repairs it."""

@@ -1,4 +1,4 @@
-"""``init``, ``check`` and ``backup``."""
+"""``init``, ``check``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
@@ -27,20 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_backup)
 
+    p = sub.add_parser("restore", help="restaurer une sauvegarde de ce fichier (la plus récente par défaut)")
+    add_db_options(p)
+    p.add_argument("--from", dest="source", metavar="SAUVEGARDE", help="fichier de sauvegarde à restaurer")
+    p.add_argument("--list", action="store_true", help="lister les sauvegardes de ce fichier sur ce poste")
+    p.set_defaults(func=cmd_restore)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.errors import UserError
-    from app.services.organisations import create_organisation
-    from app.storage import create_database, open_database
+    from app.services.organisations import init_database
 
     target = Path(database_target(args))
-    db = open_database(target) if target.exists() else create_database(target)
-    try:
-        org_id = create_organisation(db, args.org, siret=args.siret, population=args.population)
-    except UserError:
-        db.dispose()
-        raise
-    db.dispose()
+    org_id = init_database(target, args.org, siret=args.siret, population=args.population)
     emit(
         args,
         {"file": str(target), "organisation_id": org_id},
@@ -84,4 +82,36 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     emit(args, {"backup": str(path)}, f"Sauvegarde écrite : {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Works on a damaged file too: the file is not opened as a database first."""
+    from app.errors import UserError
+    from app.paths import backups_dir
+    from app.storage.backup import latest_backup, list_backups, parse_backup_name, restore_backup
+
+    target = Path(database_target(args))
+    if args.list:
+        backups = [parse_backup_name(p) for p in reversed(list_backups(backups_dir(), target))]
+        lines = [f"Sauvegardes de {target.name} sur ce poste ({backups_dir()}) :"] + [
+            f"  {b.taken_at:%d/%m/%Y %H:%M:%S}  {b.reason or '-':20s}  {b.path}" for b in backups
+        ]
+        data = [{"file": b.path, "taken_at": b.taken_at, "reason": b.reason} for b in backups]
+        emit(
+            args,
+            {"backups": data},
+            "\n".join(lines) if backups else f"Aucune sauvegarde de {target.name} sur ce poste.",
+        )
+        return 0
+    source = Path(args.source) if args.source else latest_backup(target)
+    if source is None:
+        raise UserError(f"Aucune sauvegarde utilisable de « {target.name} » sur ce poste.")
+    damaged = restore_backup(source, target)
+    text = f"Fichier {target} restauré depuis la sauvegarde {source}."
+    if damaged:
+        text += f" Le fichier endommagé a été mis de côté : {damaged}."
+    else:
+        text += " Le contenu remplacé a d'abord été sauvegardé."
+    emit(args, {"file": str(target), "restored_from": str(source), "damaged_set_aside": damaged}, text)
     return 0

@@ -18,12 +18,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import write_demo
+    from app.storage.database import building_aside
 
     if not args.db:
         raise UserError("Précisez le fichier à écrire avec --db FICHIER.")
     target = Path(args.db)
     if target.exists() and not args.force:
         raise UserError(f"Le fichier « {target} » existe déjà : ajoutez --force pour le remplacer.")
-    write_demo(target)
+    with building_aside(target, overwrite=args.force) as built:  # never a half-written demo at target
+        write_demo(built)
     emit(args, {"file": str(target)}, f"Base de démonstration écrite : {target}")
     return 0

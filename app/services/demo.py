@@ -691,12 +691,15 @@ def demo_copy() -> Path:
     import shutil
 
     from app.paths import demo_database, user_data_dir
+    from app.storage.database import building_aside
 
     target = user_data_dir() / "demo-achats-durables.sqlite"
     if not target.exists():
+        # Copied or written aside, then renamed: a crash never leaves a half-made demo to open.
         source = demo_database()
-        if source.exists():
-            shutil.copyfile(source, target)
-        else:
-            write_demo(target)
+        with building_aside(target) as aside:
+            if source.exists():
+                shutil.copyfile(source, aside)
+            else:
+                write_demo(aside)
     return target

@@ -42,6 +42,7 @@ from app.model import (
 )
 from app.rules.contract import FACT_LABELS, Source
 from app.services.text import normalize_name
+from app.storage.backup import backup_before
 from app.storage.database import Database
 
 KINDS = ("contracts", "orders", "suppliers", "decp")
@@ -855,6 +856,8 @@ def import_file(
     _apply_defaults(tpl, checked, defaults or {}, report)
     report.rows_read = len(checked.rows) + checked.invalid_rows
     report.blank_rows, report.total_rows = checked.blank_rows, checked.total_rows
+    if not dry_run and (not checked.problems or skip_invalid):
+        backup_before(db, "import")
     now = utcnow()
     with db.session(write=not dry_run) as session:
         if session.get(Organisation, organisation_id) is None:
@@ -1082,6 +1085,8 @@ def import_decp(
         raise _reject(report, parsed.problems, path)
     bad_indexes = {p.row for p in parsed.problems}
     records = [r for r in parsed.records if r.index not in bad_indexes]
+    if not dry_run:
+        backup_before(db, "import")
     report.skipped_invalid = len(bad_indexes)
     now = utcnow()
     with db.session(write=not dry_run) as session:

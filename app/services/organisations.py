@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.enums import OrganisationKind
-from app.errors import NotFound, ValidationError
+from app.errors import NotFound, UserError, ValidationError
 from app.model import Contract, Department, Organisation
 from app.rules.values import InvalidValue
 from app.services.settings import seed_defaults
-from app.storage.database import Database
+from app.storage.database import Database, create_database_with
 
 DEFAULT_DEPARTMENTS = (
     "Administration générale",
@@ -62,6 +63,29 @@ def create_organisation(
         seed_defaults(session)
         session.flush()
         return org.id
+
+
+def init_database(
+    path: Path | str,
+    name: str,
+    *,
+    siret: str | None = None,
+    population: int | None = None,
+    departments: tuple[str, ...] | list[str] = DEFAULT_DEPARTMENTS,
+) -> uuid.UUID:
+    """Create a new file for one organisation. The file appears at ``path`` only once complete (built
+    aside, then renamed), and an existing file is never touched: ``init`` does not add a second
+    organisation to it."""
+    path = Path(path)
+    if path.exists():
+        raise UserError(
+            f"Le fichier « {path} » existe déjà : rien n'a été modifié. Pour créer une nouvelle base, "
+            "choisissez un autre nom de fichier ; pour travailler dans celle-ci, ouvrez-la."
+        )
+    return create_database_with(
+        path,
+        lambda db: create_organisation(db, name, siret=siret, population=population, departments=departments),
+    )
 
 
 def list_organisations(db: Database) -> list[OrganisationRow]:

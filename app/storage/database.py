@@ -8,20 +8,26 @@ upgrade in one transaction) → PRAGMAs on every connection.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import errors
+from app.storage import engine as engine_module
 from app.storage import migrate
 from app.storage.engine import make_engine
 
@@ -85,20 +91,36 @@ def _check_existing_file(path: Path) -> None:
         raise errors.NotADatabase(f"« {path} » est un dossier, pas un fichier de base de données.")
 
 
-def _check_writable(path: Path) -> None:
-    # The mode bits are checked too: an administrator account passes os.access on a file the user
-    # marked read-only (and on Windows the read-only attribute shows there).
-    if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
-        raise errors.DatabaseUnavailable(
-            f"Le fichier « {path.name} » est en lecture seule : l'application ne peut pas y enregistrer "
-            "vos modifications. Retirez la protection en écriture (propriétés du fichier) ou copiez-le "
-            "dans un dossier où vous pouvez écrire."
-        )
-    if not os.access(path.parent, os.W_OK):
-        raise errors.DatabaseUnavailable(
-            f"Le dossier « {path.parent} » est en lecture seule : SQLite doit pouvoir y créer son journal "
-            "pendant chaque enregistrement."
-        )
+def can_write(path: Path) -> bool:
+    """Whether this user can save into ``path``: SQLite must write the file and create its journal
+    beside it. The mode bits are checked too: an administrator account passes ``os.access`` on a file
+    the user marked read-only (and on Windows the read-only attribute shows there)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_message(name: str) -> str:
+    return (
+        f"Le fichier « {name} » est ouvert en lecture seule : vous n'avez pas le droit d'y écrire "
+        "(le fichier ou son dossier est protégé en écriture). Votre modification n'a pas été enregistrée. "
+        "Vous pouvez consulter, vérifier, exporter et imprimer ; pour modifier, retirez la protection en "
+        "écriture (propriétés du fichier) ou demandez ce droit à la personne qui gère le dossier partagé."
+    )
+
+
+def _interrupted_write(path: Path) -> errors.InterruptedWrite:
+    return errors.InterruptedWrite(
+        f"Un autre ordinateur a été interrompu pendant qu'il enregistrait dans « {path.name} » (coupure, "
+        "plantage ou arrêt forcé). Vos données sont intactes, mais cet enregistrement inachevé doit être "
+        "annulé avant que le fichier puisse être lu, et vous n'avez pas le droit d'écrire dans ce fichier. "
+        "La prochaine ouverture par une personne qui a le droit d'y écrire le répare automatiquement : "
+        "demandez-lui d'ouvrir le fichier, puis réessayez. N'utilisez pas de sauvegarde : vous perdriez "
+        "les modifications faites depuis.",
+        details=f"journal laissé par l'enregistrement interrompu : {path}-journal",
+    )
 
 
 def _sqlite_ro(path: Path) -> sqlite3.Connection:
@@ -112,7 +134,7 @@ def _recover_hot_journal(path: Path) -> None:
     SQLite restores the last committed state (if another workstation is writing right now, the journal
     is not hot and this is a plain read)."""
     journal = Path(f"{path}-journal")
-    if not journal.exists() or journal.stat().st_size == 0 or not os.access(path, os.W_OK):
+    if not journal.exists() or journal.stat().st_size == 0 or not can_write(path):
         return
     try:
         con = sqlite3.connect(path, timeout=10, isolation_level=None)
@@ -128,8 +150,9 @@ def _recover_hot_journal(path: Path) -> None:
 
 def _corrupt(path: Path, detail: str) -> errors.DatabaseCorrupt:
     return errors.DatabaseCorrupt(
-        f"Le fichier « {path.name} » est endommagé. Restaurez la dernière sauvegarde "
-        "(menu Fichier › Restaurer une sauvegarde) ou demandez de l'aide.",
+        f"Le fichier « {path.name} » est endommagé. Restaurez la dernière sauvegarde faite sur ce poste "
+        "(commande « achats-durables restore --db FICHIER » : le fichier endommagé est gardé de côté) "
+        "ou demandez de l'aide.",
         details=detail,
     )
 
@@ -161,6 +184,8 @@ def inspect_file(path: Path) -> str | None:
         except sqlite3.OperationalError:
             rows = []
     except (sqlite3.DatabaseError, ValueError) as exc:  # ValueError: undecodable text in a damaged page
+        if _is_unrecoverable_journal(path, exc):
+            raise _interrupted_write(path) from exc
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise errors.DatabaseBusy(
                 f"Le fichier « {path.name} » est en cours d'écriture sur un autre poste. Réessayez dans un instant."
@@ -171,13 +196,41 @@ def inspect_file(path: Path) -> str | None:
     return rows[0][0] if rows else None
 
 
+SQLITE_READONLY_ROLLBACK = 776
+
+
+class StaleEdit(errors.ConcurrentEdit, StaleDataError):
+    """A save on a row whose version moved meanwhile: a ``ConcurrentEdit`` with a French message for
+    the user, still a ``StaleDataError`` for code that catches SQLAlchemy's own exception."""
+
+
+def _is_unrecoverable_journal(path: Path, exc: Exception) -> bool:
+    """SQLite found a hot journal it must roll back, and this read-only connection cannot."""
+    if getattr(exc, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
+        return True
+    journal = Path(f"{path}-journal")
+    return "readonly" in str(exc) and journal.exists() and journal.stat().st_size > 0
+
+
 class Database:
     """An open database: the engine, its location, and units of work on it."""
 
-    def __init__(self, engine: Engine, location: str, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        location: str,
+        path: Path | None = None,
+        *,
+        read_only: bool = False,
+        read_only_message: str | None = None,
+    ) -> None:
         self.engine = engine
         self.location = location
         self.path = path
+        # Opened with SQLite's ``mode=ro``: reading works; any write fails with ``DatabaseReadOnly``,
+        # whose message says why (no write permission by default).
+        self.read_only = read_only
+        self.read_only_message = read_only_message
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_engine = engine.execution_options(sqlite_begin="DEFERRED")
 
@@ -186,22 +239,49 @@ class Database:
         """A unit of work: one short transaction, committed on success, rolled back on error.
 
         Write units start with ``BEGIN IMMEDIATE`` so the lock is taken up front; a lock still held
-        by another workstation after the busy timeout becomes ``DatabaseBusy``.
+        by another workstation after the busy timeout becomes ``DatabaseBusy``. On a read-only file a
+        write unit is a plain read transaction: a use case that only reads works, a write is refused.
         """
         bind = self._write_engine if write else self._read_engine
         session = Session(bind=bind, expire_on_commit=False)
         try:
+            if write:
+                self._take_write_lock(session)
             yield session
             if write:
                 session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise translate_operational_error(exc, self.location) from exc
+            translated = translate_operational_error(exc, self.location)
+            if isinstance(translated, errors.DatabaseReadOnly) and self.read_only_message:
+                translated = errors.DatabaseReadOnly(self.read_only_message)
+            raise translated from exc
+        except StaleDataError as exc:  # a version counter moved: someone saved this row meanwhile
+            session.rollback()
+            raise StaleEdit(
+                "Cette fiche a été modifiée entre-temps sur un autre poste. Votre modification n'a pas été "
+                "enregistrée, pour ne pas effacer la sienne : rechargez la fiche, puis recommencez.",
+                details=str(exc),
+            ) from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    def _take_write_lock(self, session: Session) -> None:
+        """``BEGIN IMMEDIATE`` before the unit's body runs. Nothing is done yet, so a lock still busy
+        after the timeout can safely be asked for again: SQLite does not serve waiting writers in
+        order, and under heavy contention one of them may wait longer than one timeout."""
+        for attempt in range(1, BUSY_RETRIES + 1):
+            try:
+                session.connection()
+                return
+            except OperationalError as exc:
+                if attempt == BUSY_RETRIES or not _is_busy(exc):
+                    raise
+                session.rollback()
+                log.warning("write lock of %s still busy, attempt %d", self.location, attempt)
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -211,15 +291,24 @@ class Database:
         self.engine.dispose()
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    return "locked" in message or "busy" in message
+
+
 def translate_operational_error(exc: OperationalError, location: str) -> errors.UserError | OperationalError:
     message = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in message or "busy" in message:
+    if _is_busy(exc):
         return errors.DatabaseBusy(
-            "Un autre poste enregistre dans ce fichier depuis plus de 10 secondes. "
+            "Un autre poste enregistre dans ce fichier depuis trop longtemps "
+            f"(plus de {max(1, engine_module.BUSY_TIMEOUT_MS * BUSY_RETRIES // 1000)} secondes). "
             "Votre modification n'a pas été enregistrée : réessayez dans un instant."
         )
+    if getattr(exc.orig, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
+        # Another PC crashed mid-save while this read-only window was open: not damage, not a refusal.
+        return _interrupted_write(Path(location))
     if "readonly" in message or "read-only" in message:
-        return errors.DatabaseUnavailable(f"Le fichier « {location} » est en lecture seule.")
+        return errors.DatabaseReadOnly(_read_only_message(Path(location).name))
     if "disk" in message and ("full" in message or "I/O" in message):
         return errors.DatabaseUnavailable(
             "Le disque est plein ou le partage réseau ne répond plus : l'enregistrement a été annulé, "
@@ -240,7 +329,11 @@ def _set_application_id(path: Path) -> None:
 
 
 def create_database(path: Path | str, *, overwrite: bool = False) -> Database:
-    """Create a new, empty database file at the current schema."""
+    """Create a new, empty database file at the current schema.
+
+    The file is usable only after the caller's own transactions (an organisation, demo data...):
+    to publish a file only once it is complete, build it with ``create_database_with``.
+    """
     path = Path(path)
     _check_folder(path)
     if path.exists():
@@ -261,9 +354,104 @@ def create_database(path: Path | str, *, overwrite: bool = False) -> Database:
     return Database(engine, str(path), path)
 
 
-def open_database(target: Path | str, *, upgrade: bool = True) -> Database:
+T = TypeVar("T")
+BUILDING_SUFFIX = ".en-creation"
+STALE_BUILD_SECONDS = 3600
+
+
+def _fsync_path(path: Path, *, directory: bool = False) -> None:
+    if directory and os.name == "nt":  # Windows cannot open a folder to sync it; NTFS journals renames
+        return
+    # A file is opened for writing: Windows flushes only handles with write access.
+    fd = os.open(path, os.O_RDONLY if directory else os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_builds(path: Path) -> None:
+    """Files left by a build killed long ago (a build in progress elsewhere is younger)."""
+    for leftover in path.parent.glob(f".{path.name}.*{BUILDING_SUFFIX}*"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > STALE_BUILD_SECONDS:
+                leftover.unlink()
+
+
+def _publish(built: Path, path: Path, *, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(built, path)
+        return
+    try:
+        os.link(built, path)  # atomic "rename unless the name exists"
+    except FileExistsError as exc:
+        raise errors.UserError(f"Le fichier « {path} » existe déjà : choisissez un autre nom.") from exc
+    except OSError:  # no hard links (FAT USB stick, some shares): check, then rename
+        if path.exists():
+            raise errors.UserError(f"Le fichier « {path} » existe déjà : choisissez un autre nom.") from None
+        os.replace(built, path)
+    else:
+        built.unlink()
+
+
+@contextmanager
+def building_aside(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a fresh temporary name in the folder of ``path``; when the block succeeds the finished
+    file is synced and renamed to ``path`` in one step. A crash, even ``kill -9``, leaves the old file
+    or no file at ``path``, never a half-made one (the temporary file is hidden and cleaned later)."""
+    path = Path(path)
+    _check_folder(path)
+    if path.exists() and not overwrite:
+        raise errors.UserError(f"Le fichier « {path} » existe déjà : choisissez un autre nom.")
+    _remove_stale_builds(path)
+    built = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}{BUILDING_SUFFIX}")
+    try:
+        yield built
+        try:
+            _fsync_path(built)
+            _publish(built, path, overwrite=overwrite)
+        except OSError as exc:
+            raise errors.DatabaseUnavailable(
+                f"Le fichier « {path} » n'a pas pu être mis en place ({exc.strerror or exc}) : est-il ouvert "
+                "dans un autre programme ? Rien n'a été modifié."
+            ) from exc
+        with contextlib.suppress(OSError):  # not every file system can sync a folder
+            _fsync_path(path.parent, directory=True)
+    finally:
+        for leftover in (built, Path(f"{built}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def create_database_with(path: Path | str, fill: Callable[[Database], T], *, overwrite: bool = False) -> T:
+    """Create a database at ``path`` filled by ``fill(db)`` (any number of transactions), visible at
+    ``path`` only once complete; returns what ``fill`` returns."""
+    with building_aside(path, overwrite=overwrite) as built:
+        db = create_database(built)
+        try:
+            return fill(db)
+        finally:
+            db.dispose()
+
+
+def _backup_at_open(path: Path) -> None:
+    """A backup at every open (skipped when the file has not changed since the last one); a backup
+    that fails must not keep the user from their file: it is logged."""
+    from app.storage.backup import backup_at_open
+
+    try:
+        backup_at_open(path)
+    except errors.UserError as exc:
+        log.warning("backup at open of %s failed: %s", path, exc)
+
+
+def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = True) -> Database:
     """Open an existing database file (checks first, never modifying a file that is not ours),
-    migrating it after a backup when it comes from an older version."""
+    migrating it after a backup when it comes from an older version.
+
+    A file this user cannot write opens read-only (SQLite ``mode=ro``: consult, check, export, print);
+    ``immutable`` is never used, because another workstation may be writing the shared file.
+    """
     if isinstance(target, str) and "://" in target:
         return Database(make_engine(target), target)
     path = Path(target)
@@ -275,19 +463,35 @@ def open_database(target: Path | str, *, upgrade: bool = True) -> Database:
             f"(schéma {revision}). Installez la dernière version de l'application pour l'ouvrir ; "
             "le fichier n'a pas été modifié."
         )
-    _check_writable(path)
-    engine = make_engine(path)
-    db = Database(engine, str(path), path)
+    read_only = not can_write(path)
     if revision != migrate.HEAD:
+        if read_only:
+            raise errors.DatabaseReadOnly(
+                f"Le fichier « {path.name} » doit être mis à jour pour cette version de l'application, "
+                "mais vous n'avez pas le droit d'y écrire. Demandez à une personne qui a ce droit de l'ouvrir "
+                "une fois avec cette version ; le fichier n'a pas été modifié."
+            )
         if not upgrade:
             raise errors.UserError(f"Le fichier « {path.name} » doit être mis à jour avant d'être utilisé.")
-        from app.storage.backup import backup_database
+        from app.storage.backup import backup_file
 
-        if revision is not None:
-            backup_database(db, reason="avant-mise-a-jour")
+        # Always, even without a schema table yet: whatever the file holds is the user's.
+        backup_file(path, reason="avant-mise-a-jour")
+        engine = make_engine(path)
         log.info("upgrading %s from %s to %s", path, revision, migrate.HEAD)
-        _upgrade(engine, path)
-    return db
+        try:
+            _upgrade(engine, path)
+        except BaseException:
+            engine.dispose()
+            raise
+        return Database(engine, str(path), path)
+    if backup:
+        _backup_at_open(path)
+    reason = None
+    if not read_only and not _leave_wal(path):
+        read_only, reason = True, _wal_in_use_message(path.name)
+    engine = make_engine(path, read_only=read_only)
+    return Database(engine, str(path), path, read_only=read_only, read_only_message=reason)
 
 
 def _upgrade(engine, path: Path) -> None:  # noqa: ANN001
@@ -306,3 +510,33 @@ def _upgrade(engine, path: Path) -> None:  # noqa: ANN001
                     raise _corrupt(path, f"foreign_key_check: {problems[:5]}")
         finally:
             driver.execute("PRAGMA foreign_keys=ON")
+
+
+WAL_MODE = 2  # header bytes 18-19 (write and read format versions): 1 rollback journal, 2 WAL
+
+
+def _leave_wal(path: Path) -> bool:
+    """A file left in WAL mode by another program is switched back to a rollback journal (WAL does
+    not work across machines). That needs the file to itself: False when another program has it open."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(20)[18:20] != bytes([WAL_MODE, WAL_MODE]):
+                return True
+        con = sqlite3.connect(path, timeout=1, isolation_level=None)
+        try:
+            mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("could not switch %s out of WAL: %s", path, exc)
+        return False
+    return mode == "delete"
+
+
+def _wal_in_use_message(name: str) -> str:
+    return (
+        f"Le fichier « {name} » est ouvert en lecture seule : un autre programme l'utilise en mode « WAL », "
+        "qui ne fonctionne pas entre plusieurs ordinateurs. Votre modification n'a pas été enregistrée. "
+        "Fermez l'autre programme (ou l'autre copie d'Achats Durables qui l'a mis dans ce mode), puis "
+        "rouvrez le fichier : il sera remis dans le mode sûr pour un partage."
+    )

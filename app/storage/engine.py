@@ -44,12 +44,20 @@ def _install_sqlite_hooks(engine: Engine, *, read_only: bool) -> None:
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the PRAGMAs below may wait
         for pragma in SQLITE_PRAGMAS:
-            if read_only and pragma.startswith("PRAGMA journal_mode"):
+            # Changing the journal mode needs the file to itself; asking only when it differs keeps
+            # every connection from contending for a lock (a WAL file is dealt with at opening).
+            if pragma.startswith("PRAGMA journal_mode") and (
+                read_only or cursor.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+            ):
                 continue
             cursor.execute(pragma)
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _after_io_error(context):  # noqa: ANN001
+        _roll_back_now(context)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
@@ -60,3 +68,21 @@ def _install_sqlite_hooks(engine: Engine, *, read_only: bool) -> None:
         if read_only:
             mode = "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+SQLITE_IOERR, SQLITE_FULL = 10, 13
+
+
+def _roll_back_now(context) -> None:  # noqa: ANN001
+    """After a disk-full or I/O error SQLite abandons the transaction but leaves its journal hot
+    until this connection reads again; read once now, so that the file is restored at once instead
+    of waiting for the next opener (who may be a reader without the right to roll it back)."""
+    orig = context.original_exception
+    if (getattr(orig, "sqlite_errorcode", 0) or 0) & 0xFF not in (SQLITE_IOERR, SQLITE_FULL):
+        return
+    try:
+        dbapi = context.connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            dbapi.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception:  # noqa: BLE001 - best effort: the next opener rolls the journal back anyway
+        return

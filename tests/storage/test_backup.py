@@ -36,7 +36,7 @@ def test_backup_restores_to_an_identical_database(new_db, tmp_path):
 def test_backup_rotation_keeps_the_last_ten(new_db, tmp_path):
     folder = tmp_path / "bk"
     made = [backup_database(new_db, folder) for _ in range(13)]
-    kept = list_backups(folder, new_db.path.stem)
+    kept = list_backups(folder, new_db.path)
     assert len(kept) == 10
     assert kept == sorted(made)[-10:]
     assert not list(folder.glob("*.tmp"))

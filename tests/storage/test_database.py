@@ -123,14 +123,17 @@ def test_directory_is_refused(tmp_path):
         open_database(tmp_path / "dir.sqlite")
 
 
-def test_read_only_file_is_refused_without_change(tmp_path):
+def test_read_only_file_opens_read_only_without_change(tmp_path):
     path = tmp_path / "ro.sqlite"
     create_database(path).dispose()
     os.chmod(path, stat.S_IRUSR | stat.S_IRGRP)
     before = digest(path)
     try:
-        with pytest.raises(errors.DatabaseUnavailable, match="lecture seule"):
-            open_database(path)
+        db = open_database(path)
+        assert db.read_only
+        with pytest.raises(errors.DatabaseReadOnly, match="lecture seule"), db.session() as session:
+            session.execute(text("INSERT INTO department (id, organisation_id, name) VALUES (1, 1, 'x')"))
+        db.dispose()
     finally:
         os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
     assert digest(path) == before

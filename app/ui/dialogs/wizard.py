@@ -201,8 +201,7 @@ class FirstRunWizard(QDialog):
 
     def create_database(self) -> None:
         from app.rules.values import siret_problem
-        from app.services.organisations import create_organisation
-        from app.storage import create_database
+        from app.services.organisations import init_database
 
         name = self.name.text().strip()
         siret = self.siret.text().strip()
@@ -219,20 +218,14 @@ class FirstRunWizard(QDialog):
                 raise UserError(
                     f"Le fichier « {path} » existe déjà. Ouvrez-le (Fichier › Ouvrir) ou changez le nom ou le dossier."
                 )
-            db = create_database(path)
-            try:
-                create_organisation(
-                    db,
-                    name,
-                    siret=siret or None,
-                    population=population,
-                    departments=self.checked_departments(),
-                )
-            except BaseException:
-                db.dispose()
-                path.unlink(missing_ok=True)
-                raise
-            db.dispose()
+            # Built aside and renamed when complete: a crash never leaves a file without its town.
+            init_database(
+                path,
+                name,
+                siret=siret or None,
+                population=population,
+                departments=self.checked_departments(),
+            )
         except UserError as exc:
             show_error(self, exc)
             return
