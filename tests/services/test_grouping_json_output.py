@@ -83,7 +83,7 @@ def test_json_output_is_byte_identical_to_the_previous_implementation(small_db, 
 def test_empty_year_still_writes_an_empty_group_list(small_db, capsys):
     import json
 
-    code = main(["group-orders", "--db", str(small_db), "--year", "1999", "--json"])
+    code = main(["group-orders", "--db", str(small_db), "--year", "2026", "--json"])
     out, _ = capsys.readouterr()
     assert code == 0
     assert '"groups": []' in out and json.loads(out)["orders_before"] == 0
