@@ -484,19 +484,27 @@ def propose_grouping(
 
 
 def _row(group: Group, names: Names, distance: Decimal) -> GroupRow:
-    notes = [n for n in (group.reason, group.warning) if n]
+    orders = group.orders
+    if len(orders) == 1:  # most groups at scale: the same values without sorting or sets
+        (order,) = orders
+        numbers, departments = [order.number], [order.department] if order.department else []
+        notes = [group.reason] if group.reason else []
+    else:
+        numbers, departments = group.order_numbers, group.departments
+        notes = [n for n in (group.reason, group.warning) if n]
     if group.over_capacity:
         notes.append("Dépasse à elle seule la capacité d'une livraison")
+    contract = orders[0].contract
     return GroupRow(
         order_date=group.order_date,
         delivery_date=group.delivery_date,
-        supplier=names.suppliers.get(group.supplier, "Fournisseur non renseigné"),
-        contract=names.contracts.get(group.contract, "Hors marché") if group.contract else "Hors marché",
-        family=names.families.get(group.family, "Sans famille"),
+        supplier=names.suppliers.get(orders[0].supplier, "Fournisseur non renseigné"),
+        contract=names.contracts.get(contract, "Hors marché") if contract else "Hors marché",
+        family=names.families.get(orders[0].family, "Sans famille"),
         site=names.site(group.site),
-        size=group.size,
-        order_numbers=group.order_numbers,
-        departments=group.departments,
+        size=len(orders),
+        order_numbers=numbers,
+        departments=departments,
         amount=group.total_amount,
         weight_kg=group.total_weight_kg,
         distance_km=distance,
