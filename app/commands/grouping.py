@@ -41,6 +41,14 @@ def _capacity(text: str | None) -> Decimal | None:
 
 
 def cmd_group_orders(args: argparse.Namespace) -> int:
+    from app.services.grouping import gc_paused
+
+    # The collector stays paused to the end, not only while the proposal is built: once resumed,
+    # it would walk the proposal's million objects again just before the command exits.
+    return gc_paused(_group_orders)(args)
+
+
+def _group_orders(args: argparse.Namespace) -> int:
     from app.services.grouping import propose_grouping, write_grouping_xlsx
     from app.services.organisations import find_organisation
 

@@ -181,7 +181,7 @@ def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def _gc_paused(function: Callable) -> Callable:
+def gc_paused(function: Callable) -> Callable:
     """Run ``function`` with the cyclic garbage collector paused. Loading and grouping 100,000 orders
     allocates a few hundred thousand acyclic objects that all stay alive; meanwhile the collector
     ran again and again over every one of them, about 40 % of the time. Nothing here makes cycles,
@@ -269,7 +269,7 @@ def _by_key(session: Session, column: Any, *where: Any) -> dict[Any, Any]:
     return dict(session.execute(select(_key(key), column).where(*where)).all())
 
 
-@_gc_paused
+@gc_paused
 def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[int]) -> LoadedOrders:
     """The organisation's orders of ``years`` as plain ``OrderInput`` (one Core select of raw values).
 
@@ -393,7 +393,7 @@ def available_years(db: Database, organisation_id: uuid.UUID) -> list[int]:
 # --- proposal -----------------------------------------------------------------------------------
 
 
-@_gc_paused
+@gc_paused
 def propose_grouping(
     db: Database,
     organisation_id: uuid.UUID,
