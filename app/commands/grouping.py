@@ -62,7 +62,14 @@ def _group_orders(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         org = find_organisation(db, args.org)
-        proposal = propose_grouping(db, org.id, args.year, capacity=capacity, capacity_unit=args.unit)
+        proposal = propose_grouping(
+            db,
+            org.id,
+            args.year,
+            capacity=capacity,
+            capacity_unit=args.unit,
+            details=out is not None,  # families and calendar only go to the workbook
+        )
         if out is not None:
             write_grouping_xlsx(proposal, out)
     finally:
@@ -137,7 +144,10 @@ def _number(value: Decimal | None) -> str:
     """A Decimal as ``to_jsonable`` then ``json`` write it: an int when integral, else a float."""
     if value is None:
         return "null"
-    return repr(float(value)) if value != value.to_integral_value() else repr(int(value))
+    number = float(value)
+    if not number.is_integer():  # an integral Decimal always gives an integral float
+        return repr(number)
+    return repr(number) if value != value.to_integral_value() else repr(int(value))
 
 
 def groups_json(rows) -> str:  # noqa: ANN001 - list[GroupRow]

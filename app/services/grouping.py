@@ -402,8 +402,12 @@ def propose_grouping(
     capacity: Decimal | None = None,
     capacity_unit: CapacityUnit = "kg",
     progress: Progress | None = None,
+    details: bool = True,
 ) -> GroupingProposal:
-    """Group the organisation's orders of ``year`` and compare the transport of the three scenarios."""
+    """Group the organisation's orders of ``year`` and compare the transport of the three scenarios.
+
+    ``details=False``: leave ``families`` and ``calendar`` empty, for a caller that shows neither
+    (``group-orders`` without ``--out``); the summary and the rows are the same."""
     if capacity is not None and capacity <= 0:
         raise UserError("La capacité d'une livraison doit être un nombre positif.")
     on = _year_end(year)
@@ -448,18 +452,7 @@ def propose_grouping(
     scenarios = three_scenarios(before, after, factors, cargo)
     rows = [_row(g, names, d.distance_km) for g, d in zip(result.groups, after, strict=True)]
     rows.sort(key=lambda r: (-r.size, r.order_date, r.order_numbers[0]))
-    eligible_families = {o.family for o in loaded.orders if o.eligible}
-    families = [
-        FamilyReduction(
-            family=names.families.get(r.key, "Sans famille"),
-            before=r.before,
-            after=r.after,
-            reduction=r.reduction,
-            on_target=(r.reduction >= target) if r.key in eligible_families else None,
-        )
-        for r in reduction_by(result, "family")
-    ]
-    families.sort(key=lambda f: (-f.before, f.family))
+    families = _family_reductions(loaded, result, target) if details else []
     if progress:
         progress(3, 3, "")
     return GroupingProposal(
@@ -478,9 +471,27 @@ def propose_grouping(
         target_rate=target,
         default_distance_km=default_distance,
         deliveries_with_default_distance=sum(1 for d in before if not d.distance_known),
-        calendar=ordering_calendar(loaded.orders, names.families),
+        calendar=ordering_calendar(loaded.orders, names.families) if details else [],
         central_reception=loaded.central_reception,
     )
+
+
+def _family_reductions(
+    loaded: LoadedOrders, result: GroupingResult, target: Decimal
+) -> list[FamilyReduction]:
+    eligible_families = {o.family for o in loaded.orders if o.eligible}
+    families = [
+        FamilyReduction(
+            family=loaded.names.families.get(r.key, "Sans famille"),
+            before=r.before,
+            after=r.after,
+            reduction=r.reduction,
+            on_target=(r.reduction >= target) if r.key in eligible_families else None,
+        )
+        for r in reduction_by(result, "family")
+    ]
+    families.sort(key=lambda f: (-f.before, f.family))
+    return families
 
 
 def _row(group: Group, names: Names, distance: Decimal) -> GroupRow:

@@ -31,3 +31,14 @@ def test_keys_are_loaded_as_stored_and_turn_back_into_uuids(demo_db, demo_org):
     assert order.supplier in loaded.names.suppliers
     assert as_uuid(order.id) == uuid.UUID(order.id) and as_uuid(None) is None
     assert as_uuid(as_uuid(order.id)) == uuid.UUID(order.id)
+
+
+def test_a_proposal_without_details_has_the_same_summary_and_rows(demo_db, demo_org):
+    from app.services.grouping import propose_grouping
+
+    full = propose_grouping(demo_db, demo_org, 2025)
+    light = propose_grouping(demo_db, demo_org, 2025, details=False)
+    assert full.families and full.calendar
+    assert light.families == [] and light.calendar == []
+    assert light.summary() == full.summary()
+    assert light.rows == full.rows
