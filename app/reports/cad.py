@@ -399,15 +399,15 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
             )
         if c.levers:
             story.append(_lever_chart(c.levers, width))
-            # Short cells (the four numbers) become plain strings in data_table, not Paragraphs.
+            # Text, not Paragraphs: data_table draws plain words as pre-broken strings (same look).
             rows = [
                 (
-                    Paragraph(_esc(lv.title) + (" *" if lv.overridden else ""), st["cell"]),
+                    _esc(lv.title) + (" *" if lv.overridden else ""),
                     str(lv.stake),
                     str(lv.feasibility),
                     str(lv.effort),
                     str(lv.potential),
-                    Paragraph(_esc(lv.reason), st["cell"]),
+                    _esc(lv.reason),
                 )
                 for lv in c.levers
             ]
