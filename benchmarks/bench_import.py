@@ -25,9 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import Context, measure  # noqa: E402
+
 
 def make_file(path: Path, rows: int) -> None:
-    import xlsxwriter
+    try:
+        import xlsxwriter
+    except ImportError:  # not a project dependency: write the same rows with openpyxl
+        make_file_openpyxl(path, rows)
+        return
 
     rng = random.Random(4)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -56,6 +62,46 @@ def make_file(path: Path, rows: int) -> None:
     wb.close()
 
 
+def file_rows(rows: int):  # noqa: ANN201
+    """The rows of ``make_file`` (for the openpyxl writer): (row index, {column: value})."""
+    rng = random.Random(4)
+    services = ["Restauration scolaire", "Services techniques", "Écoles", "Espaces verts", "Culture"]
+    sites = ["Mairie", "Cantine", "Atelier", "École A", "École B", "Gymnase"]
+    start = dt.date(2023, 1, 1)
+    for i in range(rows):
+        values = {
+            0: f"BC-{i:07d}",
+            1: dt.datetime.combine(start + dt.timedelta(days=i % 700), dt.time()),
+            2: services[i % 5],
+            3: f"Fournisseur {i % 60}",
+            5: round(rng.uniform(5, 5000), 2),
+        }
+        if i % 3 == 0:
+            values[6] = round(rng.uniform(1, 200), 1)
+        values[7] = sites[i % 6]
+        values[8] = "Fournitures diverses"
+        yield values
+
+
+def make_file_openpyxl(path: Path, rows: int) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Commandes")
+    ws.append(["Bons de commande — export du logiciel financier"])
+    ws.append([])
+    ws.append(["N° BC", "Date", "Service", "Fournisseur", "SIRET", "Montant (€ HT)", "Poids kg",
+               "Lieu de livraison", "Désignation"])  # fmt: skip
+    for values in file_rows(rows):
+        line = [values.get(c) for c in range(9)]
+        date = WriteOnlyCell(ws, value=line[1])
+        date.number_format = "dd/mm/yyyy"
+        line[1] = date
+        ws.append(line)
+    wb.save(path)
+
+
 def child(db_path: str, xlsx: str) -> None:
     """Runs the import alone and prints its figures as JSON."""
     from app.services.imports import import_file
@@ -72,6 +118,42 @@ def child(db_path: str, xlsx: str) -> None:
     db.dispose()
     print(json.dumps({"seconds": elapsed, "created": report.created, "peak_mib": peak / 1024,
                       "before_mib": rss_before / 1024}))  # fmt: skip
+
+
+def _has_pandas() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pandas") is not None
+
+
+@measure(
+    "Import de 100 000 commandes .xlsx (bench_import, lecture + contrôles + écriture)",
+    target_s=3.0,
+    target_ratio=0.25 if _has_pandas() else None,
+    baseline="pandas.read_excel" if _has_pandas() else "pandas absent",
+    note="chiffre mesuré dans le processus d'import (benchmarks/bench_import.py --child) ; pandas n'est pas "
+    "une dépendance du projet : sans lui, pas de base ni de ratio",
+)
+def import_orders(ctx: Context) -> tuple[float, float | None]:
+    xlsx = ctx.cache / "commandes-100000.xlsx"
+    if not xlsx.exists():
+        ctx.cache.mkdir(parents=True, exist_ok=True)
+        make_file(ctx.tmp / xlsx.name, 100_000)
+        (ctx.tmp / xlsx.name).replace(xlsx)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(ctx.tmp / "bench.sqlite"), str(xlsx)],
+        check=True, capture_output=True, text=True, env=ctx.env(),
+    )  # fmt: skip
+    ours = json.loads(out.stdout.strip().splitlines()[-1])
+    if ours["created"] != 100_000:
+        raise RuntimeError(f"imported {ours['created']} orders instead of 100,000")
+    if not _has_pandas():
+        return ours["seconds"], None
+    import pandas
+
+    t0 = time.perf_counter()
+    pandas.read_excel(xlsx, engine="openpyxl", header=2)
+    return ours["seconds"], time.perf_counter() - t0
 
 
 def main() -> None:

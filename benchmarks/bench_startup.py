@@ -4,6 +4,7 @@
 ``ACHATS_DURABLES_STARTUP_PROBE=1``: the app prints when its window is first painted and when the
 register has painted its rows, then quits. Times are measured from the process spawn. Baseline in
 the same run: a bare QMainWindow shown, painted and closed. Targets: painted < 0.5 s, register < 1.0 s.
+``run_all.py`` runs the same two measures on a copy of the scale database (10,000 contracts).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import Context, measure  # noqa: E402
 
 BARE = """
 import sys, time
@@ -41,6 +45,38 @@ def run(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     if "painted" not in marks:
         raise SystemExit(f"no paint mark from {cmd}:\n{out.stdout}\n{out.stderr}")
     return marks
+
+
+def app_and_bare(ctx: Context) -> tuple[dict[str, float], float]:
+    env = ctx.env()
+    bare = run([sys.executable, "-c", BARE], env)["painted"]
+    marks = run(
+        [sys.executable, "-m", "app", "gui", "--db", str(ctx.copy_db())],
+        {**env, "ACHATS_DURABLES_STARTUP_PROBE": "1"},
+    )
+    return marks, bare
+
+
+@measure(
+    "Interface : démarrage à froid jusqu'à la fenêtre peinte",
+    target_s=0.5,
+    baseline="QMainWindow nue",
+)
+def window_painted(ctx: Context) -> tuple[float, float]:
+    marks, bare = app_and_bare(ctx)
+    return marks["painted"], bare
+
+
+@measure(
+    "Interface : registre des 10 000 marchés peint",
+    target_s=1.0,
+    baseline="QMainWindow nue",
+)
+def register_painted(ctx: Context) -> tuple[float, float]:
+    marks, bare = app_and_bare(ctx)
+    if "register" not in marks:
+        raise RuntimeError("the app printed no register mark")
+    return marks["register"], bare
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 [--contracts 10000] [--orders 100000]``.
 
 One organisation, 8 departments, 40 families, 500 suppliers, N contracts and M orders, seeded and
-written with Core ``executemany`` (ORM ``add_all`` is 10x slower, PERFORMANCE.md §6).
+written with Core ``executemany`` (ORM ``add_all`` is 10x slower, PERFORMANCE.md §6). Every order is
+placed in 2025, so ``group-orders --year 2025`` works on all M of them (issue 15's measure).
 """
 
 from __future__ import annotations
@@ -31,13 +32,23 @@ BASE = {"created_at": STAMP, "updated_at": STAMP, "version": 1}
 
 
 def order_rows(
-    rng: random.Random, org_id, deps, fams, sups, sites, contracts, count: int, start_number: int = 0
+    rng: random.Random,
+    org_id,
+    deps,
+    fams,
+    sups,
+    sites,
+    contracts,
+    count: int,
+    start_number: int = 0,
+    days: int = 700,
 ):
+    """``count`` orders placed over ``days`` days from 1 January 2025."""
     start = dt.date(2025, 1, 1)
     rows = []
     for i in range(count):
         c = contracts[rng.randrange(len(contracts))] if rng.random() < 0.7 else None
-        day = start + dt.timedelta(days=rng.randrange(700))
+        day = start + dt.timedelta(days=rng.randrange(days))
         rows.append(
             {
                 **BASE,
@@ -167,7 +178,9 @@ def write_scale_database(path: Path, contracts: int = 10_000, orders: int = 100_
             )
         s.execute(insert(Contract), crows)
         if orders:  # an empty parameter list would insert one row of defaults
-            s.execute(insert(Order), order_rows(rng, org_id, deps, fams, sups, sites, crows, orders))
+            s.execute(
+                insert(Order), order_rows(rng, org_id, deps, fams, sups, sites, crows, orders, days=365)
+            )
     db.dispose()
     return path
 

@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from app.commands.common import add_db_options, emit, open_db
+from app.commands.common import add_db_options, open_db
 from app.errors import UserError
 
 
@@ -41,7 +41,14 @@ def _capacity(text: str | None) -> Decimal | None:
 
 
 def cmd_group_orders(args: argparse.Namespace) -> int:
-    from app import format as fmt
+    from app.services.grouping import gc_paused
+
+    # The collector stays paused to the end, not only while the proposal is built: once resumed,
+    # it would walk the proposal's million objects again just before the command exits.
+    return gc_paused(_group_orders)(args)
+
+
+def _group_orders(args: argparse.Namespace) -> int:
     from app.services.grouping import propose_grouping, write_grouping_xlsx
     from app.services.organisations import find_organisation
 
@@ -55,35 +62,37 @@ def cmd_group_orders(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         org = find_organisation(db, args.org)
-        proposal = propose_grouping(db, org.id, args.year, capacity=capacity, capacity_unit=args.unit)
+        proposal = propose_grouping(
+            db,
+            org.id,
+            args.year,
+            capacity=capacity,
+            capacity_unit=args.unit,
+            details=out is not None,  # families and calendar only go to the workbook
+        )
         if out is not None:
             write_grouping_xlsx(proposal, out)
     finally:
         db.dispose()
     data = proposal.summary()
-    data["groups"] = [
-        {
-            "order_date": r.order_date,
-            "delivery_date": r.delivery_date,
-            "supplier": r.supplier,
-            "contract": r.contract,
-            "family": r.family,
-            "site": r.site,
-            "orders": r.order_numbers,
-            "departments": r.departments,
-            "amount": r.amount,
-            "weight_kg": r.weight_kg,
-            "note": r.note,
-        }
-        for r in proposal.rows
-    ]
     if out is not None:
         data["file"] = str(out)
-    if not proposal.result.orders_before:
-        text = f"Aucune commande en {args.year} pour {org.name}."
+    if args.json:
+        write_json(data, proposal.rows)
+    else:
+        print(_text(args, org.name, data, proposal.result.orders_before, out))
+    return 0
+
+
+def _text(args: argparse.Namespace, organisation: str, data: dict, orders: int, out: Path | None) -> str:
+    """The French summary (not built with --json: formatting loads the locale data)."""
+    from app import format as fmt
+
+    if not orders:
+        text = f"Aucune commande en {args.year} pour {organisation}."
     else:
         lines = [
-            f"{org.name}, commandes {args.year} :",
+            f"{organisation}, commandes {args.year} :",
             f"  {fmt.number(data['orders_before'])} commandes → {fmt.number(data['orders_after'])} commandes "
             f"groupées ({fmt.number(Decimal(str(data['reduction_pct'])), 1)} % de moins ; "
             f"minimum théorique : {fmt.number(data['lower_bound'])})",
@@ -99,5 +108,84 @@ def cmd_group_orders(args: argparse.Namespace) -> int:
         if out is not None:
             lines.append(f"  classeur écrit : {out}")
         text = "\n".join(lines)
-    emit(args, data, text)
-    return 0
+    return text
+
+
+# The groups of 100,000 orders are about 1.2 million JSON values: generic encoding (``to_jsonable``
+# then ``json.dump(indent=2)``, one small write per token) took seconds. Each group is written with
+# one format string instead, its values encoded by the C string encoder, and the whole document
+# goes out in one write. The text is byte for byte what ``json.dumps(indent=2)`` writes
+# (tests/services/test_grouping_json_output.py holds the previous output).
+_GROUP = (
+    "    {{\n"
+    '      "order_date": "{}",\n'
+    '      "delivery_date": "{}",\n'
+    '      "supplier": {},\n'
+    '      "contract": {},\n'
+    '      "family": {},\n'
+    '      "site": {},\n'
+    '      "orders": {},\n'
+    '      "departments": {},\n'
+    '      "amount": {},\n'
+    '      "weight_kg": {},\n'
+    '      "note": {}\n'
+    "    }}"
+)
+_GROUPS_PLACEHOLDER = "\x00groups\x00"
+
+
+def _strings(values: list[str], encode) -> str:  # noqa: ANN001
+    if not values:
+        return "[]"
+    return "[\n        " + ",\n        ".join(map(encode, values)) + "\n      ]"
+
+
+def _number(value: Decimal | None) -> str:
+    """A Decimal as ``to_jsonable`` then ``json`` write it: an int when integral, else a float."""
+    if value is None:
+        return "null"
+    number = float(value)
+    if not number.is_integer():  # an integral Decimal always gives an integral float
+        return repr(number)
+    return repr(number) if value != value.to_integral_value() else repr(int(value))
+
+
+def groups_json(rows) -> str:  # noqa: ANN001 - list[GroupRow]
+    """The ``groups`` list of ``group-orders --json``, at the indentation of the document."""
+    from json.encoder import encode_basestring as encode  # the C encoder, ensure_ascii=False
+
+    if not rows:
+        return "[]"
+    text = ",\n".join(
+        _GROUP.format(
+            r.order_date.isoformat(),
+            r.delivery_date.isoformat(),
+            encode(r.supplier),
+            encode(r.contract),
+            encode(r.family),
+            encode(r.site),
+            _strings(r.order_numbers, encode),
+            _strings(r.departments, encode),
+            _number(r.amount),
+            _number(r.weight_kg),
+            encode(r.note),
+        )
+        for r in rows
+    )
+    return "[\n" + text + "\n  ]"
+
+
+def write_json(data: dict, rows) -> None:  # noqa: ANN001
+    """``data`` with its ``groups`` (inserted before ``file``) as one string, in one write."""
+    import json
+    import sys
+
+    from app.commands.common import to_jsonable
+
+    document = {k: v for k, v in data.items() if k != "file"}
+    document["groups"] = _GROUPS_PLACEHOLDER
+    if "file" in data:
+        document["file"] = data["file"]
+    head = json.dumps(to_jsonable(document), ensure_ascii=False, indent=2)
+    placeholder = json.dumps(_GROUPS_PLACEHOLDER)
+    sys.stdout.write(head.replace(placeholder, groups_json(rows), 1) + "\n")

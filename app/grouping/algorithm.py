@@ -64,7 +64,8 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 CapacityUnit = Literal["kg", "eur"]
 
@@ -78,9 +79,11 @@ NO_SUPPLIER = "Fournisseur inconnu"
 NO_BASIS = "Ni marché ni famille d'achat"
 
 
-@dataclass(frozen=True, slots=True)
-class OrderInput:
-    """One order as the grouping sees it (ids are any hashable values: UUIDs, ints, strings)."""
+class OrderInput(NamedTuple):
+    """One order as the grouping sees it (ids are any hashable values: UUIDs, ints, strings).
+
+    A named tuple, immutable and hashable like the frozen dataclass it was, but built from a row in
+    a tenth of the time (``OrderInput._make(values)``): the loader makes 100,000 of them."""
 
     id: Hashable
     number: str
@@ -178,7 +181,7 @@ class GroupingResult:
     lower_bound: int
     options: GroupingOptions = field(default_factory=GroupingOptions)
 
-    @property
+    @cached_property  # read by every summary figure: summed once over the 100,000 groups
     def orders_before(self) -> int:
         return sum(g.size for g in self.groups)
 

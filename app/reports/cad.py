@@ -105,43 +105,56 @@ def _yes_no(value: bool | None) -> str:
     return {True: "oui", False: "non", None: "à renseigner"}[value]
 
 
-def _lever_chart(levers: list[LeverLine], width: float):  # -> reportlab Drawing
-    """A horizontal bar chart of each lever's potential, drawn with plain reportlab graphics shapes
-    (the chart widget costs ten times more per page, and the dossier has one chart per contract)."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+_BAR, _GAP, _LEFT, _TOP_PAD, _BOTTOM = 9.5, 3.5, 190, 4, 22  # the lever chart's geometry (pt)
+
+
+def _lever_chart(levers: list[LeverLine], width: float):  # -> reportlab Flowable
+    """A horizontal bar chart of each lever's potential. Drawn straight on the page canvas: the
+    same shapes as a reportlab ``Drawing`` of Lines, Rects and Strings (which the dossier used),
+    without the renderer's per-shape state handling, which cost most of the dossier's time."""
     from reportlab.lib import colors
+    from reportlab.platypus import Flowable
 
     from app.reports.base import ACCENT, FONT
 
-    bar, gap, left, top_pad, bottom = 9.5, 3.5, 190, 4, 22
-    plot_w = width - left - 30
-    height = bottom + top_pad + len(levers) * (bar + gap)
-    drawing = Drawing(width, height)
-    grid = colors.HexColor("#d0d8d4")
-    for tick in range(0, 101, 20):
-        x = left + plot_w * tick / 100
-        drawing.add(Line(x, bottom - 2, x, height - top_pad, strokeColor=grid, strokeWidth=0.4))
-        drawing.add(String(x, bottom - 10, str(tick), fontName=FONT, fontSize=6.5, textAnchor="middle"))
-    for i, lever in enumerate(levers):
-        y = height - top_pad - (i + 1) * (bar + gap) + gap / 2
-        title = lever.title if len(lever.title) <= 48 else lever.title[:46] + "…"
-        drawing.add(String(left - 4, y + 2.5, title, fontName=FONT, fontSize=7, textAnchor="end"))
-        drawing.add(Rect(left, y, plot_w * lever.potential / 100, bar, fillColor=ACCENT, strokeColor=None))
-        drawing.add(
-            String(
-                left + plot_w * lever.potential / 100 + 3,
-                y + 2.5,
-                str(lever.potential),
-                fontName=FONT,
-                fontSize=6.5,
-            )
-        )
-    drawing.add(
-        String(
-            left, 2, "Potentiel de chaque levier (0 à 100)", fontName=FONT, fontSize=7, fillColor=colors.grey
-        )
-    )
-    return drawing
+    class LeverChart(Flowable):
+        def __init__(self) -> None:
+            super().__init__()
+            self.width = width
+            self.height = _BOTTOM + _TOP_PAD + len(levers) * (_BAR + _GAP)
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return self.width, self.height
+
+        def draw(self) -> None:
+            canvas, height = self.canv, self.height
+            plot_w = width - _LEFT - 30
+            canvas.saveState()
+            canvas.setStrokeColor(colors.HexColor("#d0d8d4"))
+            canvas.setLineWidth(0.4)
+            canvas.setFillColor(colors.black)
+            canvas.setFont(FONT, 6.5)
+            for tick in range(0, 101, 20):
+                x = _LEFT + plot_w * tick / 100
+                canvas.line(x, _BOTTOM - 2, x, height - _TOP_PAD)
+                canvas.drawCentredString(x, _BOTTOM - 10, str(tick))
+            for i, lever in enumerate(levers):
+                y = height - _TOP_PAD - (i + 1) * (_BAR + _GAP) + _GAP / 2
+                bar = plot_w * lever.potential / 100
+                title = lever.title if len(lever.title) <= 48 else lever.title[:46] + "…"
+                canvas.setFillColor(colors.black)
+                canvas.setFont(FONT, 7)
+                canvas.drawRightString(_LEFT - 4, y + 2.5, title)
+                canvas.setFont(FONT, 6.5)
+                canvas.drawString(_LEFT + bar + 3, y + 2.5, str(lever.potential))
+                canvas.setFillColor(ACCENT)
+                canvas.rect(_LEFT, y, bar, _BAR, stroke=0, fill=1)
+            canvas.setFillColor(colors.grey)
+            canvas.setFont(FONT, 7)
+            canvas.drawString(_LEFT, 2, "Potentiel de chaque levier (0 à 100)")
+            canvas.restoreState()
+
+    return LeverChart()
 
 
 def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn | None = None) -> int:
@@ -164,11 +177,7 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
     width = 180 * mm
 
     def table(*args, **kwargs) -> Table:
-        out = data_table(*args, **kwargs)
-        out.setStyle(
-            TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)])
-        )
-        return out
+        return data_table(*args, padding=2, **kwargs)
 
     story: list = []
     total = len(data.contracts)
@@ -392,15 +401,15 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
             )
         if c.levers:
             story.append(_lever_chart(c.levers, width))
-            # Numbers as plain strings (no Paragraph to wrap): a third of the page's layout time.
+            # Text, not Paragraphs: data_table draws plain words as pre-broken strings (same look).
             rows = [
                 (
-                    Paragraph(_esc(lv.title) + (" *" if lv.overridden else ""), st["cell"]),
+                    _esc(lv.title) + (" *" if lv.overridden else ""),
                     str(lv.stake),
                     str(lv.feasibility),
                     str(lv.effort),
                     str(lv.potential),
-                    Paragraph(_esc(lv.reason), st["cell"]),
+                    _esc(lv.reason),
                 )
                 for lv in c.levers
             ]
@@ -408,15 +417,6 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
                 ("Levier", "Enjeu", "Faisab.", "Effort", "Potentiel", "Motif"),
                 rows,
                 (40 * mm, 11 * mm, 13 * mm, 11 * mm, 16 * mm, 89 * mm),
-            )
-            levers_table.setStyle(
-                TableStyle(
-                    [
-                        ("FONTNAME", (1, 1), (4, -1), "DejaVuSans"),
-                        ("FONTSIZE", (1, 1), (4, -1), 8),
-                        ("ALIGN", (1, 1), (4, -1), "CENTER"),
-                    ]
-                )
             )
             story.append(levers_table)
             if any(lv.overridden for lv in c.levers):

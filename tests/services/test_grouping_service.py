@@ -29,6 +29,7 @@ from app.services.census import order_census
 from app.services.grouping import (
     _safe_cell,
     accept_proposal,
+    as_uuid,
     list_plans,
     plan_items,
     propose_grouping,
@@ -93,7 +94,7 @@ def test_accepting_records_a_plan_that_keeps_every_original_order(demo_db, demo_
 
 def test_accepting_a_stale_proposal_is_refused(demo_db, demo_org):
     proposal = propose_grouping(demo_db, demo_org, 2025)
-    victim = proposal.result.merged_groups[0].orders[0].id
+    victim = as_uuid(proposal.result.merged_groups[0].orders[0].id)  # keys are loaded as stored
     with demo_db.session() as s:
         s.delete(s.get(Order, victim))
     with pytest.raises(UserError, match="relancez le calcul"):
