@@ -203,8 +203,11 @@ def load_catalogue(folder: Path) -> Catalogue:
     declarations: dict[str, Declaration] = {}
     categories: list[AgecCategory] = []
     for path in [folder / "settings.toml", *sorted(folder.glob("settings-*.toml"))]:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogueError(f"{path.name} illisible : {exc}") from exc
         for item in data.get("setting", []):
             declaration = _parse_declaration(item, path.name)
             if declaration.key in declarations:

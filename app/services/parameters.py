@@ -130,8 +130,8 @@ def setting_lines(db: Database, organisation_id: uuid.UUID, today: dt.date) -> l
         history = settings.history(key)
         try:
             entry = settings.entry(key, today)
-        except MissingSetting:
-            entry = history[0]
+        except MissingSetting:  # a value that starts later: shown with its date
+            entry = min(history, key=lambda v: v.valid_from)
         later = [v for v in history if v.valid_from > today]
         in_catalogue = [v for v in declaration.values if v.valid_from <= today]
         lines.append(
