@@ -47,6 +47,19 @@ APPLICABILITY_ORDER = {
 }
 
 
+class Basis(enum.StrEnum):
+    """Why a mandatory clause is mandatory: the law, or the town's own SPASER commitment."""
+
+    LAW = "law"
+    SPASER = "spaser"
+
+
+BASIS_LABELS = {Basis.LAW: "Obligation légale", Basis.SPASER: "Engagement du SPASER"}
+# Clauses whose "mandatory" comes from the town's SPASER, not from a text (action 17: 30 % advance
+# below 215 k€; action 19: price revision beyond one year; action 12: anti-discrimination tie-break).
+SPASER_COMMITMENTS = frozenset({"sme-advance-30", "price-revision", "anti-discrimination-tiebreak"})
+
+
 @dataclass(frozen=True)
 class Verdict:
     code: str
@@ -54,6 +67,26 @@ class Verdict:
     reason: str
     # Set when the contract's own data already shows the clause (e.g. "prix définitif révisable").
     evidence: str | None = None
+
+    @property
+    def basis(self) -> Basis | None:
+        """For a mandatory clause: the law or a SPASER commitment (a stable field for exports)."""
+        if self.status is not Applicability.MANDATORY:
+            return None
+        return Basis.SPASER if self.code in SPASER_COMMITMENTS else Basis.LAW
+
+    @property
+    def label(self) -> str:
+        return applicability_label(self.status, self.basis)
+
+
+def applicability_label(status: Applicability, basis: Basis | None) -> str:
+    """ "Obligatoire (obligation légale)", "Obligatoire (engagement du SPASER)", "Recommandée"…"""
+    text = APPLICABILITY_LABELS[status]
+    if basis is None:
+        return text
+    name = BASIS_LABELS[basis]
+    return f"{text} ({name[0].lower()}{name[1:]})"
 
 
 # CPV divisions where the holder processes personal data as a rule (software, IT services).

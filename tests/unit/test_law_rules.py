@@ -233,3 +233,20 @@ def test_agec_2024_134_by_category_and_year(category, day, status, part):
 def test_agec_services_without_category_are_not_treated_as_exempt_goods():
     verdict = evaluate("agec-reuse-recycled", facts(), SETTINGS)
     assert verdict.status is N and "fournis dans un marché de services" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("code", "kw", "basis", "label"),
+    [
+        ("sme-advance-30", {"amount": D("100000")}, "spaser", "Obligatoire (engagement du SPASER)"),
+        ("price-revision", {"duration_months": 24}, "spaser", "Obligatoire (engagement du SPASER)"),
+        ("anti-discrimination-tiebreak", {}, "spaser", "Obligatoire (engagement du SPASER)"),
+        ("mandatory-advance", {"amount": D("100000")}, "law", "Obligatoire (obligation légale)"),
+        ("egalim-quality-products", MEALS, "law", "Obligatoire (obligation légale)"),
+        ("online-documents", {"amount": D("60000")}, "law", "Obligatoire (obligation légale)"),
+        ("price-revision", {"duration_months": 12}, None, "Sans objet"),
+    ],
+)
+def test_mandatory_tells_the_law_from_a_spaser_commitment(code, kw, basis, label):
+    verdict = evaluate(code, facts(**kw), SETTINGS)
+    assert (verdict.basis, verdict.label) == (basis, label), verdict.reason
