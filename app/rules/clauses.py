@@ -524,7 +524,8 @@ def _sme_advance(c: _Ctx) -> Verdict:
         code,
         S,
         f"montant {euros(f.amount)} ≥ {euros(limit)} : hors de l'engagement du SPASER ; l'avance légale "
-        "reste due au-delà de 50 000 € HT et 2 mois (action 17)",
+        f"reste due au-delà de {euros(c.get(K.MANDATORY_ADVANCE))} HT et {c.get(K.MANDATORY_ADVANCE_MONTHS)} mois "
+        "(action 17)",
         evidence,
     )
 

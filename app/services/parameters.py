@@ -15,7 +15,7 @@ from app.rules.settings import MissingSetting
 from app.rules.settings_catalogue import SCOPE_LABELS, Scope, catalogue
 from app.rules.values import normalize_siret, siret_problem
 from app.services import audit
-from app.services.settings import set_organisation_value, settings_for
+from app.services.settings import drop_organisation_values, set_organisation_value, settings_for
 from app.storage.database import Database
 
 
@@ -177,3 +177,20 @@ def save_setting(
             {"key": key, "value": row.value, "valid_from": valid_from},
             user_name,
         )
+
+
+def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_name: str = "") -> int:
+    """Drop the organisation's own values of ``key``: the shipped catalogue applies again. Returns
+    how many dated values were dropped."""
+    with db.session() as session:
+        rows = drop_organisation_values(session, organisation_id, key)
+        for row_id, value, valid_from in rows:
+            audit.record(
+                session,
+                "setting",
+                row_id,
+                "delete",
+                {"key": key, "value": value, "valid_from": valid_from},
+                user_name,
+            )
+        return len(rows)

@@ -109,3 +109,17 @@ def set_organisation_value(
         row.value = normalized
     session.flush()
     return row
+
+
+def drop_organisation_values(
+    session: Session, organisation_id: uuid.UUID, key: str
+) -> list[tuple[uuid.UUID, str, dt.date]]:
+    """Delete the organisation's own values of ``key`` (id, value, date of each)."""
+    rows = list(
+        session.scalars(select(Setting).where(Setting.organisation_id == organisation_id, Setting.key == key))
+    )
+    dropped = [(row.id, row.value, row.valid_from) for row in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return dropped

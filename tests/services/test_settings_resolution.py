@@ -178,3 +178,13 @@ def test_a_file_at_the_current_schema_gets_the_new_value_when_opened(tmp_path, r
     finally:
         db.dispose()
     assert path.read_bytes() == before  # nothing was written to the file
+
+
+def test_reset_brings_back_the_shipped_value(new_db):
+    org = new_db.organisation_id
+    parameters.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1))
+    parameters.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,35", dt.date(2027, 1, 1))
+    assert parameters.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, user_name="Léa") == 2
+    with new_db.session(write=False) as session:
+        assert settings_for(session, org).get(K.TARGET_ORDER_REDUCTION, dt.date(2027, 6, 1)) == D("0.25")
+    assert parameters.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key) == 0

@@ -59,3 +59,19 @@ def test_the_law_cannot_be_edited_a_local_choice_can(tab, monkeypatch):
     assert shown and "fixé par un texte" in shown[0]
     select(tab, K.SPASER_ADVANCE.key)
     assert tab.edit_button.isEnabled()
+
+
+def test_reset_button_follows_the_towns_own_values(tab, monkeypatch):
+    from app.services import parameters
+
+    ctx = tab.context
+    parameters.save_setting(ctx.db, ctx.organisation_id, K.SPASER_ADVANCE.key, "100000", dt.date(2026, 1, 1))
+    tab.reload()
+    select(tab, K.SPASER_ADVANCE.key)
+    assert tab.reset_button.isEnabled()
+    assert cell(tab, K.SPASER_ADVANCE.key, "Origine") == "Choix de la collectivité"
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    tab.reset_selected()
+    assert cell(tab, K.SPASER_ADVANCE.key, "Origine") == "Valeur livrée"
+    select(tab, K.EU_WORKS.key)
+    assert not tab.reset_button.isEnabled()

@@ -289,8 +289,13 @@ class SettingsTab(QWidget):
         self.edit_button = QPushButton("Modifier la valeur…")
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.reset_button = QPushButton("Revenir à la valeur livrée")
+        self.reset_button.setToolTip("Supprimer les valeurs propres à la collectivité pour ce réglage")
+        self.reset_button.setEnabled(False)
+        self.reset_button.clicked.connect(self.reset_selected)
         row = QHBoxLayout()
         row.addWidget(intro, 1)
+        row.addWidget(self.reset_button)
         row.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -308,11 +313,35 @@ class SettingsTab(QWidget):
     def _current_changed(self, current, _previous) -> None:  # noqa: ANN001 - Qt indexes
         line = self.model.row_at(current.row()) if current.isValid() else None
         self.edit_button.setEnabled(line is None or line.editable)
+        self.reset_button.setEnabled(line is not None and line.editable and line.organisation_specific)
         self.edit_button.setToolTip(
             ""
             if line is None or line.editable
             else "Obligation légale : mise à jour avec l'application, non modifiable par la collectivité"
         )
+
+    def reset_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        line = self.model.row_at(index.row())
+        answer = QMessageBox.question(
+            self,
+            "Revenir à la valeur livrée",
+            f"Supprimer les valeurs de la collectivité pour « {line.label} » ? La valeur livrée avec "
+            "l'application s'appliquera de nouveau à toutes les dates.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            svc.reset_setting(
+                self.context.db, self.context.organisation_id, line.key, user_name=self.context.user_name
+            )
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.reload()
+        self.context.data_changed.emit("setting")
 
     def edit_selected(self) -> None:
         index = self.table.currentIndex()
