@@ -13,6 +13,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TypeVar
 
 from app.enums import FORMALISED_PROCEDURES, Procedure, PurchaseNature, SupplierSize, label
@@ -139,8 +140,14 @@ SCHOOL_WORDS = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
+def _folded_words(text: str, family: str) -> str:
+    """Object and family folded, padded with spaces (cached: a register repeats its objects)."""
+    return f" {fold(text)} {fold(family)} "
+
+
 def _words_of(f: object) -> str:
-    return f" {fold(getattr(f, 'object', '') or '')} {fold(getattr(f, 'family_label', '') or '')} "
+    return _folded_words(getattr(f, "object", "") or "", getattr(f, "family_label", "") or "")
 
 
 def _first_word(text: str, words: tuple[str, ...]) -> str | None:

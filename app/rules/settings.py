@@ -10,6 +10,7 @@ resolved when read (``app.queries.settings``); code reads them through typed key
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -88,15 +89,16 @@ class Settings:
             key: sorted(items, key=lambda v: (v.valid_from, v.organisation_specific))
             for key, items in by_key.items()
         }
+        self._dates = {key: [v.valid_from for v in items] for key, items in self._by_key.items()}
 
     def entry(self, key: str, on: dt.date) -> DatedValue:
         history = self._by_key.get(key, ())
-        candidates = [v for v in history if v.valid_from <= on]
-        if not candidates:
+        found = bisect_right(self._dates.get(key, ()), on)  # values in force from ``on`` or before
+        if not found:
             if history and history[0].reaches_back:
                 return history[0]
             raise MissingSetting(key)
-        return candidates[-1]
+        return history[found - 1]
 
     def get(self, key: SettingKey[T], on: dt.date) -> T:
         """The typed value of ``key`` in force on ``on`` (MissingSetting before a legal value's first
