@@ -1,6 +1,8 @@
-"""``agec``: the yearly AGEC declaration (share of the year's purchases per product category).
+"""``agec``: the yearly AGEC declaration (share of the year's purchases per product category);
+``egalim``: the public-catering contracts and whether they carry the EGalim clause.
 
 agec --year 2025 [--org S] [--csv FICHIER] [--json]
+egalim [--org S] [--json]
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, required=True, metavar="AAAA", help="année civile déclarée")
     p.add_argument("--csv", metavar="FICHIER", help="écrire aussi la déclaration dans ce fichier .csv")
     p.set_defaults(func=cmd_agec)
+    e = sub.add_parser(
+        "egalim",
+        help="indicateur EGalim : marchés de restauration collective et clause EGalim",
+        description=(
+            "Liste les marchés de restauration collective en cours (code CPV ou objet) et indique pour chacun "
+            "si la clause EGalim (au moins 50 % de produits durables et de qualité, dont 20 % de bio, en "
+            "valeur) est retenue, avec la part des marchés qui la portent."
+        ),
+    )
+    add_db_options(e)
+    e.add_argument(
+        "--org", metavar="S", help="collectivité (SIRET ou nom) si le fichier en contient plusieurs"
+    )
+    e.set_defaults(func=cmd_egalim)
 
 
 def _amount(value) -> str:  # noqa: ANN001
@@ -84,4 +100,42 @@ def cmd_agec(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     emit(args, result.to_json(), text_of(result))
+    return 0
+
+
+def cmd_egalim(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from app import format as fmt
+    from app.services.egalim import egalim_indicator
+    from app.services.organisations import find_organisation
+
+    db = open_db(args)
+    try:
+        org = find_organisation(db, args.org)
+        result = egalim_indicator(db, org.id, dt.date.today())
+    finally:
+        db.dispose()
+    lines = [
+        f"Restauration collective : {len(result.contracts)} marché(s) en cours, {result.with_clause} avec la "
+        f"clause EGalim ({fmt.percent(result.share) if result.share is not None else '—'})",
+        f"Objectif légal au {fmt.date(result.on)} : {fmt.percent(result.quality_share)} de produits durables et "
+        f"de qualité, dont {fmt.percent(result.organic_share)} de bio (code rural L230-5-1)",
+    ]
+    for c in result.contracts:
+        school = {True: "scolaire", None: "public à préciser", False: ""}[c.school]
+        lines.append(
+            f"  {c.reference} – {c.object} ({fmt.money(c.amount) or 'montant inconnu'}, {school}) : "
+            f"{'clause EGalim' if c.with_clause else 'sans clause EGalim'} ({c.decision})"
+        )
+    data = {
+        "on": result.on,
+        "quality_share": result.quality_share,
+        "organic_share": result.organic_share,
+        "contracts": len(result.contracts),
+        "with_clause": result.with_clause,
+        "share": result.share,
+        "catering_contracts": [c.__dict__ for c in result.contracts],
+    }
+    emit(args, data, "\n".join(lines))
     return 0
