@@ -232,7 +232,7 @@ def ensure_builtin_clauses(db: Database) -> None:
         from app.services.settings import seed_defaults
 
         with db.session() as session:
-            seed_defaults(session)  # the clause rules' settings arrived with the library
+            seed_defaults(session)  # the shipped clause library and emission factors
 
 
 def _visible(organisation_id: uuid.UUID | None):  # noqa: ANN202

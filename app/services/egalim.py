@@ -14,7 +14,7 @@ from app.queries.settings import settings_for
 from app.rules.clauses import catering
 from app.rules.settings import MissingSetting
 from app.rules.settings_catalogue import K
-from app.services.clauses import OPEN_CONTRACT_STATUSES, checklist_in
+from app.services.clauses import OPEN_CONTRACT_STATUSES, checklist_in, ensure_builtin_clauses
 from app.storage.database import Database
 
 EGALIM_CLAUSE = "egalim-quality-products"
@@ -50,6 +50,7 @@ class EgalimIndicator:
 
 
 def egalim_indicator(db: Database, organisation_id: uuid.UUID, today: dt.date) -> EgalimIndicator:
+    ensure_builtin_clauses(db)  # a file made before the EGalim clause shipped gets it
     with db.session(write=False) as session:
         settings = settings_for(session, organisation_id)
         found = []

@@ -39,3 +39,13 @@ def test_cli(tmp_path, capsys):
     assert data["contracts"] >= 1 and data["quality_share"] == 0.5 and data["organic_share"] == 0.2
     assert main(["egalim", "--db", str(db), "--org", "Commune de Val-des-Saules"]) == 0
     assert "dont 20 % de bio" in capsys.readouterr().out.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_a_file_without_the_egalim_clause_gets_it(demo_db, demo_org):
+    from sqlalchemy import delete
+
+    from app.model import Clause
+
+    with demo_db.session() as session:
+        session.execute(delete(Clause).where(Clause.code == "egalim-quality-products"))
+    assert len(egalim_indicator(demo_db, demo_org, TODAY).contracts) == 3
