@@ -12,4 +12,5 @@ COMMAND_MODULES = [
     "importexport",
     "clauses",
     "facts",
+    "agec",
 ]

@@ -112,7 +112,6 @@ def _library(args: argparse.Namespace, rows: list) -> int:
 def _contract(args: argparse.Namespace, checklist) -> int:  # noqa: ANN001
     from app import format as fmt
     from app.enums import label
-    from app.rules.clauses import APPLICABILITY_LABELS
 
     data = {
         "contract": checklist.reference,
@@ -126,6 +125,7 @@ def _contract(args: argparse.Namespace, checklist) -> int:  # noqa: ANN001
                 "id": i.code,
                 "title": i.title,
                 "status": i.applicability.value,
+                "basis": i.basis.value if i.basis else None,  # "law" | "spaser" for a mandatory clause
                 "reason": i.reason,
                 "evidence": i.evidence,
                 "checklist_status": i.status.value,
@@ -142,7 +142,7 @@ def _contract(args: argparse.Namespace, checklist) -> int:  # noqa: ANN001
     ]
     for i in checklist.items:
         flag = " MANQUANTE" if i.missing else ""
-        lines.append(f"  [{APPLICABILITY_LABELS[i.applicability]}{flag}] {i.title} ({label(i.status)})")
+        lines.append(f"  [{i.applicability_label}{flag}] {i.title} ({label(i.status)})")
         lines.append(f"      {i.reason}")
     emit(args, data, "\n".join(lines))
     return 0

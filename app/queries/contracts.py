@@ -13,40 +13,37 @@ from sqlalchemy.orm import Session
 
 from app.model import Amendment, Contract, Department, Lot, Organisation, PurchaseFamily, Supplier
 from app.model.base import Money
+from app.queries.settings import settings_for
 from app.rules import contract as facts_rules
 from app.rules.contract import ContractFacts, ContractRecord, FamilyInfo, ProcedureThresholds
-from app.rules.settings import MissingSetting, Settings
+from app.rules.settings import MissingSetting, SettingKey, Settings
+from app.rules.settings_catalogue import K
 
 
 def procedure_thresholds(settings: Settings):  # noqa: ANN201 - a cached callable
-    """The thresholds a procedure is deduced from, on a given date (None before any is known)."""
+    """The thresholds a procedure is deduced from, on a given date (None before the catalogue
+    knows them: the procedure then stays unknown rather than deduced from later thresholds)."""
 
     @cache
     def on(day: dt.date) -> ProcedureThresholds | None:
-        def amount(key: str) -> Decimal:
-            try:
-                return Decimal(settings.raw(key, on=day))
-            except MissingSetting:
-                return Decimal(settings.history(key)[0].value)
-
         try:
             return ProcedureThresholds(
-                no_publicity_supplies_services=amount("threshold.no_publicity.supplies_services"),
-                no_publicity_works=amount("threshold.no_publicity.works"),
-                eu_supplies_services=amount("threshold.eu.supplies_services"),
-                eu_works=amount("threshold.eu.works"),
-                decp_publication=_optional(lambda: amount("threshold.decp_publication")),
+                no_publicity_supplies_services=settings.get(K.NO_PUBLICITY_SUPPLIES_SERVICES, day),
+                no_publicity_works=settings.get(K.NO_PUBLICITY_WORKS, day),
+                eu_supplies_services=settings.get(K.EU_SUPPLIES_SERVICES, day),
+                eu_works=settings.get(K.EU_WORKS, day),
+                decp_publication=_optional(settings, K.DECP_PUBLICATION, day),
             )
-        except (IndexError, MissingSetting):
+        except MissingSetting:
             return None
 
     return on
 
 
-def _optional(read):  # noqa: ANN001, ANN202
+def _optional(settings: Settings, key: SettingKey[Decimal], day: dt.date) -> Decimal | None:
     try:
-        return read()
-    except (IndexError, MissingSetting):
+        return settings.get(key, day)
+    except MissingSetting:
         return None
 
 
@@ -166,9 +163,7 @@ def _chunks(items: list, size: int):  # noqa: ANN001, ANN202
 
 
 def facts_settings(session: Session, organisation_id: uuid.UUID) -> Settings:
-    from app.services.cotation import cotation_settings
-
-    return cotation_settings(session, organisation_id)
+    return settings_for(session, organisation_id)
 
 
 def contracts_facts(

@@ -45,22 +45,14 @@ def duration_months(start: dt.date, end: dt.date) -> int:
 
 @dataclass(frozen=True)
 class CycleDelays:
-    """The delays of the yearly cycle and of the alerts, read from the settings in force."""
+    """The delays of the yearly cycle and of the alerts, read from the settings in force (no default
+    here: the catalogue ships them, ``app.services.alerts.cycle_delays`` reads them)."""
 
-    cotation_start_months: int = 24
-    cotation_end_months: int = 14
-    cad_months: int = 12
-    notice_alert_days: int = 60
-    consumption_alert_rate: Decimal = Decimal("0.80")
-
-
-CYCLE_KEYS = {
-    "cotation_start_months": "cycle.cotation_start_months",
-    "cotation_end_months": "cycle.cotation_end_months",
-    "cad_months": "cycle.cad_months",
-    "notice_alert_days": "alert.notice_days",
-    "consumption_alert_rate": "alert.consumption_rate",
-}
+    cotation_start_months: int
+    cotation_end_months: int
+    cad_months: int
+    notice_alert_days: int
+    consumption_alert_rate: Decimal
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import TypeVar
 
 from app.enums import FORMALISED_PROCEDURES, Procedure, PurchaseNature, SupplierSize, label
-from app.rules.contract import ContractFacts, UnknownFact, known
-from app.rules.settings import MissingSetting, Settings
+from app.rules.contract import ContractFacts, UnknownFact, fold, known
+from app.rules.settings import MissingSetting, SettingKey, Settings, UnverifiedSetting
+from app.rules.settings_catalogue import K, agec_key, catalogue, slug
 
 __all__ = ["Applicability", "ContractFacts", "Verdict", "evaluate", "evaluate_all"]
+
+T = TypeVar("T")
 
 
 class Applicability(enum.StrEnum):
@@ -45,6 +48,19 @@ APPLICABILITY_ORDER = {
 }
 
 
+class Basis(enum.StrEnum):
+    """Why a mandatory clause is mandatory: the law, or the town's own SPASER commitment."""
+
+    LAW = "law"
+    SPASER = "spaser"
+
+
+BASIS_LABELS = {Basis.LAW: "Obligation légale", Basis.SPASER: "Engagement du SPASER"}
+# Clauses whose "mandatory" comes from the town's SPASER, not from a text (action 17: 30 % advance
+# below 215 k€; action 19: price revision beyond one year; action 12: anti-discrimination tie-break).
+SPASER_COMMITMENTS = frozenset({"sme-advance-30", "price-revision", "anti-discrimination-tiebreak"})
+
+
 @dataclass(frozen=True)
 class Verdict:
     code: str
@@ -53,11 +69,155 @@ class Verdict:
     # Set when the contract's own data already shows the clause (e.g. "prix définitif révisable").
     evidence: str | None = None
 
+    @property
+    def basis(self) -> Basis | None:
+        """For a mandatory clause: the law or a SPASER commitment (a stable field for exports)."""
+        if self.status is not Applicability.MANDATORY:
+            return None
+        return Basis.SPASER if self.code in SPASER_COMMITMENTS else Basis.LAW
+
+    @property
+    def label(self) -> str:
+        return applicability_label(self.status, self.basis)
+
+
+def applicability_label(status: Applicability, basis: Basis | None) -> str:
+    """ "Obligatoire (obligation légale)", "Obligatoire (engagement du SPASER)", "Recommandée"…"""
+    text = APPLICABILITY_LABELS[status]
+    if basis is None:
+        return text
+    name = BASIS_LABELS[basis]
+    return f"{text} ({name[0].lower()}{name[1:]})"
+
 
 # CPV divisions where the holder processes personal data as a rule (software, IT services).
 CPV_IT = ("48", "72")
 # CPV codes of transport services (L1431-3 applies to whoever sells a transport service).
 CPV_TRANSPORT = ("60", "63", "641")
+# Services whose performance delivers goods or carries things, by CPV prefix.
+CPV_DELIVERED_SERVICES = (
+    ("555", "restauration : repas ou denrées livrés"),
+    ("9831", "blanchisserie : linge collecté et livré"),
+    ("9051", "collecte des déchets"),
+)
+# Services performed where they are needed, without goods to deliver, by CPV prefix.
+CPV_ON_SITE_SERVICES = (
+    ("50", "réparation et entretien"),
+    ("66", "services financiers et d'assurance"),
+    ("70", "services immobiliers"),
+    ("71", "architecture et ingénierie"),
+    ("72", "services informatiques"),
+    ("73", "recherche et développement"),
+    ("75", "services d'administration"),
+    ("77", "services agricoles et d'espaces verts"),
+    ("79", "services aux entreprises"),
+    ("80", "enseignement et formation"),
+    ("85", "santé et action sociale"),
+    ("90", "nettoyage et environnement"),
+    ("92", "services culturels et sportifs"),
+)
+# Words of an object or family (folded) that say goods are delivered.
+DELIVERY_WORDS = (
+    "livraison", "livre a domicile", "livres a domicile", "portage", "repas", "blanchisserie",
+    "blanchissage", "linge", "transport", "acheminement", "colis", "courrier", "messagerie",
+)  # fmt: skip
+# Public catering (EGalim): CPV prefixes and words.
+CPV_CATERING = (
+    ("555", "services de restauration"),
+    ("158942", "repas préparés"),
+    ("15", "denrées alimentaires"),
+    ("031", "produits agricoles alimentaires"),
+)
+CATERING_WORDS = (
+    "restauration collective", "restauration scolaire", "restaurant scolaire", "restaurant municipal",
+    "repas", "cantine", "denrees", "alimentaire", "traiteur",
+)  # fmt: skip
+# School and early-childhood catering (vegetarian menu, plastic containers).
+CPV_SCHOOL_CATERING = ("55523100", "55524", "15894210")
+SCHOOL_WORDS = (
+    "scolaire", "ecole", "ecoles", "cantine", "creche", "petite enfance", "periscolaire", "college",
+    "centre de loisirs", "accueil de loisirs", "multi accueil",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _folded_words(text: str, family: str) -> str:
+    """Object and family folded, padded with spaces (cached: a register repeats its objects)."""
+    return f" {fold(text)} {fold(family)} "
+
+
+def _words_of(f: object) -> str:
+    return _folded_words(getattr(f, "object", "") or "", getattr(f, "family_label", "") or "")
+
+
+def _first_word(text: str, words: tuple[str, ...]) -> str | None:
+    return next((w for w in words if f" {w} " in text or f" {w}s " in text), None)
+
+
+def _cpv_match(cpv: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    return next((what for prefix, what in table if cpv.startswith(prefix)), None)
+
+
+@dataclass(frozen=True)
+class Deliveries:
+    """Whether a contract delivers goods (None: the facts do not say), and why, in French."""
+
+    delivers: bool | None
+    transport: bool  # it sells a transport service (code des transports L1431-3)
+    why: str
+
+
+def deliveries(f: object) -> Deliveries:
+    """Decided by what is delivered — the CPV code, then the words of the object and family, then
+    the nature — never by the nature alone: a service that delivers meals or linen delivers. ``f`` is
+    the rules' view of the facts (``known``): an unknown nature that is needed stops the rule."""
+    cpv = (getattr(f, "cpv_code", None) or "").strip()
+    if cpv.startswith(CPV_TRANSPORT):
+        return Deliveries(True, True, f"prestation de transport (CPV {cpv})")
+    what = _cpv_match(cpv, CPV_DELIVERED_SERVICES)
+    if what:
+        return Deliveries(True, False, f"service qui livre – {what} (CPV {cpv})")
+    word = _first_word(_words_of(f), DELIVERY_WORDS)
+    if word:
+        return Deliveries(
+            True, False, f"l'objet ou la famille mentionne « {word} » : prestation avec livraisons"
+        )
+    nature = f.nature  # type: ignore[attr-defined]
+    if nature is PurchaseNature.SUPPLIES:
+        return Deliveries(True, False, "fournitures livrées")
+    if nature is PurchaseNature.WORKS:
+        return Deliveries(
+            False, False, "travaux : les approvisionnements du chantier relèvent du suivi des impacts"
+        )
+    on_site = _cpv_match(cpv, CPV_ON_SITE_SERVICES)
+    if on_site:
+        return Deliveries(False, False, f"services – {on_site} (CPV {cpv}) : sans livraison de biens")
+    return Deliveries(
+        None,
+        False,
+        "services : ni le code CPV ni l'objet ne disent si la prestation livre des biens (repas, linge, colis…)",
+    )
+
+
+@dataclass(frozen=True)
+class Catering:
+    catering: bool
+    school: bool | None  # school or early-childhood catering; None: not said
+    why: str
+
+
+def catering(f: object) -> Catering:
+    """Whether a contract buys public catering or food (EGalim), from its CPV code and words."""
+    cpv = (getattr(f, "cpv_code", None) or "").strip()
+    words = _words_of(f)
+    what = _cpv_match(cpv, CPV_CATERING)
+    word = _first_word(words, CATERING_WORDS)
+    if not what and not word:
+        where = f"CPV {cpv}" if cpv else "objet"
+        return Catering(False, False, f"{where} sans repas ni denrées alimentaires")
+    why = f"{what} (CPV {cpv})" if what else f"restauration (l'objet mentionne « {word} »)"
+    school = cpv.startswith(CPV_SCHOOL_CATERING) or _first_word(words, SCHOOL_WORDS) is not None
+    return Catering(True, True if school else None, why)
 
 
 def euros(value: Decimal) -> str:
@@ -74,14 +234,8 @@ def _date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def slug(text: str) -> str:
-    """ "Fournitures de bureau" -> "fournitures_de_bureau" (AGEC category keys)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
-
-
 class _Ctx:
-    """The settings in force on the contract's consultation date, read by name."""
+    """The settings in force on the contract's consultation date, read through typed keys."""
 
     def __init__(self, facts: ContractFacts, settings: Settings) -> None:
         # An unknown fact read by a rule stops it: the verdict says what to complete (``_apply``).
@@ -89,38 +243,22 @@ class _Ctx:
         self.s = settings
         self.on = facts.consultation_date
 
-    def raw(self, key: str) -> str:
-        """The value in force on the consultation date; for a contract older than the first value
-        of a SPASER setting, that first value (the checklist reviews old contracts by today's rules)."""
-        try:
-            return self.s.raw(key, on=self.on)
-        except MissingSetting:
-            history = self.s.history(key)
-            if not history:
-                raise
-            return history[0].value
-
-    def amount(self, key: str) -> Decimal:
-        return Decimal(self.raw(key))
-
-    def rate(self, key: str) -> Decimal:
-        return Decimal(self.raw(key))
-
-    def months(self, key: str) -> int:
-        return int(Decimal(self.raw(key)))
+    def get(self, key: SettingKey[T]) -> T:
+        """The value in force on the consultation date. A local choice (SPASER) also applies to
+        contracts older than its first value; a legal value before its first date is unknown and
+        the rule says so (``_apply``)."""
+        return self.s.get(key, self.on)
 
     def eu_threshold(self) -> Decimal:
         works = self.f.nature is PurchaseNature.WORKS
-        return self.amount("threshold.eu.works" if works else "threshold.eu.supplies_services")
+        return self.get(K.EU_WORKS if works else K.EU_SUPPLIES_SERVICES)
 
     def no_publicity_threshold(self) -> Decimal:
         works = self.f.nature is PurchaseNature.WORKS
-        return self.amount(
-            "threshold.no_publicity.works" if works else "threshold.no_publicity.supplies_services"
-        )
+        return self.get(K.NO_PUBLICITY_WORKS if works else K.NO_PUBLICITY_SUPPLIES_SERVICES)
 
     def climate_date(self) -> dt.date:
-        return dt.date.fromisoformat(self.raw("date.climate_law_environment"))
+        return self.get(K.CLIMATE_LAW_ENVIRONMENT)
 
     def climate_law_applies(self) -> bool:
         return self.on >= self.climate_date()
@@ -169,7 +307,7 @@ def _insertion_clause(c: _Ctx) -> Verdict:
     )
     if f.amount is None:
         return _unknown_amount(code, "l'étude d'une clause d'insertion est requise (action 8)")
-    study = c.amount("threshold.insertion_study")
+    study = c.get(K.INSERTION_STUDY)
     eu = c.eu_threshold()
     if c.climate_law_applies() and f.amount >= eu:
         return _v(
@@ -215,7 +353,7 @@ def _insertion_criterion(c: _Ctx) -> Verdict:
         )
     if f.amount is None:
         return _unknown_amount(code, "un critère d'insertion est attendu (action 10)")
-    study = c.amount("threshold.insertion_study")
+    study = c.get(K.INSERTION_STUDY)
     if f.amount > study and f.procedure in FORMALISED_PROCEDURES:
         return _v(
             code,
@@ -247,7 +385,7 @@ def _reservation(code: str, c: _Ctx, who: str, article: str) -> Verdict:
     )
     if f.amount is None:
         return _unknown_amount(code, f"la réservation à {who} est visée (action 11)")
-    limit = c.amount("threshold.reservation")
+    limit = c.get(K.RESERVATION)
     if f.amount < limit:
         return _v(
             code,
@@ -285,7 +423,7 @@ def _reservation_ess(c: _Ctx) -> Verdict:
             f"{label(f.nature).lower()} : la réservation à l'ESS ne vise que certains services sociaux, "
             "culturels ou de santé (L2113-15, action 11)",
         )
-    limit = c.months("duration.reserved_ess_max_months")
+    limit = c.get(K.RESERVED_ESS_MAX_MONTHS)
     if f.duration_months is not None and f.duration_months > limit:
         return _v(
             code,
@@ -366,7 +504,7 @@ def _allotment(c: _Ctx) -> Verdict:
 @rule("sme-advance-30")
 def _sme_advance(c: _Ctx) -> Verdict:
     code, f = "sme-advance-30", c.f
-    rate = c.rate("rate.spaser_advance")
+    rate = c.get(K.SPASER_ADVANCE_RATE)
     evidence = None
     if f.advance_granted and (f.advance_rate is None or f.advance_rate >= rate):
         evidence = "données du marché : avance accordée"
@@ -379,7 +517,7 @@ def _sme_advance(c: _Ctx) -> Verdict:
         )
     if f.amount is None:
         return _unknown_amount(code, "l'avance bonifiée aux TPE et PME est due (action 17)")
-    limit = c.amount("threshold.spaser_advance")
+    limit = c.get(K.SPASER_ADVANCE)
     percent = f"{int(rate * 100)} %"
     if f.amount < limit:
         return _v(
@@ -393,7 +531,8 @@ def _sme_advance(c: _Ctx) -> Verdict:
         code,
         S,
         f"montant {euros(f.amount)} ≥ {euros(limit)} : hors de l'engagement du SPASER ; l'avance légale "
-        "reste due au-delà de 50 000 € HT et 2 mois (action 17)",
+        f"reste due au-delà de {euros(c.get(K.MANDATORY_ADVANCE))} HT et {c.get(K.MANDATORY_ADVANCE_MONTHS)} mois "
+        "(action 17)",
         evidence,
     )
 
@@ -409,9 +548,9 @@ def _mandatory_advance(c: _Ctx) -> Verdict:
             "montant ou durée inconnus : renseignez-les pour savoir si l'avance est obligatoire (R2191-3, action 17)",
             evidence,
         )
-    limit = c.amount("threshold.mandatory_advance")
-    months = c.months("duration.mandatory_advance_months")
-    minimum = c.rate("rate.mandatory_advance_min")
+    limit = c.get(K.MANDATORY_ADVANCE)
+    months = c.get(K.MANDATORY_ADVANCE_MONTHS)
+    minimum = c.get(K.MANDATORY_ADVANCE_MIN_RATE)
     if f.amount > limit and f.duration_months > months:
         return _v(
             code,
@@ -443,7 +582,7 @@ def _price_revision(c: _Ctx) -> Verdict:
             "durée inconnue : la révision des prix est obligatoire au-delà d'un an (action 19)",
             evidence,
         )
-    limit = c.months("duration.price_revision_months")
+    limit = c.get(K.PRICE_REVISION_MONTHS)
     if f.duration_months > limit:
         return _v(
             code,
@@ -451,7 +590,7 @@ def _price_revision(c: _Ctx) -> Verdict:
             f"durée {f.duration_months} mois > {limit} mois → révision des prix obligatoire (action 19)",
             evidence,
         )
-    raw = c.months("duration.price_revision_raw_materials_months")
+    raw = c.get(K.PRICE_REVISION_RAW_MATERIALS_MONTHS)
     if f.duration_months > raw and f.nature is PurchaseNature.SUPPLIES:
         return _v(
             code,
@@ -599,32 +738,49 @@ def _eco_labels(c: _Ctx) -> Verdict:
     return _v("eco-labels", S, "vérifier si des produits fournis relèvent d'un écolabel (action 24)")
 
 
-def agec_rates(settings: Settings, category: str, on: dt.date) -> dict[str, tuple[Decimal, bool]]:
-    """AGEC minimum shares in force for ``category`` on ``on``: {"reuse"|"recycled"|"share": (rate,
-    to_verify)}. The 2024 split (reuse / recycled) replaces the single 2021 share when present."""
-    key = slug(category)
-    found: dict[str, tuple[Decimal, bool]] = {}
+@dataclass(frozen=True)
+class AgecRate:
+    kind: str  # "reuse" | "recycled" (décret 2024-134) | "share" (décret 2021-254, until 30/06/2024)
+    rate: Decimal | None  # None: the décret sets a figure that no verified source gave
+    to_verify: bool
+
+
+AGEC_WORDS = {
+    "reuse": "issus du réemploi ou de la réutilisation",
+    "recycled": "intégrant des matières recyclées",
+    "share": "issus du réemploi ou intégrant des matières recyclées",
+}
+
+
+def agec_slug(category: str) -> str:
+    """The catalogue's slug for a family's AGEC category (by name or alias), else its own slug."""
+    found = catalogue().agec_category(category)
+    return found.slug if found else slug(category)
+
+
+def agec_rates(settings: Settings, category: str, on: dt.date) -> dict[str, AgecRate]:
+    """AGEC minimum shares in force for ``category`` on ``on``. From 1 July 2024 the two shares of
+    décret 2024-134 (reuse, recycled) replace the single share of décret 2021-254."""
+    key = agec_slug(category)
+    found: dict[str, AgecRate] = {}
     for kind in ("reuse", "recycled", "share"):
         try:
-            entry = settings.entry(f"agec.{kind}.{key}", on)
+            entry = settings.entry(agec_key(kind, key).key, on)
         except MissingSetting:
             continue
-        found[kind] = (Decimal(entry.value), entry.to_verify)
-    if "reuse" in found or "recycled" in found:
-        found.pop("share", None)
+        if kind == "share" and (found or entry.value == ""):
+            continue  # repealed on 1 July 2024, or superseded by the 2024 split
+        found[kind] = AgecRate(kind, Decimal(entry.value) if entry.value else None, entry.to_verify)
     return found
 
 
-def agec_categories(settings: Settings) -> dict[str, str]:
-    """{slug: French name} of the AGEC product categories known to the settings."""
-    out: dict[str, str] = {}
-    for key in settings.keys():  # noqa: SIM118 - Settings is not a dict
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "agec":
-            history = settings.history(key)
-            name = history[-1].label.rsplit(" : ", 1)[-1] if history else parts[2]
-            out.setdefault(parts[2], name)
-    return dict(sorted(out.items(), key=lambda item: item[1]))
+def agec_categories() -> dict[str, str]:
+    """{slug: French name} of the AGEC product categories of the catalogue."""
+    return {c.slug: c.name for c in sorted(catalogue().agec_categories, key=lambda c: c.name)}
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %".replace(".", ",")
 
 
 @rule("agec-reuse-recycled")
@@ -636,35 +792,38 @@ def _agec(c: _Ctx) -> Verdict:
             return _v(
                 code,
                 S,
-                f"catégorie AGEC « {f.agec_category} » : aucun taux connu, à saisir dans les Paramètres (action 24)",
+                f"catégorie AGEC « {f.agec_category} » absente du décret 2024-134 tel que connu de "
+                "l'application : vérifiez la catégorie de la famille d'achat (action 24)",
             )
-        words = {
-            "reuse": "issus du réemploi ou de la réutilisation",
-            "recycled": "intégrant des matières recyclées",
-            "share": "issus du réemploi ou intégrant des matières recyclées",
-        }
-        parts = [f"au moins {int(rate * 100)} % {words[kind]}" for kind, (rate, _) in rates.items()]
-        verify = " (taux à vérifier)" if any(v for _, v in rates.values()) else ""
+        parts = [
+            f"au moins {_percent(r.rate)} {AGEC_WORDS[r.kind]}"
+            if r.rate is not None
+            else f"une part {AGEC_WORDS[r.kind]} fixée par le décret mais non vérifiée"
+            for r in rates.values()
+        ]
+        verify = (
+            " (taux à vérifier dans l'annexe du décret)" if any(r.to_verify for r in rates.values()) else ""
+        )
+        text = "décret 2021-254" if "share" in rates else "décret 2024-134"
         return _v(
             code,
             M,
             f"catégorie AGEC « {f.agec_category} » en {c.on.year} → {' et '.join(parts)} de la dépense "
-            f"annuelle{verify} (loi AGEC art. 58, action 24)",
-        )
-    if f.nature is PurchaseNature.WORKS:
-        return _v(
-            code,
-            N,
-            "travaux : part de réemploi à fixer dans le cahier des charges si des fournitures sont incluses (action 24)",
+            f"annuelle HT de la catégorie{verify}, à déclarer chaque année (loi AGEC art. 58, {text}, action 24)",
         )
     if f.nature is PurchaseNature.SUPPLIES:
         return _v(
             code,
             S,
             "fournitures sans catégorie AGEC dans la famille d'achat : vérifier si les produits relèvent du "
-            "décret (action 24)",
+            "décret 2024-134 (action 24)",
         )
-    return _v(code, N, "services : pas d'obligation AGEC sur les biens (action 24)")
+    return _v(
+        code,
+        N,
+        f"{label(f.nature).lower()} sans catégorie AGEC : l'obligation ne vise que les biens, y compris ceux "
+        "fournis dans un marché de services ou de travaux (action 24)",
+    )
 
 
 @rule("life-cycle-cost")
@@ -686,41 +845,50 @@ def _life_cycle(c: _Ctx) -> Verdict:
 
 @rule("transport-ghg-info")
 def _transport_ghg(c: _Ctx) -> Verdict:
-    code, f = "transport-ghg-info", c.f
-    cpv = (f.cpv_code or "").strip()
-    if cpv.startswith(CPV_TRANSPORT):
+    code = "transport-ghg-info"
+    d = deliveries(c.f)
+    if d.transport:
         return _v(
             code,
             M,
-            f"prestation de transport (CPV {cpv}) → information sur les gaz à effet de serre obligatoire "
-            "(code des transports L1431-3, action 25)",
+            f"{d.why} → information sur les gaz à effet de serre obligatoire (code des transports L1431-3, "
+            "action 25)",
         )
-    if f.nature is PurchaseNature.SUPPLIES:
+    if d.delivers is None:
+        return _v(
+            code,
+            S,
+            f"{d.why} : si la prestation livre, demander l'information GES des livraisons (action 25)",
+        )
+    if d.delivers:
         return _v(
             code,
             R,
-            "fournitures livrées : demander l'information GES des livraisons (méthode de l'art. L1431-3, action 25)",
+            f"{d.why} : demander l'information GES des livraisons (méthode de l'art. L1431-3, action 25)",
         )
-    return _v(code, N, f"{label(f.nature).lower()} sans livraison ni transport à suivre (action 25)")
+    return _v(code, N, f"{d.why} (action 25)")
 
 
 @rule("delivery-grouping")
 def _delivery_grouping(c: _Ctx) -> Verdict:
-    code, f = "delivery-grouping", c.f
-    if f.nature is not PurchaseNature.SUPPLIES:
-        return _v(code, N, f"{label(f.nature).lower()} : pas de livraisons à regrouper (action 25)")
-    target = c.rate("target.order_reduction")
-    if f.is_framework:
+    code = "delivery-grouping"
+    d = deliveries(c.f)
+    if d.delivers is False:
+        return _v(code, N, f"{d.why} : pas de livraisons à regrouper (action 25)")
+    target = c.get(K.TARGET_ORDER_REDUCTION)
+    if d.delivers is None:
+        return _v(code, S, f"{d.why} : si la prestation livre, fixer un calendrier de livraison (action 25)")
+    if c.f.is_framework:
         return _v(
             code,
             R,
-            f"accord-cadre de fournitures à bons de commande → regrouper les livraisons (objectif : "
+            f"accord-cadre à bons de commande, {d.why} → regrouper les livraisons (objectif : "
             f"{int(target * 100)} % de commandes en moins, action 25)",
         )
     return _v(
         code,
         S,
-        "fournitures : fixer un calendrier de livraison si les livraisons sont fréquentes (action 25)",
+        f"{d.why} : fixer un calendrier de livraison si les livraisons sont fréquentes (action 25)",
     )
 
 
@@ -775,6 +943,176 @@ def _amo_dd(c: _Ctx) -> Verdict:
     )
 
 
+# --- Public catering (EGalim) ---------------------------------------------------------------------
+
+
+def _first_date(key: SettingKey) -> dt.date:
+    return catalogue().declarations[key.key].values[0].valid_from
+
+
+@rule("egalim-quality-products")
+def _egalim(c: _Ctx) -> Verdict:
+    code, k = "egalim-quality-products", catering(c.f)
+    if not k.catering:
+        return _v(
+            code, N, f"{k.why} : EGalim vise les achats de denrées de la restauration collective (action 24)"
+        )
+    if c.on < _first_date(K.EGALIM_QUALITY_SHARE):
+        return _v(
+            code,
+            R,
+            f"{k.why} : consultation du {_date(c.on)}, avant l'entrée en vigueur des parts EGalim le "
+            f"{_date(_first_date(K.EGALIM_QUALITY_SHARE))} (L230-5-1, action 24)",
+        )
+    quality, organic = c.get(K.EGALIM_QUALITY_SHARE), c.get(K.EGALIM_ORGANIC_SHARE)
+    meat = ""
+    if c.on >= _first_date(K.EGALIM_MEAT_FISH_QUALITY_SHARE):
+        entry = c.s.entry(K.EGALIM_MEAT_FISH_QUALITY_SHARE.key, c.on)
+        verify = " (à vérifier)" if entry.to_verify else ""
+        meat = f" ; {_percent(c.get(K.EGALIM_MEAT_FISH_QUALITY_SHARE))} des viandes et poissons{verify}"
+    return _v(
+        code,
+        M,
+        f"{k.why} → au moins {_percent(quality)} de produits durables et de qualité, dont {_percent(organic)} "
+        f"de bio, en valeur HT des achats de denrées de l'année{meat} ; données d'achat à transmettre pour "
+        "la télédéclaration « ma cantine » (code rural L230-5-1, action 24)",
+    )
+
+
+@rule("egalim-vegetarian-menu")
+def _vegetarian(c: _Ctx) -> Verdict:
+    code, k = "egalim-vegetarian-menu", catering(c.f)
+    if not k.catering:
+        return _v(code, N, f"{k.why} : le menu végétarien vise la restauration scolaire (action 24)")
+    if k.school is None:
+        return _v(
+            code,
+            S,
+            f"{k.why} : si les repas sont servis en restauration scolaire, un menu végétarien par semaine est "
+            "obligatoire (L230-5-6, action 24)",
+        )
+    since = c.get(K.EGALIM_VEGETARIAN_WEEKLY)
+    if c.on < since:
+        return _v(
+            code,
+            R,
+            f"restauration scolaire : menu végétarien hebdomadaire obligatoire à partir du {_date(since)}",
+        )
+    return _v(
+        code,
+        M,
+        f"restauration scolaire ({k.why}) → au moins un menu végétarien par semaine (code rural L230-5-6, "
+        "action 24)",
+    )
+
+
+@rule("plastic-free-catering")
+def _plastic(c: _Ctx) -> Verdict:
+    code, k = "plastic-free-catering", catering(c.f)
+    if not k.catering:
+        return _v(code, N, f"{k.why} : l'interdiction vise la restauration des écoles et des jeunes enfants")
+    ban, small = c.get(K.PLASTIC_CONTAINERS_BAN), c.get(K.PLASTIC_CONTAINERS_BAN_SMALL_TOWNS)
+    rule_text = (
+        f"contenants plastique de cuisson, de réchauffe et de service interdits depuis le {_date(ban)} "
+        f"(le {_date(small)} pour une collectivité de moins de 2 000 habitants)"
+    )
+    if k.school is None:
+        return _v(
+            code,
+            S,
+            f"{k.why} : si les repas vont à des écoles ou à des jeunes enfants, {rule_text} (L541-15-10)",
+        )
+    if c.on < ban:
+        return _v(
+            code, R, f"restauration scolaire : anticiper, {rule_text} (code de l'environnement L541-15-10)"
+        )
+    return _v(
+        code,
+        M,
+        f"restauration scolaire ou petite enfance → {rule_text} (code de l'environnement L541-15-10)",
+    )
+
+
+# --- Procedure routes ----------------------------------------------------------------------------
+
+
+@rule("innovative-purchase")
+def _innovative(c: _Ctx) -> Verdict:
+    code, f = "innovative-purchase", c.f
+    if f.amount is None:
+        return _unknown_amount(code, "un achat innovant peut se passer de publicité (R2122-9-1)")
+    limit, dispense = c.get(K.INNOVATIVE_NO_PUBLICITY), c.no_publicity_threshold()
+    verify = " (seuil à vérifier)" if c.s.entry(K.INNOVATIVE_NO_PUBLICITY.key, c.on).to_verify else ""
+    if f.amount < dispense:
+        return _v(
+            code,
+            N,
+            f"montant {euros(f.amount)} < seuil de dispense {euros(dispense)} : la voie innovante n'ajoute rien",
+        )
+    if f.amount < limit:
+        return _v(
+            code,
+            S,
+            f"montant {euros(f.amount)} < {euros(limit)}{verify} : si la solution est innovante (par exemple une "
+            "livraison en vélo-cargo), marché possible sans publicité ni mise en concurrence (R2122-9-1, action 16)",
+        )
+    return _v(
+        code,
+        N,
+        f"montant {euros(f.amount)} ≥ {euros(limit)}{verify} : pas de dispense pour achat innovant ; un critère "
+        "d'innovation ou un partenariat d'innovation restent possibles (action 16)",
+    )
+
+
+@rule("online-documents")
+def _online_documents(c: _Ctx) -> Verdict:
+    code, f = "online-documents", c.f
+    if f.procedure is Procedure.NO_PUBLICITY:
+        return _v(code, N, "marché sans publicité : pas de documents de consultation à publier (action 15)")
+    if f.amount is None:
+        return _unknown_amount(code, "les documents de la consultation doivent être en ligne (R2132-2)")
+    limit = c.get(K.ONLINE_DOCUMENTS)
+    if f.amount >= limit:
+        return _v(
+            code,
+            M,
+            f"montant {euros(f.amount)} ≥ {euros(limit)} en vigueur le {_date(c.on)} et avis publié → documents "
+            "de la consultation gratuitement en ligne sur le profil d'acheteur (R2132-2, action 15)",
+        )
+    return _v(
+        code,
+        R,
+        f"montant {euros(f.amount)} < {euros(limit)} : mise en ligne facultative, recommandée pour ouvrir la "
+        "consultation aux petites entreprises (action 15)",
+    )
+
+
+@rule("small-lots")
+def _small_lots(c: _Ctx) -> Verdict:
+    code, f = "small-lots", c.f
+    if f.procedure not in FORMALISED_PROCEDURES:
+        return _v(
+            code,
+            N,
+            f"{label(f.procedure).lower()} : la dérogation des petits lots vise les procédures formalisées",
+        )
+    works = f.nature is PurchaseNature.WORKS
+    limit = c.get(K.SMALL_LOTS_WORKS if works else K.SMALL_LOTS_SUPPLIES_SERVICES)
+    if not f.has_lots:
+        return _v(
+            code,
+            N,
+            "procédure formalisée sans lots : la dérogation des petits lots ne s'applique pas (action 14)",
+        )
+    return _v(
+        code,
+        S,
+        f"procédure formalisée allotie : les lots de moins de {euros(limit)} HT, dans la limite de 20 % de la "
+        "valeur de tous les lots, peuvent suivre une procédure adaptée – ce n'est pas une dispense de "
+        "publicité (R2123-1 2°, action 14)",
+    )
+
+
 USER_CLAUSE_REASON = "clause ajoutée par la collectivité : pas de règle automatique, à étudier au cas par cas"
 
 
@@ -787,11 +1125,17 @@ def _apply(code: str, ctx: _Ctx) -> Verdict:
     except UnknownFact as exc:
         return Verdict(code, Applicability.TO_STUDY, exc.reason)
     except MissingSetting as exc:
-        return Verdict(
-            code,
-            Applicability.TO_STUDY,
-            f"réglage « {exc.args[0]} » absent de ce fichier : vérifiez les Paramètres, puis étudiez la clause",
-        )
+        return Verdict(code, Applicability.TO_STUDY, _missing_setting_reason(exc, ctx.on))
+
+
+def _missing_setting_reason(exc: MissingSetting, on: dt.date) -> str:
+    declaration = catalogue().declaration(exc.args[0])
+    name = declaration.label if declaration else exc.args[0]
+    if isinstance(exc, UnverifiedSetting):
+        return f"« {name} » : valeur fixée par le texte mais non vérifiée (à vérifier), étudiez la clause"
+    return (
+        f"« {name} » : aucune valeur connue au {_date(on)}, étudiez la clause avec le texte alors en vigueur"
+    )
 
 
 def evaluate(code: str, facts: ContractFacts, settings: Settings) -> Verdict:

@@ -2,16 +2,22 @@
 
 Thresholds change with the law (EU thresholds every two years, the no-publicity threshold on
 2026-04-01...). They are never literals in code: rules ask a ``Settings`` snapshot for the value in
-force on the date that matters (notification, launch of the consultation, CAD year...).
+force on the date that matters (notification, launch of the consultation, CAD year...). The values
+come from the catalogue (``app.rules.settings_catalogue``) and the organisation's own choices,
+resolved when read (``app.queries.settings``); code reads them through typed keys (``SettingKey``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,11 +31,50 @@ class DatedValue:
     source: str = ""
     to_verify: bool = False
     organisation_specific: bool = False
+    # Whether the first value also applies before its date. True for most local choices (the town
+    # reviews its older contracts by its SPASER); never for a legal value (before it, unknown).
+    reaches_back: bool = False
 
 
 class MissingSetting(KeyError):
     def __str__(self) -> str:
         return f"Réglage « {self.args[0]} » introuvable à la date demandée."
+
+
+class UnverifiedSetting(MissingSetting):
+    """The text sets a value on that date, but the catalogue does not know it (no verified source)."""
+
+    def __str__(self) -> str:
+        return f"Réglage « {self.args[0]} » : valeur fixée par le texte mais non vérifiée (à vérifier)."
+
+
+def _parse_decimal(raw: str) -> Decimal:
+    return Decimal(raw)
+
+
+def _parse_int(raw: str) -> int:
+    return int(Decimal(raw))
+
+
+_PARSERS = {
+    "amount": _parse_decimal,
+    "rate": _parse_decimal,
+    "integer": _parse_int,
+    "duration": _parse_int,
+    "date": dt.date.fromisoformat,
+    "text": str,
+}
+
+
+@dataclass(frozen=True)
+class SettingKey(Generic[T]):
+    """A typed handle on one declared setting: code reads ``settings.get(KEY, on)``, never a string."""
+
+    key: str
+    kind: str
+
+    def parse(self, raw: str) -> T:
+        return _PARSERS[self.kind](raw)
 
 
 class Settings:
@@ -44,12 +89,24 @@ class Settings:
             key: sorted(items, key=lambda v: (v.valid_from, v.organisation_specific))
             for key, items in by_key.items()
         }
+        self._dates = {key: [v.valid_from for v in items] for key, items in self._by_key.items()}
 
     def entry(self, key: str, on: dt.date) -> DatedValue:
-        candidates = [v for v in self._by_key.get(key, ()) if v.valid_from <= on]
-        if not candidates:
+        history = self._by_key.get(key, ())
+        found = bisect_right(self._dates.get(key, ()), on)  # values in force from ``on`` or before
+        if not found:
+            if history and history[0].reaches_back:
+                return history[0]
             raise MissingSetting(key)
-        return candidates[-1]
+        return history[found - 1]
+
+    def get(self, key: SettingKey[T], on: dt.date) -> T:
+        """The typed value of ``key`` in force on ``on`` (MissingSetting before a legal value's first
+        date, UnverifiedSetting where the text's figure is not known)."""
+        raw = self.entry(key.key, on).value
+        if raw == "":
+            raise UnverifiedSetting(key.key)
+        return key.parse(raw)
 
     def history(self, key: str) -> list[DatedValue]:
         return list(self._by_key.get(key, ()))
@@ -58,7 +115,10 @@ class Settings:
         return sorted(self._by_key)
 
     def raw(self, key: str, on: dt.date) -> str:
-        return self.entry(key, on).value
+        raw = self.entry(key, on).value
+        if raw == "":
+            raise UnverifiedSetting(key)
+        return raw
 
     def amount(self, key: str, on: dt.date) -> Decimal:
         return Decimal(self.raw(key, on))

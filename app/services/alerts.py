@@ -1,7 +1,7 @@
 """« À faire »: contracts entering their cotation window, notice deadlines near, framework maximums
 nearly consumed; the échéancier (timeline) data; and the dashboard's key counts.
 
-Delays come from the dated settings in force today (``cycle.*``, ``alert.*``).
+Delays come from the dated settings in force today (the catalogue's cycle and alert delays).
 """
 
 from __future__ import annotations
@@ -13,23 +13,22 @@ from decimal import Decimal
 
 from app.enums import ContractStatus
 from app.rules import calendar as cal
-from app.rules.settings import MissingSetting, Settings
+from app.rules.settings import Settings
+from app.rules.settings_catalogue import K
 from app.services.contracts import ContractRow, list_contracts
 from app.services.settings import settings_for
 from app.storage.database import Database
 
 
 def cycle_delays(settings: Settings, on: dt.date) -> cal.CycleDelays:
-    """The cycle and alert delays in force on ``on`` (shipped defaults when a key is absent)."""
-    values: dict = {}
-    for name, key in cal.CYCLE_KEYS.items():
-        try:
-            values[name] = (
-                settings.rate(key, on) if name == "consumption_alert_rate" else settings.integer(key, on)
-            )
-        except MissingSetting:
-            continue
-    return cal.CycleDelays(**values)
+    """The cycle and alert delays in force on ``on``."""
+    return cal.CycleDelays(
+        cotation_start_months=settings.get(K.COTATION_START_MONTHS, on),
+        cotation_end_months=settings.get(K.COTATION_END_MONTHS, on),
+        cad_months=settings.get(K.CAD_MONTHS, on),
+        notice_alert_days=settings.get(K.ALERT_NOTICE_DAYS, on),
+        consumption_alert_rate=settings.get(K.ALERT_CONSUMPTION_RATE, on),
+    )
 
 
 def delays_for(db: Database, organisation_id: uuid.UUID, on: dt.date) -> cal.CycleDelays:

@@ -18,7 +18,8 @@ from app.queries import contracts as queries
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS_BY_CODE
 from app.services.committee import committee_view
-from app.services.cotation import _stored_ratings, cotation_settings, due_list
+from app.services.cotation import _stored_ratings, due_list
+from app.services.settings import settings_for
 from app.storage.database import Database
 
 
@@ -48,7 +49,7 @@ def gather_cad_data(db: Database, organisation_id: uuid.UUID, year: int, *, toda
 
     presented: list[PresentedContract] = []
     with db.session(write=False) as session:
-        settings = cotation_settings(session, organisation_id)
+        settings = settings_for(session, organisation_id)
         on = committee.meeting_date or rules.default_cad_date(settings, year)
         thresholds = rules.thresholds_from_settings(settings, on)
         contracts = {

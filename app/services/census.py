@@ -6,6 +6,7 @@ import uuid
 
 from app.grouping.census import Census
 from app.grouping.census import order_census as census_of
+from app.rules.settings_catalogue import K
 from app.services.grouping import _setting_value, _year_end, load_orders
 from app.services.settings import settings_for
 from app.storage.database import Database
@@ -16,7 +17,7 @@ def order_census(db: Database, organisation_id: uuid.UUID, year: int) -> Census:
     with db.session(write=False) as session:
         loaded = load_orders(session, organisation_id, [year - 1, year])
         target = _setting_value(
-            settings_for(session, organisation_id), "target.order_reduction", _year_end(year)
+            settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, _year_end(year)
         )
     names = loaded.names
     return census_of(

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.enums import ChecklistStatus, label
-from app.rules.clauses import APPLICABILITY_LABELS, Applicability
+from app.rules.clauses import Applicability
 from app.services.clauses import Checklist, ChecklistItem
 
 # Lines whose text goes into the tender file.
@@ -57,7 +57,7 @@ def checklist_pdf(checklist: Checklist, path: Path | str, *, today: dt.date | No
         lines=[
             ChecklistLine(
                 title=i.title,
-                applicability=APPLICABILITY_LABELS[i.applicability],
+                applicability=i.applicability_label,
                 reason=i.reason + (f" ({i.evidence})" if i.evidence else ""),
                 status=label(i.status),
                 justification=i.justification or "",
@@ -113,7 +113,7 @@ def checklist_xlsx(checklist: Checklist, path: Path | str) -> int:
                 i.title,
                 i.code,
                 ", ".join(str(a) for a in i.actions),
-                APPLICABILITY_LABELS[i.applicability],
+                i.applicability_label,
                 i.reason,
                 i.evidence or "",
                 label(i.status),

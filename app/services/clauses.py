@@ -38,8 +38,10 @@ from app.rules.clauses import (
     APPLICABILITY_ORDER,
     RULES,
     Applicability,
+    Basis,
     ContractFacts,
     Verdict,
+    applicability_label,
     evaluate_all,
 )
 from app.rules.levers import LEVERS_BY_CODE
@@ -137,6 +139,12 @@ class ChecklistItem:
     decp_consideration: str | None
     builtin: bool
     item_version: int | None  # version of the checklist line, None while undecided
+    basis: Basis | None = None  # for a mandatory clause: the law or the town's SPASER commitment
+
+    @property
+    def applicability_label(self) -> str:
+        """ "Obligatoire (obligation légale)", "Obligatoire (engagement du SPASER)", "Recommandée"…"""
+        return applicability_label(self.applicability, self.basis)
 
     @property
     def settled(self) -> bool:
@@ -224,7 +232,7 @@ def ensure_builtin_clauses(db: Database) -> None:
         from app.services.settings import seed_defaults
 
         with db.session() as session:
-            seed_defaults(session)  # the clause rules' settings arrived with the library
+            seed_defaults(session)  # the shipped clause library and emission factors
 
 
 def _visible(organisation_id: uuid.UUID | None):  # noqa: ANN202
@@ -541,6 +549,7 @@ def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | N
                 decp_consideration=clause.decp_consideration,
                 builtin=clause.builtin,
                 item_version=item.version if item else None,
+                basis=verdict.basis,
             )
         )
     out.sort(

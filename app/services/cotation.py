@@ -26,8 +26,8 @@ from app.queries import contracts as queries
 from app.rules import cotation as rules
 from app.rules.contract import ContractFacts
 from app.rules.levers import LEVERS_BY_CODE
-from app.rules.settings import DatedValue, Settings
-from app.services.settings import default_settings, settings_for
+from app.rules.settings import Settings
+from app.services.settings import settings_for
 from app.storage.database import Database
 
 
@@ -120,28 +120,6 @@ def contract_facts(session: Session, contract: Contract) -> ContractFacts:
     return facts
 
 
-def cotation_settings(session: Session, organisation_id: uuid.UUID) -> Settings:
-    """The organisation's settings; shipped defaults fill keys that a file created by an older
-    version of the application does not hold yet."""
-    settings = settings_for(session, organisation_id)
-    known = set(settings.keys())
-    missing = [
-        DatedValue(
-            key=item["key"],
-            value=str(item["value"]),
-            valid_from=dt.date.fromisoformat(item["valid_from"]),
-            kind=item["kind"],
-            unit=item.get("unit"),
-            label=item.get("label", ""),
-        )
-        for item in default_settings()
-        if item["key"] not in known
-    ]
-    if not missing:
-        return settings
-    return Settings([*(v for key in known for v in settings.history(key)), *missing])
-
-
 def cad_date(session: Session, organisation_id: uuid.UUID, year: int, settings: Settings) -> dt.date:
     """The CAD session's date when it is fixed, else the usual month of the year."""
     meeting = session.scalar(
@@ -156,7 +134,7 @@ def next_cad_year(db: Database, organisation_id: uuid.UUID, today: dt.date) -> i
     """The year of the next CAD whose meeting is still ahead (today's included): the one a user means
     when opening the cotation screen or the reports."""
     with db.session(write=False) as session:
-        settings = cotation_settings(session, organisation_id)
+        settings = settings_for(session, organisation_id)
         for year in (today.year, today.year + 1):
             if cad_date(session, organisation_id, year, settings) >= today:
                 return year
@@ -164,7 +142,7 @@ def next_cad_year(db: Database, organisation_id: uuid.UUID, today: dt.date) -> i
 
 
 def _thresholds(session: Session, organisation_id: uuid.UUID, year: int) -> rules.Thresholds:
-    settings = cotation_settings(session, organisation_id)
+    settings = settings_for(session, organisation_id)
     return rules.thresholds_from_settings(settings, cad_date(session, organisation_id, year, settings))
 
 
@@ -186,7 +164,7 @@ def due_list(db: Database, organisation_id: uuid.UUID, year: int) -> DueList:
     with db.session(write=False) as session:
         if session.get(Organisation, organisation_id) is None:
             raise NotFound("Collectivité introuvable dans ce fichier.")
-        settings = cotation_settings(session, organisation_id)
+        settings = settings_for(session, organisation_id)
         windows = rules.cycle_windows(settings, year, cad_date(session, organisation_id, year, settings))
         latest_ids = []
         concerned_years = (year, year + 1, year + 2)

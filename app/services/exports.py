@@ -173,11 +173,12 @@ def export_decp(
     today: dt.date | None = None,
 ) -> ExportResult:
     """The organisation's contracts as DECP 2.0.3 JSON. Contracts below the publication threshold
-    (setting ``threshold.decp_publication``) are left out unless ``include_all``; incomplete ones are
+    (setting ``K.DECP_PUBLICATION``) are left out unless ``include_all``; incomplete ones are
     listed with what they miss, never published with invented values."""
     from app.io.decp import DecpContract, to_decp, write_decp
     from app.queries.contracts import contracts_facts
     from app.rules.settings import MissingSetting
+    from app.rules.settings_catalogue import K
     from app.services.clauses import contract_considerations
     from app.services.settings import settings_for
 
@@ -206,7 +207,7 @@ def export_decp(
             if not include_all:
                 on = c.notification_date or today
                 try:
-                    threshold = settings.amount("threshold.decp_publication", on=on)
+                    threshold = settings.get(K.DECP_PUBLICATION, on)
                 except MissingSetting:
                     threshold = None  # before the 2.0 format: no threshold recorded
                 if threshold is not None and (amount is None or amount < threshold):

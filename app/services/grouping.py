@@ -47,8 +47,9 @@ from app.model import (
     Supplier,
 )
 from app.rules.emissions import CargoBikeLimits, Delivery, Factor, Scenario, factors_in_force, three_scenarios
-from app.rules.settings import MissingSetting, Settings
-from app.services.settings import default_settings, settings_for
+from app.rules.settings import SettingKey, Settings
+from app.rules.settings_catalogue import K
+from app.services.settings import settings_for
 from app.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
@@ -159,22 +160,9 @@ class GroupingProposal:
 # --- settings helpers -------------------------------------------------------------------------
 
 
-def _setting_value(settings: Settings, key: str, on: dt.date) -> Decimal:
-    """The value in force on ``on``; before a setting's first date, its first value."""
-    try:
-        return settings.amount(key, on)
-    except MissingSetting:
-        history = settings.history(key)
-        if history:
-            return Decimal(history[0].value)
-    # A file created before this setting shipped: the shipped default applies.
-    shipped = sorted(
-        (item for item in default_settings() if item["key"] == key), key=lambda item: item["valid_from"]
-    )
-    if not shipped:
-        raise UserError(f"Le réglage « {key} » est absent de ce fichier : ouvrez les Paramètres.")
-    in_force = [item for item in shipped if dt.date.fromisoformat(item["valid_from"]) <= on] or shipped[:1]
-    return Decimal(str(in_force[-1]["value"]))
+def _setting_value(settings: Settings, key: SettingKey, on: dt.date) -> Decimal:
+    """The value in force on ``on``, as a Decimal (the catalogue declares every key it is asked)."""
+    return Decimal(settings.get(key, on))
 
 
 def _year_end(year: int) -> dt.date:
@@ -277,7 +265,7 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
     turn one back into a UUID with ``as_uuid``. ``organisation`` is ``organisation_key(organisation_id)``."""
     years = sorted(set(years))
     settings = settings_for(session, organisation_id)
-    default_delay = int(_setting_value(settings, "grouping.default_max_delay_days", _year_end(years[-1])))
+    default_delay = int(_setting_value(settings, K.GROUPING_MAX_DELAY_DAYS, _year_end(years[-1])))
     name = organisation_name(session, organisation_id)
     order, department, family = Order.__table__.c, Department.__table__.c, PurchaseFamily.__table__.c
     statement = (
@@ -429,12 +417,12 @@ def propose_grouping(
     result = group_orders(loaded.orders, options)
     if progress:
         progress(2, 3, "Calcul des émissions du transport…")
-    default_distance = _setting_value(settings, "transport.default_distance_km", on)
+    default_distance = _setting_value(settings, K.TRANSPORT_DEFAULT_DISTANCE_KM, on)
     cargo = CargoBikeLimits(
-        max_load_kg=_setting_value(settings, "cargo_bike.max_load_kg", on),
-        max_distance_km=_setting_value(settings, "cargo_bike.max_distance_km", on),
+        max_load_kg=_setting_value(settings, K.CARGO_BIKE_MAX_LOAD_KG, on),
+        max_distance_km=_setting_value(settings, K.CARGO_BIKE_MAX_DISTANCE_KM, on),
     )
-    target = _setting_value(settings, "target.order_reduction", on)
+    target = _setting_value(settings, K.TARGET_ORDER_REDUCTION, on)
     names = loaded.names
 
     # One distance per supplier, computed once; a Delivery (distance, load, distance known?) per

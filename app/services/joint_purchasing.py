@@ -13,28 +13,31 @@ from app.errors import UserError
 from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
 from app.model import Organisation, PurchasingGroup, PurchasingGroupMember
 from app.queries.contracts import contracts_facts
-from app.rules.settings import Settings
+from app.rules.settings import MissingSetting, Settings
+from app.rules.settings_catalogue import K
 from app.services.grouping import _setting_value
 from app.services.settings import settings_for
 from app.storage.database import Database
 
-THRESHOLD_PREFIXES = ("threshold.no_publicity.", "threshold.publicity_boamp", "threshold.eu.")
+# The procedure thresholds a joint purchase may cross, and which contracts each applies to.
+THRESHOLDS = (
+    (K.NO_PUBLICITY_SUPPLIES_SERVICES, "supplies_services"),
+    (K.NO_PUBLICITY_WORKS, "works"),
+    (K.PUBLICITY_BOAMP, "all"),
+    (K.EU_SUPPLIES_SERVICES, "supplies_services"),
+    (K.EU_WORKS, "works"),
+)
 
 
 def _thresholds(settings: Settings):  # noqa: ANN202
-    keys = [k for k in settings.keys() if k.startswith(THRESHOLD_PREFIXES)]  # noqa: SIM118
-
     def on(day: dt.date) -> list[Threshold]:
         out = []
-        for key in keys:
-            history = settings.history(key)
-            entry = next((v for v in reversed(history) if v.valid_from <= day), history[0])
-            applies = (
-                "works"
-                if key.endswith(".works")
-                else ("supplies_services" if key.endswith(".supplies_services") else "all")
-            )
-            out.append(Threshold(key=key, label=entry.label, amount=Decimal(entry.value), applies_to=applies))
+        for key, applies in THRESHOLDS:
+            try:
+                amount, entry = settings.get(key, day), settings.entry(key.key, day)
+            except MissingSetting:
+                continue  # before the first value the law is not known to the catalogue
+            out.append(Threshold(key=key.key, label=entry.label, amount=Decimal(amount), applies_to=applies))
         return out
 
     return on
@@ -42,12 +45,12 @@ def _thresholds(settings: Settings):  # noqa: ANN202
 
 def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[JointProposal]:
     """Contracts of different organisations in the same family or CPV group that end within the
-    window (setting ``joint.window_months``) of each other, from ``since`` (default today) on."""
+    window (setting ``K.JOINT_WINDOW_MONTHS``) of each other, from ``since`` (default today) on."""
     since = since or dt.date.today()
     with db.session(write=False) as session:
         settings = settings_for(session, None)
-        window = int(_setting_value(settings, "joint.window_months", since))
-        digits = int(_setting_value(settings, "joint.cpv_group_digits", since))
+        window = int(_setting_value(settings, K.JOINT_WINDOW_MONTHS, since))
+        digits = int(_setting_value(settings, K.JOINT_CPV_GROUP_DIGITS, since))
         names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         contracts = [
             JointContract(

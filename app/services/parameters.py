@@ -6,16 +6,16 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.enums import OrganisationKind
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import Organisation
 from app.rules.settings import MissingSetting
+from app.rules.settings_catalogue import SCOPE_LABELS, Scope, catalogue
 from app.rules.values import normalize_siret, siret_problem
 from app.services import audit
-from app.services.settings import set_organisation_value, settings_for
+from app.services.settings import drop_organisation_values, set_organisation_value, settings_for
 from app.storage.database import Database
 
 
@@ -99,32 +99,47 @@ class SettingLine:
     label: str
     kind: str
     unit: str | None
-    value: str  # in force today
+    value: str  # in force today ("" where the text's figure is not verified)
     valid_from: dt.date
     source: str
     to_verify: bool
-    organisation_specific: bool
+    organisation_specific: bool  # the value in force is the town's own choice
     next_value: str | None = None  # a later dated value already known
     next_from: dt.date | None = None
+    scope: str = "law"  # "law" (set by a text) or "local" (the town's choice)
+    explanation: str = ""
+    shipped_value: str | None = None  # the catalogue's value in force today
+    shipped_source: str = ""
+
+    @property
+    def editable(self) -> bool:
+        return self.scope == Scope.LOCAL
+
+    @property
+    def scope_label(self) -> str:
+        return SCOPE_LABELS[Scope(self.scope)]
 
 
 def setting_lines(db: Database, organisation_id: uuid.UUID, today: dt.date) -> list[SettingLine]:
+    """Every setting of the catalogue with the value in force today for the organisation."""
+    shipped = catalogue()
     with db.session(write=False) as session:
         settings = settings_for(session, organisation_id)
     lines = []
-    for key in settings.keys():  # noqa: SIM118 - Settings is not a dict
+    for key, declaration in shipped.declarations.items():
         history = settings.history(key)
         try:
             entry = settings.entry(key, today)
-        except MissingSetting:
-            entry = history[0]
+        except MissingSetting:  # a value that starts later: shown with its date
+            entry = min(history, key=lambda v: v.valid_from)
         later = [v for v in history if v.valid_from > today]
+        in_catalogue = [v for v in declaration.values if v.valid_from <= today]
         lines.append(
             SettingLine(
                 key,
-                entry.label or key,
-                entry.kind,
-                entry.unit,
+                declaration.label,
+                declaration.kind,
+                declaration.unit,
                 entry.value,
                 entry.valid_from,
                 entry.source,
@@ -132,9 +147,13 @@ def setting_lines(db: Database, organisation_id: uuid.UUID, today: dt.date) -> l
                 entry.organisation_specific,
                 later[0].value if later else None,
                 later[0].valid_from if later else None,
+                declaration.scope.value,
+                declaration.explanation,
+                in_catalogue[-1].value if in_catalogue else None,
+                in_catalogue[-1].source if in_catalogue else declaration.source,
             )
         )
-    lines.sort(key=lambda line: (line.key.split(".")[0], line.label))
+    lines.sort(key=lambda line: (line.scope != Scope.LAW, line.key.split(".")[0], line.label))
     return lines
 
 
@@ -160,8 +179,18 @@ def save_setting(
         )
 
 
-def setting_exists(db: Database, key: str) -> bool:
-    from app.model import Setting
-
-    with db.session(write=False) as session:
-        return session.scalar(select(Setting.id).where(Setting.key == key).limit(1)) is not None
+def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_name: str = "") -> int:
+    """Drop the organisation's own values of ``key``: the shipped catalogue applies again. Returns
+    how many dated values were dropped."""
+    with db.session() as session:
+        rows = drop_organisation_values(session, organisation_id, key)
+        for row_id, value, valid_from in rows:
+            audit.record(
+                session,
+                "setting",
+                row_id,
+                "delete",
+                {"key": key, "value": value, "valid_from": valid_from},
+                user_name,
+            )
+        return len(rows)

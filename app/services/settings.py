@@ -1,4 +1,4 @@
-"""Settings and emission factors: shipped defaults, per-organisation values, dated snapshots."""
+"""Settings and emission factors: the organisation's own choices, shipped factors, dated snapshots."""
 
 from __future__ import annotations
 
@@ -7,24 +7,16 @@ import tomllib
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import SettingKind
 from app.errors import ValidationError
 from app.model import EmissionFactor, Setting
 from app.paths import resource
-from app.rules.settings import DatedValue, Settings, validate_setting_value
-
-
-def default_settings() -> list[dict]:
-    """``resources/defaults/settings.toml`` plus any ``settings-<feature>.toml`` beside it."""
-    folder = resource("defaults")
-    items: list[dict] = []
-    for path in [folder / "settings.toml", *sorted(folder.glob("settings-*.toml"))]:
-        with open(path, "rb") as fh:
-            items.extend(tomllib.load(fh).get("setting", []))
-    return items
+from app.queries import settings as queries
+from app.rules.settings import Settings, validate_setting_value
+from app.rules.settings_catalogue import catalogue
 
 
 def default_emission_factors() -> list[dict]:
@@ -42,32 +34,9 @@ def default_id(kind: str, key: str, valid_from: dt.date) -> uuid.UUID:
 
 
 def seed_defaults(session: Session, *, created_at: dt.datetime | None = None) -> None:
-    """Insert the shipped defaults that the file does not have yet (idempotent)."""
-    existing = {
-        (key, valid_from)
-        for key, valid_from in session.execute(
-            select(Setting.key, Setting.valid_from).where(Setting.organisation_id.is_(None))
-        )
-    }
+    """Insert the shipped emission factors and clause library that the file does not have yet
+    (idempotent). Settings are not copied: they are read from the catalogue (``queries.settings``)."""
     stamps = {"created_at": created_at, "updated_at": created_at} if created_at else {}
-    for item in default_settings():
-        valid_from = dt.date.fromisoformat(item["valid_from"])
-        if (item["key"], valid_from) in existing:
-            continue
-        session.add(
-            Setting(
-                id=default_id("setting", item["key"], valid_from),
-                key=item["key"],
-                kind=SettingKind(item["kind"]),
-                value=str(item["value"]),
-                unit=item.get("unit"),
-                valid_from=valid_from,
-                label=item.get("label", ""),
-                source=item.get("source", ""),
-                to_verify=bool(item.get("to_verify", False)),
-                **stamps,
-            )
-        )
     factors = {
         (code, vf) for code, vf in session.execute(select(EmissionFactor.code, EmissionFactor.valid_from))
     }
@@ -97,38 +66,25 @@ def seed_defaults(session: Session, *, created_at: dt.datetime | None = None) ->
 
 
 def settings_for(session: Session, organisation_id: uuid.UUID | None) -> Settings:
-    """The settings snapshot of one organisation: its own values over the file's defaults."""
-    rows = session.scalars(
-        select(Setting).where(
-            or_(Setting.organisation_id.is_(None), Setting.organisation_id == organisation_id)
-        )
-    )
-    return Settings(
-        DatedValue(
-            key=row.key,
-            value=row.value,
-            valid_from=row.valid_from,
-            kind=row.kind.value,
-            unit=row.unit,
-            label=row.label,
-            source=row.source,
-            to_verify=row.to_verify,
-            organisation_specific=row.organisation_id is not None,
-        )
-        for row in rows
-    )
+    """The settings snapshot of one organisation: the catalogue with its own choices on top."""
+    return queries.settings_for(session, organisation_id)
 
 
 def set_organisation_value(
     session: Session, organisation_id: uuid.UUID, key: str, value: str, valid_from: dt.date
 ) -> Setting:
-    """Record an organisation's own value for ``key`` from ``valid_from`` (validated)."""
-    template = session.scalars(
-        select(Setting).where(Setting.key == key).order_by(Setting.valid_from.desc())
-    ).first()
-    if template is None:
+    """Record an organisation's own value for a local choice ``key`` from ``valid_from`` (validated).
+    A legal value is not the town's to change."""
+    declaration = catalogue().declaration(key)
+    if declaration is None:
         raise ValidationError(f"Réglage inconnu : « {key} ».", field="key")
-    problem = validate_setting_value(template.kind.value, value)
+    if not declaration.local_choice:
+        raise ValidationError(
+            f"« {declaration.label} » est fixé par un texte ({declaration.source}) : "
+            "la collectivité ne peut pas le modifier.",
+            field="key",
+        )
+    problem = validate_setting_value(declaration.kind, value)
     if problem:
         raise ValidationError(problem, field="value")
     normalized = value.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
@@ -141,10 +97,10 @@ def set_organisation_value(
         row = Setting(
             organisation_id=organisation_id,
             key=key,
-            kind=template.kind,
-            unit=template.unit,
-            label=template.label,
-            source="Valeur saisie par la collectivité",
+            kind=SettingKind(declaration.kind),
+            unit=declaration.unit,
+            label=declaration.label,
+            source="Valeur choisie par la collectivité",
             valid_from=valid_from,
             value=normalized,
         )
@@ -153,3 +109,17 @@ def set_organisation_value(
         row.value = normalized
     session.flush()
     return row
+
+
+def drop_organisation_values(
+    session: Session, organisation_id: uuid.UUID, key: str
+) -> list[tuple[uuid.UUID, str, dt.date]]:
+    """Delete the organisation's own values of ``key`` (id, value, date of each)."""
+    rows = list(
+        session.scalars(select(Setting).where(Setting.organisation_id == organisation_id, Setting.key == key))
+    )
+    dropped = [(row.id, row.value, row.valid_from) for row in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return dropped

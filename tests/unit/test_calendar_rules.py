@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -39,13 +40,21 @@ def test_months_between(start, end, months):
     assert cal.months_between(start, end) == months
 
 
+def delays(**changes) -> cal.CycleDelays:
+    """The shipped cycle and alert delays (the catalogue's), with ``changes``."""
+    from app.rules.settings_catalogue import catalogue
+    from app.services.alerts import cycle_delays
+
+    return dataclasses.replace(cycle_delays(catalogue().shipped(), D(2026, 1, 1)), **changes)
+
+
 def test_milestones_follow_the_delays_from_settings():
     m = cal.milestones(
-        D(2028, 6, 30), cal.CycleDelays(cotation_start_months=24, cotation_end_months=14, cad_months=12)
+        D(2028, 6, 30), delays(cotation_start_months=24, cotation_end_months=14, cad_months=12)
     )
     assert (m.cotation_start, m.cotation_end, m.cad) == (D(2026, 6, 30), D(2027, 4, 30), D(2027, 6, 30))
     other = cal.milestones(
-        D(2028, 6, 30), cal.CycleDelays(cotation_start_months=18, cotation_end_months=10, cad_months=9)
+        D(2028, 6, 30), delays(cotation_start_months=18, cotation_end_months=10, cad_months=9)
     )
     assert (other.cotation_start, other.cotation_end, other.cad) == (
         D(2026, 12, 30),
@@ -76,7 +85,7 @@ def contract(**kw):
 
 def test_alerts_cover_cotation_notice_and_consumption():
     today = D(2026, 11, 1)
-    delays = cal.CycleDelays(notice_alert_days=60, consumption_alert_rate=Decimal("0.8"))
+    shipped = delays(notice_alert_days=60, consumption_alert_rate=Decimal("0.8"))
     in_window = contract(reference="A", end_date=D(2028, 3, 1), recurrent=True)
     not_recurrent = contract(reference="B", end_date=D(2028, 3, 1), recurrent=False)
     notice_soon = contract(reference="C", end_date=D(2027, 2, 15), notice_months=3)  # deadline 15/11/2026
@@ -85,7 +94,7 @@ def test_alerts_cover_cotation_notice_and_consumption():
     near_max = contract(reference="F", max_amount=Decimal("100"), consumed=Decimal("95"))
     ended = contract(reference="G", end_date=D(2028, 3, 1), recurrent=True, active=False)
     found = cal.alerts(
-        [in_window, not_recurrent, notice_soon, notice_far, notice_past, near_max, ended], delays, today
+        [in_window, not_recurrent, notice_soon, notice_far, notice_past, near_max, ended], shipped, today
     )
     assert [(a.kind, a.reference) for a in found] == [
         (cal.AlertKind.NOTICE, "C"),
@@ -94,7 +103,7 @@ def test_alerts_cover_cotation_notice_and_consumption():
     ]
     assert "15/11/2026" in found[0].message and "dans 14 jours" in found[0].message
     # A longer notice alert delay brings D in.
-    longer = cal.alerts([notice_far], cal.CycleDelays(notice_alert_days=200), today)
+    longer = cal.alerts([notice_far], delays(notice_alert_days=200), today)
     assert [a.reference for a in longer] == ["D"]
 
 
@@ -106,6 +115,6 @@ def test_timeline_keeps_active_contracts_within_the_horizon():
         contract(reference="past", end_date=D(2026, 1, 1)),
         contract(reference="mid", end_date=D(2029, 1, 1), recurrent=True),
     ]
-    entries = cal.timeline(rows, cal.CycleDelays(), today, 48)
+    entries = cal.timeline(rows, delays(), today, 48)
     assert [e.reference for e in entries] == ["soon", "mid"]
     assert entries[1].milestones.cad == D(2028, 1, 1)

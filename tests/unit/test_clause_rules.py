@@ -10,6 +10,7 @@ import pytest
 from app.enums import Procedure, PurchaseNature, SupplierSize
 from app.rules.clauses import Applicability, ContractFacts, agec_rates, evaluate
 from app.rules.settings import DatedValue, Settings
+from app.rules.settings_catalogue import catalogue
 
 M, R, S, N = (
     Applicability.MANDATORY,
@@ -21,20 +22,8 @@ M, R, S, N = (
 
 @pytest.fixture(scope="module")
 def settings() -> Settings:
-    """The shipped defaults (settings.toml and every settings-*.toml), as the app loads them."""
-    from app.services.settings import default_settings
-
-    return Settings(
-        DatedValue(
-            key=item["key"],
-            value=str(item["value"]),
-            valid_from=dt.date.fromisoformat(item["valid_from"]),
-            kind=item["kind"],
-            label=item.get("label", ""),
-            to_verify=bool(item.get("to_verify", False)),
-        )
-        for item in default_settings()
-    )
+    """The shipped catalogue (settings.toml and every settings-*.toml), as the app resolves it."""
+    return catalogue().shipped()
 
 
 def facts(**kw) -> ContractFacts:
@@ -222,7 +211,8 @@ def plain(text: str) -> str:
         ("life-cycle-cost", {}, N, "action 24"),
         ("transport-ghg-info", {"cpv_code": "60100000-9"}, M, "L1431-3"),
         ("transport-ghg-info", {"nature": PurchaseNature.SUPPLIES}, R, "L1431-3"),
-        ("transport-ghg-info", {}, N, "action 25"),
+        # A service whose CPV and object do not say whether it delivers is to study, not "no delivery".
+        ("transport-ghg-info", {}, S, "ni le code CPV"),
         (
             "delivery-grouping",
             {"nature": PurchaseNature.SUPPLIES, "is_framework": True},
@@ -252,7 +242,14 @@ def test_rule(settings, code, kw, status, reason_part):
 @pytest.mark.parametrize(
     ("category", "day", "expected"),
     [
-        ("Papier", dt.date(2026, 6, 1), {"share": D("0.40")}),
+        ("Papier", dt.date(2024, 6, 30), {"share": D("0.40")}),
+        # Décret 2021-254 repealed on 1 July 2024: the 2024-134 shares of paper are not verified.
+        ("Papier", dt.date(2026, 6, 1), {"reuse": None, "recycled": None}),
+        ("Équipements informatiques", dt.date(2023, 1, 1), {"share": D("0.20")}),
+        ("Équipements informatiques", dt.date(2025, 1, 1), {"reuse": None, "recycled": None}),
+        ("Mobilier", dt.date(2024, 7, 1), {"reuse": D("0.20"), "recycled": D("0.15")}),
+        ("Mobilier", dt.date(2027, 1, 1), {"reuse": None, "recycled": None}),
+        ("Mobilier", dt.date(2030, 1, 1), {"reuse": D("0.25"), "recycled": D("0.25")}),
         ("Textiles", dt.date(2024, 6, 30), {"share": D("0.20")}),
         ("Textiles", dt.date(2024, 7, 1), {"reuse": D("0.08"), "recycled": D("0.20")}),
         ("Textiles", dt.date(2026, 12, 31), {"reuse": D("0.08"), "recycled": D("0.20")}),
@@ -263,7 +260,9 @@ def test_rule(settings, code, kw, status, reason_part):
     ],
 )
 def test_agec_rates_rise_in_2027_and_2030(settings, category, day, expected):
-    assert {k: rate for k, (rate, _) in agec_rates(settings, category, day).items()} == expected
+    rates = agec_rates(settings, category, day)
+    assert {k: r.rate for k, r in rates.items()} == expected
+    assert all(r.to_verify for r in rates.values())  # no row of the annex was read in the text itself
 
 
 def test_agec_rule_names_the_rates_of_the_year_and_marks_them_to_verify(settings):
@@ -281,7 +280,7 @@ def test_agec_rule_names_the_rates_of_the_year_and_marks_them_to_verify(settings
     unknown = evaluate(
         "agec-reuse-recycled", facts(agec_category="Peintures", nature=PurchaseNature.SUPPLIES), settings
     )
-    assert unknown.status is S and "Paramètres" in unknown.reason
+    assert unknown.status is S and "famille d'achat" in unknown.reason
 
 
 def test_thresholds_come_from_settings_not_code(settings):
@@ -309,7 +308,7 @@ def test_contract_data_is_evidence(settings):
 
 def test_missing_setting_gives_to_study_not_a_crash():
     verdict = evaluate("price-revision", facts(), Settings([]))
-    assert verdict.status is S and "réglage" in verdict.reason
+    assert verdict.status is S and "aucune valeur connue" in verdict.reason
 
 
 def test_user_clause_without_rule_is_to_study(settings):

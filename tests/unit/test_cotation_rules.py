@@ -12,19 +12,11 @@ from hypothesis import strategies as st
 from app.enums import Priority, Procedure, PurchaseNature, SocialEconomyStatus, SupplierSize
 from app.rules import cotation as c
 from app.rules.settings import DatedValue, Settings
-from app.services.settings import default_settings
+from app.rules.settings_catalogue import catalogue
 
 
 def shipped_settings() -> Settings:
-    return Settings(
-        DatedValue(
-            key=i["key"],
-            value=str(i["value"]),
-            valid_from=dt.date.fromisoformat(i["valid_from"]),
-            kind=i["kind"],
-        )
-        for i in default_settings()
-    )
+    return catalogue().shipped()
 
 
 SETTINGS = shipped_settings()

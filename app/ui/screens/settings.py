@@ -39,6 +39,8 @@ from app.ui.widgets.fields import IntEdit
 
 
 def format_setting(kind: str, value: str, unit: str | None = None) -> str:
+    if value == "":
+        return "non vérifiée"
     try:
         if kind == "amount":
             return fmt.money(Decimal(value))
@@ -63,12 +65,25 @@ SETTING_COLUMNS = [
             else ""
         ),
     ),
+    Column("Nature", lambda s: s.scope_label, tooltip=lambda s: _scope_tooltip(s)),
     Column(
-        "Origine", lambda s: "Propre à la collectivité" if s.organisation_specific else "Valeur par défaut"
+        "Origine",
+        lambda s: "Choix de la collectivité" if s.organisation_specific else "Valeur livrée",
+        tooltip=lambda s: (
+            f"Valeur livrée avec l'application : {format_setting(s.kind, s.shipped_value, s.unit)}"
+            if s.organisation_specific and s.shipped_value is not None
+            else "Valeur du catalogue livré avec l'application, mise à jour à chaque version"
+        ),
     ),
     Column("À vérifier", lambda s: "à vérifier" if s.to_verify else ""),
-    Column("Source", lambda s: s.source, tooltip=lambda s: s.source),
+    Column("Source", lambda s: s.source, tooltip=lambda s: f"{s.source}\n\n{s.explanation}"),
 ]
+
+
+def _scope_tooltip(line: svc.SettingLine) -> str:
+    if line.editable:
+        return "Choix de la collectivité (SPASER, objectifs, délais) : modifiable à partir d'une date."
+    return "Fixé par un texte : mis à jour avec l'application, non modifiable par la collectivité."
 
 
 class SettingValueDialog(QDialog):
@@ -81,6 +96,8 @@ class SettingValueDialog(QDialog):
         self.setMinimumWidth(520)
         title = QLabel(f"<b>{line.label}</b>")
         title.setWordWrap(True)
+        explanation = QLabel(f"{line.explanation}<br><i>Source : {line.source}</i>")
+        explanation.setWordWrap(True)
         current = QLabel(
             f"Valeur en vigueur : {format_setting(line.kind, line.value, line.unit)} depuis le {fmt.date(line.valid_from)}"
         )
@@ -111,7 +128,14 @@ class SettingValueDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(explanation)
         layout.addWidget(current)
+        if line.organisation_specific and line.shipped_value is not None:
+            shipped = QLabel(
+                f"Valeur livrée avec l'application : {format_setting(line.kind, line.shipped_value, line.unit)}"
+            )
+            shipped.setWordWrap(True)
+            layout.addWidget(shipped)
         layout.addLayout(form)
         note = QLabel("Les valeurs précédentes restent valables pour les dates antérieures.")
         note.setWordWrap(True)
@@ -242,9 +266,11 @@ class SettingsTab(QWidget):
         self.context = context
         self.model = RowTableModel(SETTING_COLUMNS, self)
         intro = QLabel(
-            "Les seuils, délais et objectifs utilisés par l'application. Chaque valeur s'applique à partir "
-            "d'une date : une nouvelle valeur ne change pas les calculs des dates antérieures. Les délais "
-            "« cycle » et « alerte » règlent la cotation, le CAD et le panneau « À faire »."
+            "Les seuils, délais et objectifs utilisés par l'application, avec leur source. Les obligations "
+            "légales sont mises à jour avec l'application et ne se modifient pas ; les choix de la "
+            "collectivité (engagements du SPASER, objectifs, délais) se modifient à partir d'une date, sans "
+            "changer les calculs des dates antérieures. Une valeur « non vérifiée » est fixée par un texte "
+            "que l'application n'a pas pu lire : à vérifier avant de s'y fier."
         )
         intro.setWordWrap(True)
         self.table = QTableView()
@@ -262,8 +288,14 @@ class SettingsTab(QWidget):
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         self.edit_button = QPushButton("Modifier la valeur…")
         self.edit_button.clicked.connect(self.edit_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.reset_button = QPushButton("Revenir à la valeur livrée")
+        self.reset_button.setToolTip("Supprimer les valeurs propres à la collectivité pour ce réglage")
+        self.reset_button.setEnabled(False)
+        self.reset_button.clicked.connect(self.reset_selected)
         row = QHBoxLayout()
         row.addWidget(intro, 1)
+        row.addWidget(self.reset_button)
         row.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -278,12 +310,53 @@ class SettingsTab(QWidget):
         if header.sectionSize(0) > 430:
             header.resizeSection(0, 430)
 
+    def _current_changed(self, current, _previous) -> None:  # noqa: ANN001 - Qt indexes
+        line = self.model.row_at(current.row()) if current.isValid() else None
+        self.edit_button.setEnabled(line is None or line.editable)
+        self.reset_button.setEnabled(line is not None and line.editable and line.organisation_specific)
+        self.edit_button.setToolTip(
+            ""
+            if line is None or line.editable
+            else "Obligation légale : mise à jour avec l'application, non modifiable par la collectivité"
+        )
+
+    def reset_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        line = self.model.row_at(index.row())
+        answer = QMessageBox.question(
+            self,
+            "Revenir à la valeur livrée",
+            f"Supprimer les valeurs de la collectivité pour « {line.label} » ? La valeur livrée avec "
+            "l'application s'appliquera de nouveau à toutes les dates.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            svc.reset_setting(
+                self.context.db, self.context.organisation_id, line.key, user_name=self.context.user_name
+            )
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.reload()
+        self.context.data_changed.emit("setting")
+
     def edit_selected(self) -> None:
         index = self.table.currentIndex()
         if not index.isValid():
             QMessageBox.information(self, "Paramètres", "Sélectionnez d'abord un réglage dans la liste.")
             return
         line = self.model.row_at(index.row())
+        if not line.editable:
+            QMessageBox.information(
+                self,
+                "Obligation légale",
+                f"« {line.label} » est fixé par un texte ({line.source}). Il est mis à jour avec "
+                "l'application et ne se modifie pas dans les Paramètres.",
+            )
+            return
         dialog = SettingValueDialog(self.context, line, self)
         if dialog.exec():
             self.reload()

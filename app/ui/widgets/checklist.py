@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app import format as fmt
 from app.enums import ChecklistStatus, label
 from app.errors import UserError
-from app.rules.clauses import APPLICABILITY_LABELS, APPLICABILITY_ORDER, Applicability
+from app.rules.clauses import APPLICABILITY_ORDER, Applicability
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
 
@@ -39,7 +39,7 @@ MISSING = QColor("#a4000f")
 
 
 def _applicability(item) -> str:  # noqa: ANN001
-    text = APPLICABILITY_LABELS[item.applicability]
+    text = item.applicability_label
     if item.missing:
         return f"{text} — manquante"
     return text
@@ -242,7 +242,7 @@ class ChecklistWidget(QWidget):
             return
         self.title.setText(f"<b>{item.title}</b><br><small>{item.legal_basis}</small>")
         evidence = f"<br><i>{item.evidence}</i>" if item.evidence else ""
-        self.reason.setText(f"{APPLICABILITY_LABELS[item.applicability]} : {item.reason}{evidence}")
+        self.reason.setText(f"{item.applicability_label} : {item.reason}{evidence}")
         self.status.setCurrentIndex(self.status.findData(item.status.value))
         self.justification.setText(item.justification or "")
         self.text.setPlainText(item.text)
