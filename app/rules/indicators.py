@@ -688,7 +688,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Axis.ORDERS,
         Unit.SHARE,
         "Regrouper les commandes des services doit en réduire le nombre d'un quart.",
-        "(Commandes de l'année − commandes de l'année précédente) ÷ commandes de l'année précédente.",
+        "Différence entre le nombre de commandes de l'année et celui de l'année précédente, rapportée "
+        "au nombre de l'année précédente (une baisse d'un quart est l'objectif).",
         _orders_change,
         Target(key="target.order_reduction", interpolate=False, direction=Direction.AT_MOST, negate=True),
         headline=True,
@@ -987,9 +988,9 @@ def format_value(unit: Unit, value: Decimal | None) -> str:
         return "—"
     if unit is Unit.SHARE:
         pct = (value * 100).quantize(Decimal(1), ROUND_HALF_UP)
-        return f"{_fr_number(pct, 0)} %"
+        return f"{_fr_number(pct, 0)}\u202f%"
     if unit is Unit.EUROS:
-        return f"{_fr_number(value, 0)} € HT"
+        return f"{_fr_number(value, 0)}\u202f€ HT"
     if unit is Unit.KG_CO2E:
         return f"{_fr_number(value, 0)} kg CO2e"
     if unit is Unit.AVERAGE:
