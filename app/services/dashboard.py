@@ -405,6 +405,11 @@ class WrittenDashboard:
     def to_json(self) -> dict:
         return {"file": str(self.path), "pages": self.pages, "sheets": self.sheets}
 
+    def summary(self) -> str:
+        if self.sheets:
+            return f"Tableau de bord SPASER écrit : {self.path} ({self.sheets} feuilles)."
+        return f"Tableau de bord SPASER écrit : {self.path} ({self.pages} pages)."
+
 
 def write_dashboard_pdf(
     db: Database, organisation_id: uuid.UUID, year: int, out_path: Path | str, *, today: dt.date | None = None
