@@ -871,8 +871,12 @@ def _status(value: Decimal | None, target: Decimal | None, direction: Direction,
     met = value >= target if direction is Direction.AT_LEAST else value <= target
     if met:
         return Status.MET
-    # An unmet target with contracts left to complete may still be met: say what is missing.
-    return Status.TO_COMPLETE if count.to_complete else Status.NOT_MET
+    # Unmet, but the files left to complete could still reach the target: say what is missing.
+    if count.to_complete and count.denominator and direction is Direction.AT_LEAST:
+        best = (count.numerator + count.to_complete) / (count.denominator + count.to_complete)
+        if best >= target:
+            return Status.TO_COMPLETE
+    return Status.NOT_MET
 
 
 def value_of(indicator: Indicator, count: Count) -> Decimal | None:
