@@ -11,9 +11,11 @@ denominator as a contract without the clause. Adding an indicator is adding a de
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 # --- facts the indicators read ---------------------------------------------------------------------
 
@@ -92,6 +94,31 @@ class DashboardFacts:
     contracts: tuple[ContractLine, ...] = ()
     committees: tuple[CommitteeLine, ...] = ()
     orders: tuple[OrderYear, ...] = ()
+
+    # Indexes built once: each indicator of each year reads only the contracts of that year.
+    @cached_property
+    def by_year(self) -> dict[int | None, tuple[ContractLine, ...]]:
+        return _index(self.contracts, lambda c: (c.year,))
+
+    @cached_property
+    def by_end_year(self) -> dict[int | None, tuple[ContractLine, ...]]:
+        return _index(self.contracts, lambda c: (c.end_year,))
+
+    @cached_property
+    def by_targeted_year(self) -> dict[int | None, tuple[ContractLine, ...]]:
+        return _index(self.contracts, lambda c: tuple(c.targeted_years))
+
+    def passed_in(self, year: int) -> tuple[ContractLine, ...]:
+        """Contracts passed in ``year`` and those whose year is unknown (to complete)."""
+        return self.by_year.get(year, ()) + self.by_year.get(None, ())
+
+
+def _index(contracts: Iterable[ContractLine], keys: Callable[[ContractLine], tuple]) -> dict:
+    index: dict = defaultdict(list)
+    for c in contracts:
+        for key in keys(c):
+            index[key].append(c)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 # --- declarations ----------------------------------------------------------------------------------
@@ -177,7 +204,8 @@ def _share(scope: Test, hit: Test, year_of: Callable[[ContractLine, int], bool |
         num: list[str] = []
         den: list[str] = []
         unknown: list[str] = []
-        for c in facts.contracts:
+        candidates = facts.by_targeted_year.get(year, ()) if year_of else facts.passed_in(year)
+        for c in candidates:
             in_year = year_of(c, year) if year_of else (None if c.year is None else c.year == year)
             if in_year is False:
                 continue
@@ -219,9 +247,7 @@ def _sum_of(value: Callable[[ContractLine], Decimal | None], scope: Test, *, cou
         total = Decimal(0)
         refs: list[str] = []
         unknown: list[str] = []
-        for c in facts.contracts:
-            if c.year is not None and c.year != year:
-                continue
+        for c in facts.passed_in(year):
             if not scope(c):
                 continue
             amount = Decimal(1) if count_only else value(c)
@@ -239,9 +265,7 @@ def _average_offers(facts: DashboardFacts, year: int) -> Count:
     total = Decimal(0)
     refs: list[str] = []
     unknown: list[str] = []
-    for c in facts.contracts:
-        if c.year is not None and c.year != year:
-            continue
+    for c in facts.passed_in(year):
         if c.year is None or c.offers_received is None:
             unknown.append(c.reference)
             continue
@@ -251,12 +275,9 @@ def _average_offers(facts: DashboardFacts, year: int) -> Count:
 
 
 def _unsuccessful(facts: DashboardFacts, year: int) -> Count:
-    found = [c.reference for c in facts.contracts if c.year == year and c.offers_received == 0]
-    unknown = [
-        c.reference
-        for c in facts.contracts
-        if (c.year is None or c.year == year) and (c.offers_received is None or c.year is None)
-    ]
+    candidates = facts.passed_in(year)
+    found = [c.reference for c in candidates if c.year == year and c.offers_received == 0]
+    unknown = [c.reference for c in candidates if c.offers_received is None or c.year is None]
     return Count(Decimal(len(found)), None, len(unknown), tuple(found), (), tuple(unknown))
 
 
@@ -265,8 +286,8 @@ def _cotation_share(facts: DashboardFacts, year: int) -> Count:
     num: list[str] = []
     den: list[str] = []
     unknown: list[str] = []
-    for c in facts.contracts:
-        if c.end_year != year or c.recurrent is False:
+    for c in facts.by_end_year.get(year, ()):
+        if c.recurrent is False:
             continue
         if c.recurrent is None:
             unknown.append(c.reference)
@@ -900,11 +921,12 @@ def evaluate(
     trend_years: Iterable[int] = (),
 ) -> IndicatorResult:
     points = points or {}
-    count = indicator.count(facts, year)
+    counts = {y: indicator.count(facts, y) for y in (*trend_years, year)}
+    count = counts[year]
     value = value_of(indicator, count)
     target = target_for(indicator, year, points)
     direction = indicator.target.direction if indicator.target else Direction.AT_LEAST
-    trend = tuple((y, value_of(indicator, indicator.count(facts, y))) for y in trend_years)
+    trend = tuple((y, value_of(indicator, counts[y])) for y in trend_years)
     return IndicatorResult(
         id=indicator.id,
         label=indicator.label,

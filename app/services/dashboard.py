@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import (
@@ -36,7 +36,9 @@ from app.model import (
     Contract,
     ContractClause,
     GroupingPlan,
+    Order,
     Organisation,
+    PurchaseFamily,
 )
 from app.queries.contracts import contracts_facts
 from app.rules import indicators as engine
@@ -256,10 +258,34 @@ def _committee_lines(
 def _order_years(
     session: Session, organisation_id: uuid.UUID, organisation: str, years: Sequence[int]
 ) -> list[OrderYear]:
-    from app.grouping.census import order_census
-    from app.services.grouping import load_orders
-
-    loaded = load_orders(session, organisation_id, [years[0] - 1, *years])
+    """The census of orders per year (total, eligible, per family and per contract, with the year
+    before), counted by the database, and the emissions of the latest accepted grouping plan."""
+    year_of = extract("year", Order.order_date)
+    rows = session.execute(
+        select(
+            year_of, PurchaseFamily.label, PurchaseFamily.grouping_eligible, Contract.reference, func.count()
+        )
+        .select_from(Order)
+        .outerjoin(PurchaseFamily, PurchaseFamily.id == Order.family_id)
+        .outerjoin(Contract, Contract.id == Order.contract_id)
+        .where(
+            Order.organisation_id == organisation_id,
+            Order.order_date >= dt.date(years[0] - 1, 1, 1),
+            Order.order_date <= dt.date(years[-1], 12, 31),
+        )
+        .group_by(year_of, PurchaseFamily.label, PurchaseFamily.grouping_eligible, Contract.reference)
+    ).all()
+    totals: Counter = Counter()
+    eligible: Counter = Counter()
+    per: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    for year, family, family_eligible, reference, count in rows:
+        year = int(year)
+        totals[year] += count
+        if family_eligible is None or family_eligible:  # no family: as the grouping does, eligible
+            eligible[year] += count
+        per[("family", year)][family or "Sans famille d'achat"] += count
+        if reference:
+            per[("contract", year)][reference] += count
     plans: dict[int, dict] = {}
     for plan in session.scalars(
         select(GroupingPlan)
@@ -267,11 +293,8 @@ def _order_years(
         .order_by(GroupingPlan.accepted_at)
     ):
         plans[plan.year] = dict(plan.summary or {})  # the latest accepted plan of the year
-    names = loaded.names
-    labels = {"family": names.families, "contract": names.contracts, "supplier": names.suppliers}
     out = []
     for year in years:
-        census = order_census(loaded.orders, year, Decimal(0), labels=labels)
         summary = plans.get(year, {})
 
         def kg(key: str) -> Decimal | None:
@@ -279,17 +302,17 @@ def _order_years(
             return None if value is None else Decimal(str(value))
 
         lines = tuple(
-            (dimension, line.label, line.count, line.previous)
+            (dimension, label, per[(dimension, year)][label], per[(dimension, year - 1)][label])
             for dimension in ("family", "contract")
-            for line in census.lines.get(dimension, [])
+            for label in sorted(set(per[(dimension, year)]) | set(per[(dimension, year - 1)]))
         )
         out.append(
             OrderYear(
                 organisation,
                 year,
-                census.total,
-                census.previous_total,
-                census.eligible_count,
+                totals[year],
+                totals[year - 1],
+                eligible[year],
                 kg("kgco2e_before"),
                 kg("kgco2e_after"),
                 lines,
