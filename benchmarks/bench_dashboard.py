@@ -15,7 +15,6 @@ import datetime as dt
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -79,9 +78,9 @@ def naive(db, org_id) -> dict[str, tuple[int, int]]:  # noqa: ANN001
 
 
 def main(contracts: int, orders: int) -> None:
-    from benchmarks.scale_data import write_scale_database
     from app.services.dashboard import dashboard_data, gather_facts, target_points
     from app.storage import open_database
+    from benchmarks.scale_data import write_scale_database
 
     with tempfile.TemporaryDirectory() as folder:
         path = write_scale_database(Path(folder) / "scale.sqlite", contracts, orders)
