@@ -40,6 +40,7 @@ STATE_COLOURS = {
 }
 
 GLOSSARY = (
+    ("ADEME", "Agence de la transition écologique : elle publie les facteurs d'émission utilisés ici."),
     ("AGEC", "Loi anti-gaspillage pour une économie circulaire (2020) : réemploi, réutilisation, recyclé."),
     ("CAD", "Comité annuel des Achats Durables : il choisit chaque année les marchés à améliorer."),
     ("CAO", "Commission d'appel d'offres ; son président arrête la liste des marchés ciblés."),
@@ -174,7 +175,7 @@ def _axis_table(results: list[IndicatorResult], others: dict, other_name: str, w
         bar: Any = _bar(r, 34 * mm) if r.unit is Unit.SHARE and r.id != "orders_change" else ""
         if not bar and r.target is not None:
             bar = Paragraph(f"objectif {_esc(format_target(r))}", st["cell"])
-        trend = "<br/>".join(f"{y} : {format_value(r.unit, v)}" for y, v in r.trend)
+        trend = "<br/>".join(f"{y}\u00a0:\u00a0{format_value(r.unit, v)}" for y, v in r.trend)
         rows.append(
             [
                 label,

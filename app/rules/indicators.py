@@ -1016,7 +1016,7 @@ def format_value(unit: Unit, value: Decimal | None) -> str:
         pct = (value * 100).quantize(Decimal(1), ROUND_HALF_UP)
         return f"{_fr_number(pct, 0)}\u202f%"
     if unit is Unit.EUROS:
-        return f"{_fr_number(value, 0)}\u202f€ HT"
+        return f"{_fr_number(value, 0)}\u202f€\u00a0HT"
     if unit is Unit.KG_CO2E:
         return f"{_fr_number(value, 0)} kg CO2e"
     if unit is Unit.AVERAGE:

@@ -226,7 +226,7 @@ def test_nothing_to_count_and_only_unknowns():
     [
         (ind.Unit.SHARE, D("0.3333"), "33\u202f%"),
         (ind.Unit.SHARE, D("-0.1435"), "−14\u202f%"),
-        (ind.Unit.EUROS, D("35400"), "35\u202f400\u202f€ HT"),
+        (ind.Unit.EUROS, D("35400"), "35\u202f400\u202f€\u00a0HT"),
         (ind.Unit.AVERAGE, D("3.73"), "3,7"),
         (ind.Unit.COUNT, D(12), "12"),
         (ind.Unit.SHARE, None, "—"),

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -171,6 +172,44 @@ class DrillDownDialog(QDialog):
         self.resize(560, 480)
 
 
+class _Answer(QObject):
+    done = Signal(int, bool, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], object], generation: int, answer: _Answer) -> None:
+        super().__init__()
+        self.work, self.generation, self.answer = work, generation, answer
+
+    def run(self) -> None:
+        try:
+            result, ok = self.work(), True
+        except Exception as exc:  # shown in the panel's status line, on the GUI thread
+            result, ok = exc, False
+        self.answer.done.emit(self.generation, ok, result)
+
+
+_answers: set[_Answer] = set()
+_pool: QThreadPool | None = None
+
+
+def _start(
+    work: Callable[[], object], generation: int, on_answer: Callable[[int, bool, object], None]
+) -> None:
+    """Compute off the GUI thread, one computation at a time (a pool of one thread of its own, so a
+    recompute never delays the other screens' work); the answer comes back on the GUI thread."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+    answer = _Answer()
+    answer.done.connect(on_answer, Qt.ConnectionType.QueuedConnection)
+    # Kept alive until its answer is delivered on the GUI thread.
+    answer.done.connect(lambda *_: _answers.discard(answer), Qt.ConnectionType.QueuedConnection)
+    _answers.add(answer)
+    _pool.start(_Job(work, generation, answer))
+
+
 class IndicatorsPanel(QWidget):
     """Filters (year, scope), the tiles by axis, and « Imprimer »."""
 
@@ -215,6 +254,7 @@ class IndicatorsPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(scroll, 1)
         self.tiles: dict[str, IndicatorTile] = {}
+        self._generation = 0
         # The indicators are the screen's main content: they take the room the « À faire » list leaves.
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.year.valueChanged.connect(lambda _v: self.reload())
@@ -232,19 +272,24 @@ class IndicatorsPanel(QWidget):
             return
         db, organisation_id, year, today = ctx.db, ctx.organisation_id, self.year.value(), self._today()
         self.status.setText("Calcul des indicateurs…")
+        self._generation += 1
 
-        def work(_progress):  # noqa: ANN001, ANN202
+        def work():  # noqa: ANN202
             from app.services.dashboard import dashboard_data
 
             return dashboard_data(db, organisation_id, year, today=today)
 
-        run_op(
-            self, "Calcul des indicateurs du SPASER", work, self._computed, self._failed, show_after_ms=1500
-        )
+        _start(work, self._generation, self._answered)
+
+    def _answered(self, generation: int, ok: bool, result: object) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return  # the panel is gone, or a newer computation was asked for
+        if ok:
+            self._computed(result)
+        else:
+            self._failed(result)  # type: ignore[arg-type]
 
     def _computed(self, data) -> None:  # noqa: ANN001
-        if not shiboken6.isValid(self):
-            return
         self.data = data
         current = self.scope.currentIndex()
         self.scope.blockSignals(True)
@@ -256,8 +301,6 @@ class IndicatorsPanel(QWidget):
         self.computed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
         self.status.setText(f"Les indicateurs n'ont pas pu être calculés : {exc}")
 
     def _show(self) -> None:
