@@ -39,6 +39,8 @@ from app.model import (
     Order,
     Organisation,
     PurchaseFamily,
+    PurchasingGroup,
+    PurchasingGroupMember,
 )
 from app.queries.contracts import contracts_facts
 from app.rules import indicators as engine
@@ -72,7 +74,7 @@ _RESERVATION_CODES = {"reservation-ea-esat", "reservation-siae", "reservation-es
 @dataclass(frozen=True)
 class ScopeDashboard:
     name: str
-    kind: str  # "organisation" or "all"
+    kind: str  # "organisation", "all" or "group"
     results: tuple[IndicatorResult, ...]
 
     def result(self, indicator_id: str) -> IndicatorResult:
@@ -374,11 +376,31 @@ def _merge(parts: Sequence[DashboardFacts]) -> DashboardFacts:
     )
 
 
+def _groups_of(session: Session, organisation_id: uuid.UUID) -> list[tuple[str, set[uuid.UUID]]]:
+    """The purchasing groups the organisation belongs to, with their other members."""
+    rows = session.execute(
+        select(PurchasingGroup.id, PurchasingGroup.name, PurchasingGroupMember.organisation_id)
+        .join(PurchasingGroupMember, PurchasingGroupMember.group_id == PurchasingGroup.id)
+        .order_by(PurchasingGroup.name)
+    ).all()
+    members: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    names: dict[uuid.UUID, str] = {}
+    for group_id, group_name, member in rows:
+        members[group_id].add(member)
+        names[group_id] = group_name
+    return [
+        (f"Groupement « {names[g]} »", ids - {organisation_id})
+        for g, ids in members.items()
+        if organisation_id in ids
+    ]
+
+
 def dashboard_data(
     db: Database, organisation_id: uuid.UUID, year: int, *, today: dt.date | None = None
 ) -> DashboardData:
-    """Every indicator of ``year`` for the organisation, and for all the organisations of the file
-    when it holds several, with the two years before for the trend."""
+    """Every indicator of ``year`` for the organisation, for all the organisations of the file when
+    it holds several, and for each purchasing group it belongs to, with the two years before for the
+    trend."""
     today = today or dt.date.today()
     years = tuple(range(year - TREND_YEARS + 1, year + 1))
     with db.session(write=False) as session:
@@ -387,25 +409,24 @@ def dashboard_data(
             raise NotFound("Collectivité introuvable dans ce fichier.")
         points = target_points(session, organisation_id)
         own = gather_facts(session, organisation_id, years, today=today)
-        others = [
-            gather_facts(session, other, years, today=today)
+        others = {
+            other: gather_facts(session, other, years, today=today)
             for other in session.scalars(
                 select(Organisation.id).where(Organisation.id != organisation_id).order_by(Organisation.name)
             )
-        ]
+        }
+        groups = _groups_of(session, organisation_id)
         name = organisation.name
-    scopes = [
-        ScopeDashboard(name, "organisation", tuple(engine.evaluate_all(own, year, points, trend_years=years)))
-    ]
+
+    def scope(title: str, kind: str, facts: DashboardFacts) -> ScopeDashboard:
+        return ScopeDashboard(title, kind, tuple(engine.evaluate_all(facts, year, points, trend_years=years)))
+
+    scopes = [scope(name, "organisation", own)]
     if others:
-        everything = _merge([own, *others])
-        scopes.append(
-            ScopeDashboard(
-                ALL_ORGANISATIONS,
-                "all",
-                tuple(engine.evaluate_all(everything, year, points, trend_years=years)),
-            )
-        )
+        scopes.append(scope(ALL_ORGANISATIONS, "all", _merge([own, *others.values()])))
+    for title, members in groups:
+        parts = [own, *(others[m] for m in members if m in others)]
+        scopes.append(scope(title, "group", _merge(parts)))
     return DashboardData(
         organisation=name,
         year=year,

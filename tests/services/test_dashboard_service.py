@@ -12,7 +12,16 @@ import pytest
 
 from app.enums import ChecklistStatus, Procedure, SocialEconomyStatus, SupplierSize
 from app.errors import NotFound
-from app.model import Assessment, Committee, CommitteeDecision, Contract, ContractClause, Supplier
+from app.model import (
+    Assessment,
+    Committee,
+    CommitteeDecision,
+    Contract,
+    ContractClause,
+    PurchasingGroup,
+    PurchasingGroupMember,
+    Supplier,
+)
 from app.rules.indicators import Status
 from app.services.clauses import clause_id, ensure_builtin_clauses
 from app.services.dashboard import ALL_ORGANISATIONS, dashboard_data, dashboard_sheets
@@ -104,6 +113,11 @@ def file(tmp_path):
                 CommitteeDecision(committee_id=cad26.id, contract_id=t1, targeted=False),
             ]
         )
+        # Both towns buy cleaning products together.
+        group = PurchasingGroup(name="Produits d'entretien", coordinator_id=town)
+        s.add(group)
+        s.flush()
+        s.add_all([PurchasingGroupMember(group_id=group.id, organisation_id=o) for o in (town, other)])
         # The town raises its own environmental-criterion target for 2026 to 90 %.
         set_organisation_value(s, town, "target.env_criterion", "0.90", dt.date(2026, 1, 1))
     yield db, town, other
@@ -142,7 +156,11 @@ def test_indicators_of_the_town(file):
     # Targeted at the CAD 2026: T2, which has a responsible clause (reservation) but no insertion.
     assert r["targeted_with_clause"].value == 1 and r["insertion_targeted"].value == 0
     # The town's own target is not the neighbour's: the file scope uses the town's points too.
-    assert [s.name for s in data.scopes] == ["Commune de Saint-Hand", ALL_ORGANISATIONS]
+    assert [s.name for s in data.scopes] == [
+        "Commune de Saint-Hand",
+        ALL_ORGANISATIONS,
+        "Groupement « Produits d'entretien »",
+    ]
 
 
 def test_all_organisations_adds_the_neighbour(file):
@@ -154,6 +172,9 @@ def test_all_organisations_adds_the_neighbour(file):
     assert (result.numerator, result.denominator) == (1, 2)
     # Saint-Hand held its CAD 2026, Voisine did not → 1/2.
     assert whole.result("cad_held").value == Decimal("0.5")
+    # The purchasing group holds both towns: the same counts as the whole file here.
+    group = data.scopes[2]
+    assert group.kind == "group" and group.result("insertion_formalised").denominator == 2
 
 
 def test_excel_sheets_and_json_carry_the_same_numbers(file):
