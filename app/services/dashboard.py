@@ -563,7 +563,7 @@ def dashboard_sheets(data: DashboardData) -> list:
     )
     sheets.append(
         SheetSpec(
-            "Commandes",
+            "Recensement des commandes",
             ("Collectivité", "Année", "Regroupées par", "Famille ou marché", "Commandes", "Année précédente"),
             ("text", "int", "text", "text", "int", "int"),
             (28, 8, 16, 48, 12, 16),

@@ -135,7 +135,12 @@ def test_pdf_xlsx_and_json_agree(town, capsys):
     from openpyxl import load_workbook
 
     book = load_workbook(out, read_only=True)
-    assert {"Synthèse", "Gouvernance", "Social", "Données", "Commandes"} <= set(book.sheetnames)
+    assert book.sheetnames == [
+        "Synthèse", "Gouvernance", "Social", "Économique", "Environnemental", "Commandes", "Données",
+        "Recensement des commandes",
+    ]  # fmt: skip
+    census = list(book["Recensement des commandes"].iter_rows(values_only=True))[1:]
+    assert sum(row[4] for row in census if row[2] == "famille") == ORDERS["rows"]
     rows = {}
     for name in book.sheetnames[1:6]:
         header, *body = list(book[name].iter_rows(values_only=True))
