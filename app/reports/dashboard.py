@@ -112,7 +112,7 @@ def _counted(result: IndicatorResult) -> str:
     if result.denominator is None or result.unit in (Unit.AVERAGE, Unit.KG_CO2E):
         return ""
     if not result.denominator and result.id != "orders_change":
-        return "aucun dossier concerné"
+        return "" if result.to_complete else "aucun dossier concerné"
     if result.id == "orders_change":
         return f"({result.detail})" if result.detail else ""
     return f"{fmt.number(int(result.numerator))} sur {fmt.number(int(result.denominator))}"
