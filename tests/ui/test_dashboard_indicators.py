@@ -69,3 +69,22 @@ def test_year_change_recomputes(qtbot, screen):
     with qtbot.waitSignal(panel.computed, timeout=20000):
         panel.year.setValue(panel.year.value() - 1)
     assert panel.data.year == panel.year.value()
+
+
+def test_a_contract_behind_a_number_opens_from_the_list(qtbot, screen):
+    panel = screen.indicators
+    result = panel.data.main.result("env_criterion")
+    dialog = panel.open_details(result)
+    qtbot.addWidget(dialog)
+    counted = dialog.lists["numerator"]
+    with qtbot.waitSignal(panel.contract_opened) as opened:
+        counted.itemActivated.emit(counted.item(0))
+    from app.services.clauses import find_contract
+
+    assert opened.args[0] == find_contract(
+        panel.context.db, panel.context.organisation_id, counted.item(0).text()
+    )
+    assert not dialog.isVisible()
+    # An organisation's name (behind « CAD réuni ») is not a contract: said in words, nothing opens.
+    assert not panel.open_contract("Commune de Val-des-Saules")
+    assert "Aucun marché" in panel.status.text()

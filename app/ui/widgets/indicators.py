@@ -141,13 +141,19 @@ class IndicatorTile(QFrame):
 
 
 class DrillDownDialog(QDialog):
-    """What is behind a number: the contracts (or orders, organisations) counted, and those apart."""
+    """What is behind a number: the contracts (or orders, organisations) counted, and those apart.
+    Double-click (or Entrée on) a contract opens it, to complete what is missing."""
+
+    reference_activated = Signal(str)
 
     def __init__(self, result: IndicatorResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(result.label)
         layout = QVBoxLayout(self)
-        explanation = QLabel(f"{result.explanation}\n\nCe qui est compté : {result.method}")
+        explanation = QLabel(
+            f"{result.explanation}\n\nCe qui est compté : {result.method}\n\n"
+            "Double-cliquez sur un marché pour ouvrir sa fiche et compléter ce qui manque."
+        )
         explanation.setWordWrap(True)
         layout.addWidget(explanation)
         self.lists: dict[str, QListWidget] = {}
@@ -162,6 +168,7 @@ class DrillDownDialog(QDialog):
             items = QListWidget()
             items.setAccessibleName(caption)
             items.addItems(list(refs))
+            items.itemActivated.connect(lambda item: self.reference_activated.emit(item.text()))
             layout.addWidget(items)
             self.lists[key] = items
         if not self.lists:
@@ -214,6 +221,7 @@ class IndicatorsPanel(QWidget):
     """Filters (year, scope), the tiles by axis, and « Imprimer »."""
 
     computed = Signal()
+    contract_opened = Signal(object)  # the contract's id
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -342,8 +350,29 @@ class IndicatorsPanel(QWidget):
 
     def open_details(self, result: IndicatorResult) -> DrillDownDialog:
         dialog = DrillDownDialog(result, self)
+        dialog.reference_activated.connect(lambda ref: self.open_contract(ref, dialog))
         dialog.open()
         return dialog
+
+    def open_contract(self, reference: str, dialog: QDialog | None = None) -> bool:
+        """Open the contract of ``reference`` in the register (False when it is not one of the
+        organisation's contracts: an organisation's name, a neighbour's contract…)."""
+        from app.errors import NotFound
+        from app.services.clauses import find_contract
+
+        ctx = self.context
+        try:
+            contract_id = find_contract(ctx.db, ctx.organisation_id, reference)
+        except NotFound as exc:
+            self.status.setText(str(exc))
+            return False
+        if dialog is not None:
+            dialog.accept()
+        window = self.window()
+        if hasattr(window, "open_screen"):
+            window.open_screen("contracts").edit_contract_id(contract_id)
+        self.contract_opened.emit(contract_id)
+        return True
 
     def print_dashboard(self) -> None:
         ctx = self.context
