@@ -61,7 +61,9 @@ def test_a_tile_opens_the_contracts_behind_its_number(qtbot, screen):
     qtbot.addWidget(dialog)
     counted = dialog.lists["numerator"]
     assert counted.count() == int(opened[0].numerator)
-    assert {counted.item(i).text() for i in range(counted.count())} == set(opened[0].numerator_refs)
+    assert {counted.item(i).data(Qt.ItemDataRole.UserRole) for i in range(counted.count())} == set(
+        opened[0].numerator_refs
+    )
 
 
 def test_year_change_recomputes(qtbot, screen):
@@ -81,9 +83,9 @@ def test_a_contract_behind_a_number_opens_from_the_list(qtbot, screen):
         counted.itemActivated.emit(counted.item(0))
     from app.services.clauses import find_contract
 
-    assert opened.args[0] == find_contract(
-        panel.context.db, panel.context.organisation_id, counted.item(0).text()
-    )
+    reference = counted.item(0).data(Qt.ItemDataRole.UserRole)
+    assert counted.item(0).text().startswith(f"{reference} — ")  # the object beside the reference
+    assert opened.args[0] == find_contract(panel.context.db, panel.context.organisation_id, reference)
     assert not dialog.isVisible()
     # An organisation's name (behind « CAD réuni ») is not a contract: said in words, nothing opens.
     assert not panel.open_contract("Commune de Val-des-Saules")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -146,8 +147,11 @@ class DrillDownDialog(QDialog):
 
     reference_activated = Signal(str)
 
-    def __init__(self, result: IndicatorResult, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, result: IndicatorResult, parent: QWidget | None = None, objects: dict[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
+        objects = objects or {}
         self.setWindowTitle(result.label)
         layout = QVBoxLayout(self)
         explanation = QLabel(
@@ -167,8 +171,13 @@ class DrillDownDialog(QDialog):
             layout.addWidget(QLabel(f"<b>{caption} : {len(refs)}</b>"))
             items = QListWidget()
             items.setAccessibleName(caption)
-            items.addItems(list(refs))
-            items.itemActivated.connect(lambda item: self.reference_activated.emit(item.text()))
+            for ref in refs:
+                item = QListWidgetItem(f"{ref} — {objects[ref]}" if objects.get(ref) else ref)
+                item.setData(Qt.ItemDataRole.UserRole, ref)
+                items.addItem(item)
+            items.itemActivated.connect(
+                lambda item: self.reference_activated.emit(item.data(Qt.ItemDataRole.UserRole))
+            )
             layout.addWidget(items)
             self.lists[key] = items
         if not self.lists:
@@ -349,7 +358,8 @@ class IndicatorsPanel(QWidget):
         self.body_layout.addStretch(1)
 
     def open_details(self, result: IndicatorResult) -> DrillDownDialog:
-        dialog = DrillDownDialog(result, self)
+        objects = {c.reference: c.object for c in self.data.contracts} if self.data is not None else {}
+        dialog = DrillDownDialog(result, self, objects)
         dialog.reference_activated.connect(lambda ref: self.open_contract(ref, dialog))
         dialog.open()
         return dialog
