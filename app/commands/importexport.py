@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "export",
         help="exporter marchés, commandes, fournisseurs (.xlsx ou .csv), DECP (.json) ou un fichier modèle",
     )
-    e.add_argument("kind", choices=(*IMPORT_KINDS, "template"))
+    e.add_argument("kind", choices=(*IMPORT_KINDS, "dashboard", "template"))
     e.add_argument(
         "template_kind",
         nargs="?",
@@ -55,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument(
         "--all", action="store_true", help="DECP : inclure les marchés sous le seuil de publication"
     )
+    e.add_argument("--year", type=int, metavar="N", help="pour « export dashboard » : l'année")
     e.set_defaults(func=cmd_export)
 
 
@@ -104,7 +105,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         org = find_organisation(db, args.org)
-        if args.kind == "decp":
+        if args.kind == "dashboard":
+            result = _export_dashboard(db, org.id, args)
+        elif args.kind == "decp":
             result = exports.export_decp(db, org.id, args.out, include_all=args.all)
         else:
             result = exports.export_table(db, org.id, args.kind, args.out)
@@ -122,3 +125,12 @@ def require_file(path: Path) -> None:
         raise UserError(f"Le fichier à importer « {path} » n'existe pas. Vérifiez son nom et son dossier.")
     if path.is_dir():
         raise UserError(f"« {path} » est un dossier : indiquez le fichier à importer qu'il contient.")
+
+
+def _export_dashboard(db, organisation_id, args: argparse.Namespace):  # noqa: ANN001, ANN202
+    from app.errors import UserError
+    from app.services.dashboard import write_dashboard_xlsx
+
+    if args.year is None or args.out.suffix.lower() != ".xlsx":
+        raise UserError("Précisez l'année et un fichier Excel : export dashboard --year N --out FICHIER.xlsx")
+    return write_dashboard_xlsx(db, organisation_id, args.year, args.out)

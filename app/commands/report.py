@@ -10,7 +10,7 @@ from pathlib import Path
 from app.commands.common import add_db_options, emit, open_db
 from app.errors import UserError
 
-REPORTS = ("cad", "grouping")
+REPORTS = ("cad", "grouping", "dashboard")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "kind",
         choices=REPORTS,
-        metavar="{cad,grouping}",
-        help="cad : dossier du CAD ; grouping : mutualisation",
+        metavar="{cad,grouping,dashboard}",
+        help="cad : dossier du CAD ; grouping : mutualisation ; dashboard : tableau de bord SPASER",
     )
     p.add_argument("--year", type=int, required=True, metavar="N", help="année du rapport")
     p.add_argument("--out", required=True, metavar="FICHIER.pdf", help="fichier PDF à écrire")
@@ -28,6 +28,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--org", metavar="S", help="collectivité (SIRET ou nom) si le fichier en contient plusieurs"
     )
     p.set_defaults(func=cmd_report)
+    register_indicators(sub)
+
+
+def register_indicators(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("indicators", help="indicateurs du SPASER de l'année face aux objectifs")
+    add_db_options(p)
+    p.add_argument("--year", type=int, required=True, metavar="N", help="année des indicateurs")
+    p.add_argument("--org", metavar="S", help="collectivité (SIRET ou nom)")
+    p.set_defaults(func=cmd_indicators)
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from app.rules.indicators import format_target, format_value, status_line
+    from app.services.dashboard import dashboard_data
+    from app.services.organisations import find_organisation
+
+    db = open_db(args)
+    try:
+        data = dashboard_data(db, find_organisation(db, args.org).id, args.year)
+    finally:
+        db.dispose()
+    lines = [f"Indicateurs du SPASER {args.year} — {data.organisation}"]
+    lines += [
+        f"  {r.label} : {format_value(r.unit, r.value)} (objectif : {format_target(r)}) — {status_line(r)}"
+        for r in data.results
+    ]
+    emit(args, data.to_json(), "\n".join(lines))
+    return 0
 
 
 def grouping_report_writer():  # noqa: ANN201
@@ -57,6 +85,12 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"Dossier du CAD {args.year} écrit : {out} ({result.pages} pages, "
                 f"{result.contracts} marchés présentés)."
             )
+        elif args.kind == "dashboard":
+            from app.services.dashboard import write_dashboard_pdf
+
+            result = write_dashboard_pdf(db, org.id, args.year, out)
+            data = result.to_json()
+            text = f"Tableau de bord SPASER {args.year} écrit : {out} ({result.pages} pages)."
         else:
             writer = grouping_report_writer()
             if writer is None:

@@ -23,7 +23,7 @@ SCREENS = (
         "dashboard",
         "Tableau de bord",
         "app.ui.screens.dashboard",
-        "Le tableau de bord SPASER montrera ici les indicateurs de l'année (part des marchés avec une "
+        "Le tableau de bord SPASER : les indicateurs de l'année (part des marchés avec une "
         "considération environnementale, sociale, attribués à des TPE-PME...) face aux objectifs, "
         "et les alertes à traiter.",
     ),

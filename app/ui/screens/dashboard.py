@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app import format as fmt
 from app.ui.context import AppContext
 from app.ui.widgets.alerts import AlertsPanel
+from app.ui.widgets.indicators import IndicatorsPanel
 
 TILES = (
     ("active", "Marchés en cours", "Marchés dont l'état est « En cours »."),
@@ -74,8 +75,16 @@ class DashboardScreen(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addLayout(grid)
-        layout.addWidget(self.alerts_title)
-        layout.addWidget(self.alerts, 1)
+        # The SPASER indicators and the « À faire » list share the room below the counts, one tab each.
+        self.indicators = IndicatorsPanel(context, self)
+        todo = QWidget()
+        todo_box = QVBoxLayout(todo)
+        todo_box.addWidget(self.alerts_title)
+        todo_box.addWidget(self.alerts, 1)
+        self.sections = QTabWidget()
+        self.sections.addTab(self.indicators, "Indicateurs du &SPASER")
+        self.sections.addTab(todo, "À &faire")
+        layout.addWidget(self.sections, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
         context.data_changed.connect(lambda _kind: self.reload())
@@ -87,6 +96,7 @@ class DashboardScreen(QWidget):
             for label in self.values.values():
                 label.setText("—")
             self.alerts.reload()
+            self.indicators.reload()
             return
         from app.services.alerts import dashboard_counts
 
@@ -96,6 +106,8 @@ class DashboardScreen(QWidget):
             label.setText(fmt.money(value) if key == "total_amount" else str(value))
         self.alerts.reload()
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
+        self.sections.setTabText(1, f"À &faire ({self.alerts.count()})")
+        self.indicators.reload()
 
     def _open_contract(self, contract_id) -> None:  # noqa: ANN001
         window = self.window()

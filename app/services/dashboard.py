@@ -1,0 +1,577 @@
+"""The SPASER dashboard: every indicator of the year against its target, for the organisation and
+for all the organisations of the file, with the years before for a trend.
+
+One read unit of work gathers plain facts (``app.rules.indicators.DashboardFacts``) from the contract
+facts, the clause checklists, the cotations, the CAD decisions and the census of orders; the pure
+engine computes the indicators. Reports, the Excel export, the screen and ``indicators --json`` all
+take the ``DashboardData`` returned here as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from app.enums import (
+    FORMALISED_PROCEDURES,
+    ChecklistStatus,
+    ContractStatus,
+    SocialEconomyStatus,
+    SupplierSize,
+)
+from app.errors import NotFound
+from app.model import (
+    Assessment,
+    Clause,
+    Committee,
+    CommitteeDecision,
+    Contract,
+    ContractClause,
+    GroupingPlan,
+    Order,
+    Organisation,
+    PurchaseFamily,
+    PurchasingGroup,
+    PurchasingGroupMember,
+)
+from app.queries.contracts import contracts_facts
+from app.rules import indicators as engine
+from app.rules.calendar import add_months
+from app.rules.contract import ContractFacts
+from app.rules.indicators import (
+    CommitteeLine,
+    ContractLine,
+    DashboardFacts,
+    DecisionLine,
+    IndicatorResult,
+    OrderYear,
+)
+from app.storage.database import Database
+
+TREND_YEARS = 3  # the year and the two before
+ALL_ORGANISATIONS = "Toutes les collectivités du fichier"
+_HAS_CLAUSE = (ChecklistStatus.RETAINED, ChecklistStatus.IN_TENDER, ChecklistStatus.EXECUTED)
+_ENV_CODES = {
+    "env-award-criterion", "env-execution-clause", "eco-labels", "agec-reuse-recycled", "life-cycle-cost",
+    "transport-ghg-info", "delivery-grouping", "impact-reporting", "carbon-compensation",
+}  # fmt: skip
+_ENV_CRITERION_CODES = {"env-award-criterion", "life-cycle-cost"}
+_SOCIAL_CODES = {
+    "insertion-clause", "insertion-criterion", "reservation-ea-esat", "reservation-siae", "reservation-ess",
+    "anti-discrimination-tiebreak", "gender-equality", "fair-trade",
+}  # fmt: skip
+_RESERVATION_CODES = {"reservation-ea-esat", "reservation-siae", "reservation-ess"}
+
+
+@dataclass(frozen=True)
+class ScopeDashboard:
+    name: str
+    kind: str  # "organisation", "all" or "group"
+    results: tuple[IndicatorResult, ...]
+
+    def result(self, indicator_id: str) -> IndicatorResult:
+        return next(r for r in self.results if r.id == indicator_id)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "indicators": [r.to_json() for r in self.results]}
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    organisation: str
+    year: int
+    generated_on: dt.date
+    scopes: tuple[ScopeDashboard, ...]
+    contracts: tuple[ContractLine, ...] = ()
+    orders: tuple[OrderYear, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def main(self) -> ScopeDashboard:
+        return self.scopes[0]
+
+    @property
+    def results(self) -> tuple[IndicatorResult, ...]:
+        return self.main.results
+
+    def to_json(self) -> dict:
+        return {
+            "organisation": self.organisation,
+            "year": self.year,
+            "generated_on": self.generated_on.isoformat(),
+            "indicators": [r.to_json() for r in self.main.results],
+            "scopes": [s.to_json() for s in self.scopes],
+        }
+
+
+# --- settings: the one place the dashboard reads them (easy to switch to the catalogue) ------------
+
+
+def target_points(session: Session, organisation_id: uuid.UUID) -> dict[str, list[tuple[int, Decimal]]]:
+    """The dated values of each indicator target, as (year, value): the organisation's own over the
+    shipped ones."""
+    from app.services.cotation import cotation_settings
+
+    settings = cotation_settings(session, organisation_id)
+    keys = {i.target.key for i in engine.INDICATORS if i.target and i.target.key}
+    points: dict[str, list[tuple[int, Decimal]]] = {}
+    for key in keys:
+        by_year: dict[int, Decimal] = {}
+        for value in settings.history(key):  # sorted; the organisation's own value comes last
+            by_year[value.valid_from.year] = Decimal(value.value)
+        points[key] = sorted(by_year.items())
+    return points
+
+
+# --- gathering facts -----------------------------------------------------------------------------------
+
+
+def _mentions(values: Sequence[str], *words: str) -> bool:
+    for value in values:
+        low = value.lower()
+        if low.startswith("pas de"):
+            continue
+        if any(w in low for w in words):
+            return True
+    return False
+
+
+def _considered(values: Sequence[str]) -> bool:
+    return any(v.strip() and not v.lower().startswith("pas de") for v in values)
+
+
+def contract_line(
+    f: ContractFacts,
+    organisation: str,
+    *,
+    codes: frozenset[str] = frozenset(),
+    offers_received: int | None = None,
+    assessed: bool = False,
+    targeted_years: frozenset[int] = frozenset(),
+) -> ContractLine:
+    """What the indicators read of one contract: its facts and the clauses retained in its checklist."""
+    passed = f.notification_date or f.start_date
+    size = f.supplier_size
+    sme = (
+        None
+        if size is SupplierSize.UNKNOWN or not f.supplier_name
+        else size in (SupplierSize.TPE, SupplierSize.PME)
+    )
+    env, social = f.environmental_considerations, f.social_considerations
+    return ContractLine(
+        id=str(f.id),
+        reference=f.reference,
+        object=f.object,
+        organisation=organisation,
+        year=passed.year if passed else None,
+        end_year=f.end_date.year if f.end_date else None,
+        amount=f.amount,
+        total=f.total_with_amendments,
+        formalised=None if f.procedure is None else f.procedure in FORMALISED_PROCEDURES,
+        duration_months=f.duration_months,
+        recurrent=f.recurrent,
+        sme=sme,
+        social_economy=f.supplier_social_economy is not SocialEconomyStatus.NONE,
+        has_lots=f.has_lots,
+        offers_received=offers_received,
+        advance_30="sme-advance-30" in codes
+        or (f.advance_granted and f.advance_rate is not None and f.advance_rate >= Decimal("0.30")),
+        price_revision=f.price_revisable or "price-revision" in codes,
+        env_criterion=f.has_environmental_criterion or bool(codes & _ENV_CRITERION_CODES),
+        env_consideration=_considered(env) or bool(codes & _ENV_CODES),
+        social_consideration=_considered(social) or bool(codes & _SOCIAL_CODES),
+        insertion="insertion-clause" in codes
+        or "insertion-criterion" in codes
+        or _mentions(social, "insertion"),
+        tiebreak="anti-discrimination-tiebreak" in codes,
+        circular="agec-reuse-recycled" in codes or _mentions(env, "circulaire", "réemploi", "recycl"),
+        reserved=bool(codes & _RESERVATION_CODES) or _mentions(social, "réserv"),
+        fair_trade_relevant=f.fair_trade_relevant,
+        fair_trade="fair-trade" in codes or _mentions(social, "équitable"),
+        responsible_clause=bool(codes),
+        assessed=assessed,
+        targeted_years=targeted_years,
+    )
+
+
+def _chunks(items: list, size: int = 500):  # noqa: ANN001, ANN202
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _retained_codes(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    codes: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        for contract_id, code, copied_from in session.execute(
+            select(ContractClause.contract_id, Clause.code, Clause.copied_from)
+            .join(Clause, Clause.id == ContractClause.clause_id)
+            .where(ContractClause.contract_id.in_(chunk), ContractClause.status.in_(_HAS_CLAUSE))
+        ):
+            codes[contract_id].add(copied_from or code)
+    return codes
+
+
+def _committee_lines(
+    session: Session, organisation_id: uuid.UUID, organisation: str, ends: dict[uuid.UUID, dt.date | None]
+) -> tuple[list[CommitteeLine], dict[uuid.UUID, set[int]]]:
+    targeted: dict[uuid.UUID, set[int]] = defaultdict(set)
+    lines = []
+    committees = session.scalars(select(Committee).where(Committee.organisation_id == organisation_id)).all()
+    for committee in committees:
+        decisions = session.execute(
+            select(CommitteeDecision, Contract.reference, Contract.end_date)
+            .join(Contract, Contract.id == CommitteeDecision.contract_id)
+            .where(CommitteeDecision.committee_id == committee.id)
+            .order_by(Contract.reference)
+        ).all()
+        presented = []
+        decided = []
+        for decision, reference, end_date in decisions:
+            end = ends.get(decision.contract_id, end_date)
+            on_time = None
+            if committee.meeting_date is not None and end is not None:
+                on_time = end >= add_months(committee.meeting_date, 12)
+            presented.append((reference, on_time))
+            decided.append(
+                DecisionLine(reference, decision.targeted, len(decision.actions or []), decision.review_done)
+            )
+            if decision.targeted:
+                targeted[decision.contract_id].add(committee.year)
+        lines.append(
+            CommitteeLine(
+                organisation,
+                committee.year,
+                committee.meeting_date is not None,
+                tuple(presented),
+                tuple(decided),
+            )
+        )
+    return lines, targeted
+
+
+def _order_years(
+    session: Session, organisation_id: uuid.UUID, organisation: str, years: Sequence[int]
+) -> list[OrderYear]:
+    """The census of orders per year (total, eligible, per family and per contract, with the year
+    before), counted by the database, and the emissions of the latest accepted grouping plan."""
+    year_of = extract("year", Order.order_date)
+    rows = session.execute(
+        select(
+            year_of, PurchaseFamily.label, PurchaseFamily.grouping_eligible, Contract.reference, func.count()
+        )
+        .select_from(Order)
+        .outerjoin(PurchaseFamily, PurchaseFamily.id == Order.family_id)
+        .outerjoin(Contract, Contract.id == Order.contract_id)
+        .where(
+            Order.organisation_id == organisation_id,
+            Order.order_date >= dt.date(years[0] - 1, 1, 1),
+            Order.order_date <= dt.date(years[-1], 12, 31),
+        )
+        .group_by(year_of, PurchaseFamily.label, PurchaseFamily.grouping_eligible, Contract.reference)
+    ).all()
+    totals: Counter = Counter()
+    eligible: Counter = Counter()
+    per: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    for year, family, family_eligible, reference, count in rows:
+        year = int(year)
+        totals[year] += count
+        if family_eligible is None or family_eligible:  # no family: as the grouping does, eligible
+            eligible[year] += count
+        per[("family", year)][family or "Sans famille d'achat"] += count
+        if reference:
+            per[("contract", year)][reference] += count
+    plans: dict[int, dict] = {}
+    for plan in session.scalars(
+        select(GroupingPlan)
+        .where(GroupingPlan.organisation_id == organisation_id, GroupingPlan.accepted_at.is_not(None))
+        .order_by(GroupingPlan.accepted_at)
+    ):
+        plans[plan.year] = dict(plan.summary or {})  # the latest accepted plan of the year
+    out = []
+    for year in years:
+        summary = plans.get(year, {})
+
+        def kg(key: str) -> Decimal | None:
+            value = summary.get(key)  # noqa: B023 - used at once
+            return None if value is None else Decimal(str(value))
+
+        lines = tuple(
+            (dimension, label, per[(dimension, year)][label], per[(dimension, year - 1)][label])
+            for dimension in ("family", "contract")
+            for label in sorted(set(per[(dimension, year)]) | set(per[(dimension, year - 1)]))
+        )
+        out.append(
+            OrderYear(
+                organisation,
+                year,
+                totals[year],
+                totals[year - 1],
+                eligible[year],
+                kg("kgco2e_before"),
+                kg("kgco2e_after"),
+                lines,
+            )
+        )
+    return out
+
+
+def gather_facts(
+    session: Session, organisation_id: uuid.UUID, years: Sequence[int], *, today: dt.date | None = None
+) -> DashboardFacts:
+    """The plain facts of one organisation the indicators of ``years`` read."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("Collectivité introuvable dans ce fichier.")
+    name = organisation.name
+    facts = [
+        f
+        for f in contracts_facts(session, organisation_id, today=today)
+        if f.status not in (ContractStatus.CANCELLED, ContractStatus.DRAFT)
+    ]
+    ids = [f.id for f in facts]
+    codes = _retained_codes(session, ids)
+    offers: dict[uuid.UUID, int | None] = {}
+    assessed: set[uuid.UUID] = set()
+    for chunk in _chunks(ids):
+        offers.update(
+            session.execute(select(Contract.id, Contract.offers_received).where(Contract.id.in_(chunk))).all()
+        )
+        assessed.update(
+            session.scalars(
+                select(Assessment.contract_id).where(
+                    Assessment.contract_id.in_(chunk), Assessment.score.is_not(None)
+                )
+            )
+        )
+    committees, targeted = _committee_lines(session, organisation_id, name, {f.id: f.end_date for f in facts})
+    contracts = tuple(
+        contract_line(
+            f,
+            name,
+            codes=frozenset(codes.get(f.id, ())),
+            offers_received=offers.get(f.id),
+            assessed=f.id in assessed,
+            targeted_years=frozenset(targeted.get(f.id, ())),
+        )
+        for f in facts
+    )
+    return DashboardFacts(
+        contracts, tuple(committees), tuple(_order_years(session, organisation_id, name, years))
+    )
+
+
+def _merge(parts: Sequence[DashboardFacts]) -> DashboardFacts:
+    return DashboardFacts(
+        tuple(c for p in parts for c in p.contracts),
+        tuple(m for p in parts for m in p.committees),
+        tuple(o for p in parts for o in p.orders),
+    )
+
+
+def _groups_of(session: Session, organisation_id: uuid.UUID) -> list[tuple[str, set[uuid.UUID]]]:
+    """The purchasing groups the organisation belongs to, with their other members."""
+    rows = session.execute(
+        select(PurchasingGroup.id, PurchasingGroup.name, PurchasingGroupMember.organisation_id)
+        .join(PurchasingGroupMember, PurchasingGroupMember.group_id == PurchasingGroup.id)
+        .order_by(PurchasingGroup.name)
+    ).all()
+    members: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    names: dict[uuid.UUID, str] = {}
+    for group_id, group_name, member in rows:
+        members[group_id].add(member)
+        names[group_id] = group_name
+    return [
+        (f"Groupement « {names[g]} »", ids - {organisation_id})
+        for g, ids in members.items()
+        if organisation_id in ids
+    ]
+
+
+def dashboard_data(
+    db: Database, organisation_id: uuid.UUID, year: int, *, today: dt.date | None = None
+) -> DashboardData:
+    """Every indicator of ``year`` for the organisation, for all the organisations of the file when
+    it holds several, and for each purchasing group it belongs to, with the two years before for the
+    trend."""
+    today = today or dt.date.today()
+    years = tuple(range(year - TREND_YEARS + 1, year + 1))
+    with db.session(write=False) as session:
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise NotFound("Collectivité introuvable dans ce fichier.")
+        points = target_points(session, organisation_id)
+        own = gather_facts(session, organisation_id, years, today=today)
+        others = {
+            other: gather_facts(session, other, years, today=today)
+            for other in session.scalars(
+                select(Organisation.id).where(Organisation.id != organisation_id).order_by(Organisation.name)
+            )
+        }
+        groups = _groups_of(session, organisation_id)
+        name = organisation.name
+
+    def scope(title: str, kind: str, facts: DashboardFacts) -> ScopeDashboard:
+        return ScopeDashboard(title, kind, tuple(engine.evaluate_all(facts, year, points, trend_years=years)))
+
+    scopes = [scope(name, "organisation", own)]
+    if others:
+        scopes.append(scope(ALL_ORGANISATIONS, "all", _merge([own, *others.values()])))
+    for title, members in groups:
+        parts = [own, *(others[m] for m in members if m in others)]
+        scopes.append(scope(title, "group", _merge(parts)))
+    return DashboardData(
+        organisation=name,
+        year=year,
+        generated_on=today,
+        scopes=tuple(scopes),
+        contracts=own.contracts,
+        orders=tuple(o for o in own.orders if o.year == year),
+    )
+
+
+# --- files ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrittenDashboard:
+    path: Path
+    pages: int = 0
+    sheets: int = 0
+
+    def to_json(self) -> dict:
+        return {"file": str(self.path), "pages": self.pages, "sheets": self.sheets}
+
+    def summary(self) -> str:
+        if self.sheets:
+            return f"Tableau de bord SPASER écrit : {self.path} ({self.sheets} feuilles)."
+        return f"Tableau de bord SPASER écrit : {self.path} ({self.pages} pages)."
+
+
+def write_dashboard_pdf(
+    db: Database, organisation_id: uuid.UUID, year: int, out_path: Path | str, *, today: dt.date | None = None
+) -> WrittenDashboard:
+    from app.reports.dashboard import build_dashboard
+
+    data = dashboard_data(db, organisation_id, year, today=today)
+    pages = build_dashboard(data, Path(out_path))
+    return WrittenDashboard(Path(out_path), pages=pages)
+
+
+def write_dashboard_xlsx(
+    db: Database, organisation_id: uuid.UUID, year: int, out_path: Path | str, *, today: dt.date | None = None
+) -> WrittenDashboard:
+    from app.io.xlsx_writer import write_xlsx
+
+    data = dashboard_data(db, organisation_id, year, today=today)
+    sheets = dashboard_sheets(data)
+    write_xlsx(Path(out_path), sheets)
+    return WrittenDashboard(Path(out_path), sheets=len(sheets))
+
+
+def _number(result: IndicatorResult, value: Decimal | None) -> Decimal | None:
+    """A share as a percentage number (45.5), other units as they are."""
+    if value is None:
+        return None
+    return value * 100 if result.unit is engine.Unit.SHARE else value
+
+
+def _indicator_row(result: IndicatorResult, scope: str) -> list[object]:
+    return [
+        scope,
+        result.id,
+        result.label,
+        ", ".join(str(a) for a in result.actions),
+        result.unit.value,
+        _number(result, result.value),
+        result.numerator,
+        result.denominator,
+        result.to_complete,
+        _number(result, result.target),
+        result.status_text,
+        result.explanation,
+    ]
+
+
+_INDICATOR_HEADERS = (
+    "Périmètre",
+    "Identifiant",
+    "Indicateur",
+    "Actions du SPASER",
+    "Unité",
+    "Valeur (en % pour une part)",
+    "Numérateur",
+    "Dénominateur",
+    "À compléter",
+    "Objectif (en % pour une part)",
+    "État",
+    "Explication",
+)
+_INDICATOR_KINDS = (
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "decimal",
+    "decimal",
+    "decimal",
+    "int",
+    "decimal",
+    "text",
+    "text",
+)
+_INDICATOR_WIDTHS = (22, 20, 48, 12, 10, 14, 12, 12, 11, 14, 22, 70)
+
+
+def dashboard_sheets(data: DashboardData) -> list:
+    """The Excel workbook: a summary sheet, one sheet per axis, and the contracts and orders behind
+    each number (the same numbers as ``indicators --json``)."""
+    from app.io.xlsx_writer import SheetSpec
+
+    def indicator_sheet(title: str, results: Sequence[IndicatorResult]) -> SheetSpec:
+        ids = {r.id for r in results}
+        rows = [_indicator_row(r, scope.name) for scope in data.scopes for r in scope.results if r.id in ids]
+        return SheetSpec(title, _INDICATOR_HEADERS, _INDICATOR_KINDS, _INDICATOR_WIDTHS, rows)
+
+    sheets = [indicator_sheet("Synthèse", [r for r in data.results if r.headline])]
+    for axis in engine.Axis:
+        sheets.append(indicator_sheet(axis.value.capitalize(), [r for r in data.results if r.axis is axis]))
+    behind = []
+    for r in data.results:
+        for role, refs in (
+            ("numérateur", r.numerator_refs),
+            ("dénominateur", r.denominator_refs),
+            ("à compléter", r.to_complete_refs),
+        ):
+            behind.extend([r.id, r.label, role, ref] for ref in refs)
+    sheets.append(
+        SheetSpec(
+            "Données",
+            ("Identifiant", "Indicateur", "Compté au", "Marché, collectivité ou indicateur"),
+            ("text",) * 4,
+            (20, 48, 14, 40),
+            behind,
+        )
+    )
+    sheets.append(
+        SheetSpec(
+            "Recensement des commandes",
+            ("Collectivité", "Année", "Regroupées par", "Famille ou marché", "Commandes", "Année précédente"),
+            ("text", "int", "text", "text", "int", "int"),
+            (28, 8, 16, 48, 12, 16),
+            [
+                [o.organisation, o.year, "famille" if dim == "family" else "marché", label, now, before]
+                for o in data.orders
+                for dim, label, now, before in o.lines
+            ],
+        )
+    )
+    return sheets
