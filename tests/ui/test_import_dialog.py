@@ -56,7 +56,8 @@ def test_preview_problems_then_skip_invalid_import(qtbot, new_db):
 def test_unknown_column_mapped_and_remembered(qtbot, new_db, tmp_path):
     path = tmp_path / "export-compta.csv"
     path.write_text(
-        "Pièce;Date;Montant HT;Service\nP-1;02/02/2024;12,50;Mairie\nP-2;03/02/2024;7;École\n", encoding="cp1252"
+        "Pièce;Date;Montant HT;Service\nP-1;02/02/2024;12,50;Mairie\nP-2;03/02/2024;7;École\n",
+        encoding="cp1252",
     )
     dialog, _context = make_dialog(qtbot, new_db)
     dialog.set_file(path)

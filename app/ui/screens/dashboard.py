@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 from app import format as fmt
 from app.ui.context import AppContext
 from app.ui.widgets.alerts import AlertsPanel
+from app.ui.widgets.facts_pointer import FactsPointer
 
 TILES = (
     ("active", "Marchés en cours", "Marchés dont l'état est « En cours »."),
@@ -70,9 +71,11 @@ class DashboardScreen(QWidget):
         self.alerts = AlertsPanel(context, self)
         self.alerts.contract_activated.connect(self._open_contract)
         self.alerts_title = QLabel("<h3>À faire</h3>")
+        self.facts_pointer = FactsPointer(context, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.facts_pointer)
         layout.addLayout(grid)
         layout.addWidget(self.alerts_title)
         layout.addWidget(self.alerts, 1)
@@ -87,6 +90,7 @@ class DashboardScreen(QWidget):
             for label in self.values.values():
                 label.setText("—")
             self.alerts.reload()
+            self.facts_pointer.refresh()
             return
         from app.services.alerts import dashboard_counts
 
@@ -94,6 +98,7 @@ class DashboardScreen(QWidget):
         for key, label in self.values.items():
             value = getattr(counts, key)
             label.setText(fmt.money(value) if key == "total_amount" else str(value))
+        self.facts_pointer.refresh()
         self.alerts.reload()
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
 
