@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication
 
 from app.services.facts import facts_rows
 from app.services.imports import import_file
@@ -51,7 +51,7 @@ def answer_editor(qtbot, field_label: str, value: str, calls: list) -> None:
         if field_label:
             dialog.field_combo.setCurrentIndex(dialog.field_combo.findText(field_label))
         dialog.set_value_text(value)
-        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        ok = dialog.ok_button
         calls.append(ok.text())
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
@@ -65,7 +65,7 @@ def test_markers_in_text_and_provenance_in_tooltip(qtbot, new_db):
     assert recurrent.data() == "— proposé : oui"
     assert "Source" in recurrent.data(Qt.ItemDataRole.ToolTipRole)
     assert "Proposition : oui" in recurrent.data(Qt.ItemDataRole.ToolTipRole)
-    assert screen.model.index(r, column(screen, "Nature")).data().endswith("(déduit, à confirmer)")
+    assert screen.model.index(r, column(screen, "Nature")).data().endswith("(à confirmer)")
     assert screen.model.index(r, column(screen, "Code CPV")).data() == TO_FILL
     assert screen.model.index(r, column(screen, "Durée")).data() == "48 mois (déduit)"
     assert "CAD" in screen.model.index(r, column(screen, "Manque pour")).data()
@@ -84,6 +84,8 @@ def test_accept_all_proposals_when_nothing_is_selected(qtbot, new_db):
     assert rows["2025-05"].cells["recurrent"].value is False  # one-off works
     assert not any(r.proposals for r in rows.values())
     qtbot.waitUntil(lambda: screen.model.index(0, column(screen, "Récurrent")).data() in ("oui", "non"))
+    assert screen.accept_button.text() == "&Accepter les propositions (tous : 0 marché(s))"
+    assert not screen.accept_button.isEnabled()
 
 
 def test_set_a_fact_on_a_keyboard_and_mouse_selection(qtbot, new_db):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,7 +41,7 @@ FACT_HEADERS = {
     "recurrent": "Récurrent",
     "duration_months": "Durée",
     "end_date": "Échéance (fait)",
-    "place_code": "Lieu d'exécution",
+    "place_code": "Lieu (INSEE)",
     "cpv_code": "Code CPV",
 }
 FIXED_HEADERS = ("Référence", "Objet", "Titulaire", "Échéance")
@@ -72,7 +73,7 @@ def cell_text(row: Any, name: str) -> str:
             return f"— proposé : {value_text(proposal.value)}"
         return TO_FILL
     if cell.to_confirm:
-        return f"{cell.text} (déduit, à confirmer)"
+        return f"{cell.text} (à confirmer)"
     if cell.source.startswith("déduit"):
         return f"{cell.text} (déduit)"
     return cell.text
@@ -151,6 +152,14 @@ def fact_of_column(model: RowTableModel, column: int) -> str | None:
     return None
 
 
+class MarkerDelegate(QStyledItemDelegate):
+    """Fact cells are cut in the middle, so that the marker at the end (« (à confirmer) ») stays."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: ANN001, N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
 # --- editor -------------------------------------------------------------------------------------
 
 
@@ -180,29 +189,31 @@ class FactEditDialog(QDialog):
         self.hint.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&Donnée :", self.field_combo)
-        form.addRow("&Valeur :", self.value_holder)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.value_label = QLabel("&Valeur :")
+        form.addRow(self.value_label, self.value_holder)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(
+            f"Appliquer à {count} marché(s)" if count != 1 else "Appliquer au marché",
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            f"Appliquer à {count} marché(s)" if count != 1 else "Appliquer au marché"
-        )
+        self.ok_button.setDefault(True)
+        buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                f"La valeur choisie sera enregistrée sur {count} marché(s), comme confirmée par vous. "
-                "Une valeur vide (ou « à préciser ») rend la donnée inconnue."
-            )
+        intro = QLabel(
+            f"La valeur choisie sera enregistrée sur {count} marché(s), comme confirmée par vous. "
+            "Une valeur vide (ou « à préciser ») rend la donnée inconnue."
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.hint)
         layout.addWidget(buttons)
-        self.field_combo.currentIndexChanged.connect(self._field_changed)
         if field is not None and self.field_combo.findData(field) >= 0:
             self.field_combo.setCurrentIndex(self.field_combo.findData(field))
         self._field_changed()
+        self.field_combo.currentIndexChanged.connect(self._field_changed)
         self.resize(520, self.sizeHint().height())
 
     @property
@@ -224,6 +235,7 @@ class FactEditDialog(QDialog):
 
         if self.value_widget is not None:
             self.value_holder.removeWidget(self.value_widget)
+            self.value_widget.hide()  # until deleted, it would sit over the dialog's top-left corner
             self.value_widget.deleteLater()
         name = self.field
         enums = {"nature": PurchaseNature, "procedure": Procedure, "price_form": PriceForm}
@@ -252,6 +264,7 @@ class FactEditDialog(QDialog):
             }.get(name, "")
         self.value_widget = widget
         self.value_holder.addWidget(widget)
+        self.value_label.setBuddy(widget)
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
 
@@ -291,9 +304,10 @@ class FactsScreen(QWidget):
 
         title = QLabel("<h2>Données à compléter</h2>")
         intro = QLabel(
-            "Ce que chaque fonction (cotation, clauses, CAD, données essentielles DECP) sait de vos marchés, "
-            "avec l'origine de chaque donnée. « déduit » : calculé par l'application ; « proposé » : "
-            "une proposition à accepter ; « à compléter » : inconnu. Survolez une case pour le détail."
+            "Ce que chaque fonction (cotation, clauses, CAD, données essentielles DECP) sait de vos marchés. "
+            "« déduit » : calculé par l'application ; « à confirmer » : déduit, à vérifier ; « proposé » : "
+            "une proposition à accepter ; « à compléter » : inconnu. Survolez une case pour son origine, "
+            "double-cliquez pour la modifier."
         )
         intro.setWordWrap(True)
         self.search = QLineEdit()
@@ -315,6 +329,9 @@ class FactsScreen(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.marker_delegate = MarkerDelegate(self.table)
+        for column in range(4, self.model.columnCount() - 1):
+            self.table.setItemDelegateForColumn(column, self.marker_delegate)
 
         self.accept_button = QPushButton()
         self.edit_button = QPushButton("&Modifier la sélection…")
@@ -407,8 +424,13 @@ class FactsScreen(QWidget):
         ]
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 280))
-        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 200))
+        # Long texts are cut (the tooltip has them whole) so that the facts fit on a laptop screen.
+        facts = range(4, self.model.columnCount() - 1)
+        caps = {1: 170, 2: 120} | {
+            c: {"Procédure": 200, "Nature": 180}.get(self.model.columns[c].header, 150) for c in facts
+        }
+        for column, cap in caps.items():
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
 
     # --- selection -------------------------------------------------------------------------------
     def selected_rows(self) -> list[Any]:
@@ -418,12 +440,12 @@ class FactsScreen(QWidget):
     def _update_buttons(self) -> None:
         count = len(self.selected_rows())
         with_proposals = sum(1 for r in self.selected_rows() if r.proposals)
+        shown = sum(1 for r in self.model.rows if r.proposals)
         if count:
             self.accept_button.setText(f"&Accepter les propositions ({with_proposals} sélectionné(s))")
         else:
-            shown = sum(1 for r in self.model.rows if r.proposals)
             self.accept_button.setText(f"&Accepter les propositions (tous : {shown} marché(s))")
-        self.accept_button.setEnabled(bool(with_proposals if count else self.model.rows))
+        self.accept_button.setEnabled(bool(with_proposals if count else shown))
         self.edit_button.setEnabled(count > 0)
         self.edit_button.setText(f"&Modifier la sélection ({count})…" if count else "&Modifier la sélection…")
 
