@@ -31,7 +31,8 @@ def test_cotation_points_to_facts_and_refreshes_when_contracts_change(qtbot, new
     year = next_cad_year(new_db, new_db.organisation_id, context.today())
     assert cotation.year.value() == year
     pointer = cotation.facts_pointer
-    assert pointer.isVisible() and "14 marché(s) sur 14 ont des données à compléter" in pointer.label.text()
+    qtbot.waitUntil(pointer.isVisible, timeout=10000)  # computed in the background
+    assert "14 marché(s) sur 14 ont des données à compléter" in pointer.label.text()
     # Nothing recurrent is confirmed yet: the empty list says why, and how to fix it.
     assert cotation.present_model.rowCount() == 0
     assert cotation.empty_label.isVisible()
@@ -46,12 +47,13 @@ def test_cotation_points_to_facts_and_refreshes_when_contracts_change(qtbot, new
     # The cotation screen heard the change: recurrent contracts ending in the presented year appear.
     qtbot.waitUntil(lambda: cotation.present_model.rowCount() > 0, timeout=10000)
     assert not cotation.empty_label.isVisible()
+    qtbot.waitUntil(lambda: "avec une proposition" not in pointer.label.text(), timeout=10000)
 
 
 def test_dashboard_pointer_opens_the_facts_screen(qtbot, new_db):
     window, _context = window_on_saint_aubin(qtbot, new_db)
     dashboard = window.open_screen("dashboard")
-    assert dashboard.facts_pointer.isVisible()
+    qtbot.waitUntil(dashboard.facts_pointer.isVisible, timeout=10000)
     assert "avec une proposition à accepter" in dashboard.facts_pointer.label.text()
     qtbot.mouseClick(dashboard.facts_pointer.button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.open_screen("facts")

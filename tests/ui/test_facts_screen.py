@@ -71,7 +71,7 @@ def test_markers_in_text_and_provenance_in_tooltip(qtbot, new_db):
     assert "CAD" in screen.model.index(r, column(screen, "Manque pour")).data()
     # The search box filters in the model.
     qtbot.keyClicks(screen.search, "cantine")
-    assert [row.reference for row in screen.model.rows] == ["2024-03"]
+    qtbot.waitUntil(lambda: [row.reference for row in screen.model.rows] == ["2024-03"], timeout=3000)
 
 
 def test_accept_all_proposals_when_nothing_is_selected(qtbot, new_db):

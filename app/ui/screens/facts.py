@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -98,6 +97,12 @@ def cell_colour(row: Any, name: str) -> QColor | None:
     return WARN if cell.to_confirm else None
 
 
+def shorten(text: str, length: int) -> str:
+    """The start of a long text, cut at ``length`` characters (the tooltip holds it whole)."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 def needs_text(row: Any) -> str:
     return ", ".join(row.needs) if row.needs else "rien"
 
@@ -113,8 +118,15 @@ def grid_columns() -> list[Column]:
 
     columns = [
         Column("Référence", lambda r: r.reference),
-        Column("Objet", lambda r: r.object),
-        Column("Titulaire", lambda r: r.supplier or "—"),
+        Column(
+            "Objet", lambda r: shorten(r.object, 28), sort_key=lambda r: r.object, tooltip=lambda r: r.object
+        ),
+        Column(
+            "Titulaire",
+            lambda r: shorten(r.supplier, 19) or "—",
+            sort_key=lambda r: r.supplier,
+            tooltip=lambda r: r.supplier,
+        ),
         Column("Échéance", lambda r: fmt.date(r.end_date), sort_key=lambda r: r.end_date),
     ]
     for name in GRID_FACTS:
@@ -150,14 +162,6 @@ def fact_of_column(model: RowTableModel, column: int) -> str | None:
         if FACT_HEADERS.get(name) == header and name in SETTABLE:
             return name
     return None
-
-
-class MarkerDelegate(QStyledItemDelegate):
-    """Fact cells are cut in the middle, so that the marker at the end (« (à confirmer) ») stays."""
-
-    def initStyleOption(self, option, index) -> None:  # noqa: ANN001, N802
-        super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 # --- editor -------------------------------------------------------------------------------------
@@ -328,10 +332,12 @@ class FactsScreen(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.marker_delegate = MarkerDelegate(self.table)
-        for column in range(4, self.model.columnCount() - 1):
-            self.table.setItemDelegateForColumn(column, self.marker_delegate)
+        # Cut in the middle, so that a fact's marker at the end (« (à confirmer) ») stays visible; the
+        # object and the supplier are shortened by the model instead. (No Python delegate: PySide6
+        # 6.12.0 loses a reference to None on each call of a Python override of a void virtual.)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
 
         self.accept_button = QPushButton()
         self.edit_button = QPushButton("&Modifier la sélection…")
@@ -359,7 +365,11 @@ class FactsScreen(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
 
-        self.search.textChanged.connect(self._filter)
+        self.search_timer = QTimer(self)  # filter once the user pauses typing
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(200)
+        self.search_timer.timeout.connect(self._filter)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.only_incomplete.toggled.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -379,7 +389,7 @@ class FactsScreen(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        from app.services.facts import facts_rows, summary
+        from app.services.facts import facts_rows, summarise
         from app.ui.tasks import run_op
 
         ctx = self.context
@@ -391,7 +401,8 @@ class FactsScreen(QWidget):
         self.loading = True
 
         def work(_progress: Any) -> Any:
-            return facts_rows(db, org, today=today), summary(db, org, today=today)
+            rows = facts_rows(db, org, today=today)
+            return rows, summarise(rows)
 
         def done(result: Any) -> None:
             self.loading = False
@@ -399,6 +410,7 @@ class FactsScreen(QWidget):
             self.all_rows = rows
             self.summary_label.setText(totals.sentence() or "Toutes les données utiles sont connues.")
             self._filter()
+            self._fit_columns()
 
         def failed(exc: BaseException) -> None:
             from app.ui.dialogs.errors import show_error
@@ -423,10 +435,13 @@ class FactsScreen(QWidget):
             )
         ]
         self.model.set_rows(rows)
+
+    def _fit_columns(self) -> None:
+        """Widths from the first rows (all 10,000 would take a second), once per reading."""
         self.table.resizeColumnsToContents()
         # Long texts are cut (the tooltip has them whole) so that the facts fit on a laptop screen.
         facts = range(4, self.model.columnCount() - 1)
-        caps = {1: 170, 2: 120} | {
+        caps = {1: 210, 2: 150} | {
             c: {"Procédure": 200, "Nature": 180}.get(self.model.columns[c].header, 150) for c in facts
         }
         for column, cap in caps.items():

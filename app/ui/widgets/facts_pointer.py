@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.ui.context import AppContext
@@ -25,9 +26,12 @@ def default_cad_year(context: AppContext, today: dt.date) -> int:
 
 
 class FactsPointer(QFrame):
+    updated = Signal(str)  # the sentence shown ("" when hidden)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.generation = 0
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("facts_pointer")
         self.setStyleSheet("#facts_pointer { background: #fff4e0; }")
@@ -42,17 +46,35 @@ class FactsPointer(QFrame):
         layout.addWidget(self.button)
         self.hide()
 
-    def refresh(self) -> str:
-        """Recompute the sentence; returns it ("" when nothing is missing, and the line hides)."""
+    def refresh(self) -> None:
+        """Recompute the sentence in the background (a large register takes seconds); the line shows
+        when it arrives, and hides when nothing is missing."""
         ctx = self.context
-        text = ""
-        if ctx.ready:
-            from app.services.facts import summary
+        self.generation += 1
+        generation = self.generation
+        if not ctx.ready:
+            self._show("")
+            return
+        from app.services.facts import summary
+        from app.ui.tasks import run_op
 
-            text = summary(ctx.db, ctx.organisation_id, today=ctx.today()).sentence()
+        db, org, today = ctx.db, ctx.organisation_id, ctx.today()
+
+        def done(result: object) -> None:
+            if generation == self.generation:  # a newer refresh is on its way: this one is stale
+                self._show(result.sentence())  # type: ignore[attr-defined]
+
+        def failed(_exc: BaseException) -> None:  # a pointer is no place for an error box
+            if generation == self.generation:
+                self._show("")
+
+        # Quiet: no progress window for a hint line (it appears after an hour, i.e. never).
+        run_op(self, "", lambda _p: summary(db, org, today=today), done, failed, show_after_ms=3_600_000)
+
+    def _show(self, text: str) -> None:
         self.label.setText(text)
         self.setVisible(bool(text))
-        return text
+        self.updated.emit(text)
 
     def open_facts(self) -> None:
         window = self.window()
