@@ -83,3 +83,12 @@ def test_empty_cad_dossier_is_explained_in_the_error_dialog(qtbot, new_db, tmp_p
 
     assert isinstance(shown[0], EmptyDossier) and "aucun marché récurrent" in shown[0].message
     assert not (tmp_path / "cad.pdf").exists()
+
+
+def test_menu_entry_opens_the_facts_screen(qtbot, new_db):
+    window, _context = window_on_saint_aubin(qtbot, new_db)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Marchés")
+    action = next(a for a in menu.actions() if a.text() == "&Données à compléter")
+    action.trigger()
+    assert window.nav.currentItem().text() == "Données à compléter"
+    qtbot.waitUntil(lambda: window.stack.currentWidget().model.rowCount() == 14, timeout=10000)

@@ -237,6 +237,7 @@ def test_orders_service_for_rows_without_one_and_previous_imports(qtbot, new_db,
     from app.services.imports import import_file
 
     import_file(new_db, new_db.organisation_id, TOWNS / "registre_saint_aubin.xlsx", "contracts")
+    qtbot.wait(1100)  # imports are ordered by their time (stored to the second before main's 98474dd)
     dialog, context = make_dialog(qtbot, new_db)
     assert dialog.service_default.isVisible() and not dialog.procedure_default.isVisible()
     dialog.set_file(TOWNS / "commandes_saint_aubin.xlsx")
@@ -277,3 +278,12 @@ def test_orders_service_for_rows_without_one_and_previous_imports(qtbot, new_db,
     qtbot.mouseClick(dialog.batches_list.viewport(), Qt.MouseButton.LeftButton, pos=older)
     qtbot.mouseClick(dialog.undo_batch_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: count(new_db, Contract) == 0, timeout=10000)
+
+
+def test_the_assistant_says_what_the_register_lacks(qtbot, new_db):
+    dialog, _ = contracts_dialog(qtbot, new_db)
+    text = dialog.status_label.text()
+    assert "procédure déduite du montant" in text and "récurrence à préciser" in text
+    choose(qtbot, dialog.recurrent_default, Qt.Key.Key_Down)  # oui for every row
+    assert "procédure déduite du montant" in dialog.status_label.text()
+    assert "récurrence à préciser" not in dialog.status_label.text()

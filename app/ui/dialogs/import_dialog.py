@@ -130,6 +130,7 @@ class ImportDialog(QDialog):
         self.report: Any = None
         self.progress: Any = None
         self.preview_generation = 0
+        self.preview_status = ""
 
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("Type de données à importer")
@@ -297,6 +298,8 @@ class ImportDialog(QDialog):
             self.contract_rows += [text, combo]
         row.addStretch(1)
         form.addRow(row)
+        for combo in (self.procedure_default, self.nature_default, self.recurrent_default):
+            combo.currentIndexChanged.connect(lambda _i: self._show_status())
         self.service_label = QLabel("Ser&vice pour les lignes sans service :")
         self.service_label.setBuddy(self.service_default)
         form.addRow(self.service_label, self.service_default)
@@ -506,8 +509,18 @@ class ImportDialog(QDialog):
             self.tabs.setCurrentIndex(2)
         else:
             self.tabs.setCurrentIndex(0)
-        self.status_label.setText(" ".join(parts))
+        self.preview_status = " ".join(parts)
+        self._show_status()
         self.import_button.setEnabled(not preview.missing_required and preview.valid_rows > 0)
+
+    def _show_status(self) -> None:
+        """The preview's sentence and, for contracts, what the file lacks and what will happen."""
+        text = self.preview_status
+        if self.kind == "contracts" and self.preview is not None and hasattr(self.preview, "columns"):
+            absent = _absent_facts(set(self.preview.columns.values()), self.defaults())
+            if absent:
+                text += " Absent(s) du fichier : " + " ; ".join(absent) + "."
+        self.status_label.setText(text)
 
     def _show_decp_preview(self, parsed: Any) -> None:
         from app.enums import label
@@ -709,6 +722,18 @@ class ImportDialog(QDialog):
             self._show_error(exc)
             return
         self._show_error(exc)
+
+
+# Contract facts a register often lacks: what happens when neither the file nor the assistant gives them.
+ABSENT_FACTS = (
+    ("procedure", "procédure déduite du montant (ou choisie ci-dessous)"),
+    ("nature", "nature déduite du code CPV, de la famille ou de l'objet (ou choisie ci-dessous)"),
+    ("recurrent", "récurrence à préciser ensuite dans « Données à compléter » (ou choisie ci-dessous)"),
+)
+
+
+def _absent_facts(columns: set[str], defaults: dict[str, object]) -> list[str]:
+    return [text for key, text in ABSENT_FACTS if key not in columns and key not in defaults]
 
 
 def _with_order_checks(preview: Any, db: Any, org: Any, path: Path, mapping: dict, defaults: dict) -> Any:
