@@ -234,3 +234,12 @@ def test_money_kept_to_the_cent(qtbot, demo_db, demo_org, no_modal):
         expected_version=detail.version,
     )
     assert snapshot(demo_db, demo_org)[detail.id]["notified_amount"] != before["notified_amount"]
+
+
+def test_non_breaking_spaces_and_lines_survive_the_form(qtbot, demo_db, demo_org, no_modal):
+    """Found by the random test: the form turned « 12\u00a0500\u00a0€ » into « 12 500 € »."""
+    text = "Entretien\u00a0: 12\u00a0500\u00a0€ HT\nsur deux lignes"
+    detail = svc.save_contract(demo_db, demo_org, svc.ContractInput("R-NBSP", text, notes=text))
+    open_and_save(qtbot, AppContext(demo_db, demo_org), detail.id, no_modal)
+    saved = snapshot(demo_db, demo_org)[detail.id]
+    assert saved["object"] == text and saved["notes"] == text

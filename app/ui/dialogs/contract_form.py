@@ -367,7 +367,7 @@ class ContractDialog(QDialog):
         )
         return svc.ContractInput(
             reference=self.reference.text(),
-            object=self.object.toPlainText(),
+            object=_plain_text(self.object),
             nature=self.nature.currentData(),
             procedure=self.procedure.currentData(),
             status=self.status.currentData(),
@@ -388,7 +388,7 @@ class ContractDialog(QDialog):
             renewable=self.renewable.currentData(),
             renewals_max=self.renewals.value(),
             notice_months=self.notice.value(),
-            notes=self.notes.toPlainText(),
+            notes=_plain_text(self.notes),
             lots=lots,
             amendments=amendments,
         )
@@ -493,6 +493,13 @@ class ContractDialog(QDialog):
         self.saved = detail
         self.accept()
         return True
+
+
+def _plain_text(edit: QPlainTextEdit) -> str:
+    """The text as typed. ``toPlainText`` turns non-breaking spaces into plain ones (French text is
+    full of them: « 12 500 € », « objet : ») so saving an untouched form changed the object."""
+    raw = edit.document().toRawText()
+    return raw.replace("\u2029", "\n").replace("\u2028", "\n")
 
 
 def _describe_changes(changes: dict, separator: str = " ; ") -> str:
