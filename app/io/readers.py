@@ -314,6 +314,7 @@ def locate_header(
     chosen by the user for headers the template does not know ("" to ignore a column)."""
     index = header_index(tpl)
     extra = {k: v for k, v in (mapping or {}).items() if v}
+    ignored = {k for k, v in (mapping or {}).items() if not v}  # « ne pas importer », even if known
     best: tuple[int, dict[int, str]] | None = None
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         matched: dict[int, str] = {}
@@ -321,7 +322,7 @@ def locate_header(
             if not isinstance(cell, str) or not cell.strip():
                 continue
             key = key_of(cell)
-            column = extra.get(key) or index.get(key)
+            column = extra.get(key) or (None if key in ignored else index.get(key))
             if column and column not in matched.values():
                 matched[c] = column
         if len(matched) >= MIN_HEADER_MATCHES and (best is None or len(matched) > len(best[1])):

@@ -194,7 +194,11 @@ def facts_rows(
 
 
 def summary(db: Database, organisation_id: uuid.UUID, *, today: dt.date | None = None) -> FactsSummary:
-    rows = facts_rows(db, organisation_id, today=today)
+    return summarise(facts_rows(db, organisation_id, today=today))
+
+
+def summarise(rows: Sequence[FactsRow]) -> FactsSummary:
+    """The summary of rows already read (the grid reads them once for both)."""
     by_feature = {
         f: sum(1 for r in rows if any(f in m.features and not m.to_confirm for m in r.missing))
         for f in Feature

@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
             "&Nouveau marché…", self.new_contract, QKeySequence.StandardKey.New, contract_menu
         )
         self._action("Ouvrir l'éc&héancier", self.open_timeline, "Ctrl+T", contract_menu)
+        self._action("&Données à compléter", self.open_facts, "Ctrl+Shift+D", contract_menu)
 
         view_menu = bar.addMenu("&Affichage")
         for index, spec in enumerate(SCREENS):
@@ -227,6 +228,11 @@ class MainWindow(QMainWindow):
     def open_timeline(self) -> None:
         if self._require_ready():
             self.open_screen("contracts").show_timeline()
+
+    def open_facts(self) -> None:
+        """« Données à compléter » (menu Marchés, and the pointers of the dashboard and cotation)."""
+        if self._require_ready():
+            self.open_screen("facts")
 
     def print_current(self) -> None:
         widget = self.stack.currentWidget()

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 
 class Cancelled(Exception):
@@ -86,18 +87,24 @@ def run_op(
         if text:
             dialog.setLabelText(f"{title}\n{text}")
 
-    def finish() -> None:
+    def finish() -> bool:
+        """Close the progress dialog; False when the parent window was closed meanwhile (its
+        widgets, and this dialog, are gone: the result has nobody to go to)."""
         _running.discard(signals)
+        if not isValid(dialog):
+            return False
         dialog.reset()
         dialog.close()
         dialog.deleteLater()
+        return parent is None or isValid(parent)
 
     def succeeded(result: Any) -> None:
-        finish()
-        on_done(result)
+        if finish():
+            on_done(result)
 
     def failed(exc: BaseException) -> None:
-        finish()
+        if not finish():
+            return
         if on_error is not None:
             on_error(exc)
         elif not isinstance(exc, Cancelled):

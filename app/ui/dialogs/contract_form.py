@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import format as fmt
-from app.enums import ContractStatus, Procedure, PurchaseNature, label
+from app.enums import ContractStatus, Procedure, PurchaseNature
 from app.errors import ConcurrentEdit, UserError, ValidationError
 from app.rules import calendar as cal
 from app.services import contracts as svc
@@ -42,6 +42,9 @@ from app.ui.dialogs.conflict import OVERWRITE, RELOAD, ask_conflict
 from app.ui.dialogs.errors import show_error
 from app.ui.models.editable import EditableRowsModel, EditColumn
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.choices import enum_combo as _enum_combo
+from app.ui.widgets.choices import select_data as _select
+from app.ui.widgets.choices import yes_no_combo as _yes_no_combo
 from app.ui.widgets.fields import IntEdit, MoneyEdit, OptionalDateEdit
 
 LOT_COLUMNS = [
@@ -58,28 +61,6 @@ AMENDMENT_COLUMNS = [
 ]
 
 
-UNKNOWN_CHOICE = "— à préciser —"
-
-
-def _enum_combo(enum_cls, name: str, *, unknown: bool = False) -> QComboBox:  # noqa: ANN001
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    if unknown:  # unknown is not false: the form can say « not known yet »
-        combo.addItem(UNKNOWN_CHOICE, None)
-    for member in enum_cls:
-        combo.addItem(label(member), member)
-    return combo
-
-
-def _yes_no_combo(name: str, yes: str, no: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.addItem(UNKNOWN_CHOICE, None)
-    combo.addItem(yes, True)
-    combo.addItem(no, False)
-    return combo
-
-
 def _choice_combo(choices: list[svc.Choice], name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
@@ -88,22 +69,6 @@ def _choice_combo(choices: list[svc.Choice], name: str) -> QComboBox:
         combo.addItem(choice.label, choice.id)
     combo.setMaxVisibleItems(20)
     return combo
-
-
-def _select(combo: QComboBox, value) -> None:  # noqa: ANN001
-    """Select the item whose data equals ``value``. ``QComboBox.findData`` compares Python objects
-    by identity, so a UUID read in another session was never found and the form showed « — »,
-    then saved None over the contract's supplier: compare by value, and never drop a value the
-    list does not hold (it gets its own item)."""
-    for index in range(combo.count()):
-        if combo.itemData(index) == value:
-            combo.setCurrentIndex(index)
-            return
-    if value is None:
-        combo.setCurrentIndex(0)
-        return
-    combo.addItem(str(value), value)
-    combo.setCurrentIndex(combo.count() - 1)
 
 
 class ChildTable(QWidget):
@@ -402,7 +367,7 @@ class ContractDialog(QDialog):
         )
         return svc.ContractInput(
             reference=self.reference.text(),
-            object=self.object.toPlainText(),
+            object=_plain_text(self.object),
             nature=self.nature.currentData(),
             procedure=self.procedure.currentData(),
             status=self.status.currentData(),
@@ -423,7 +388,7 @@ class ContractDialog(QDialog):
             renewable=self.renewable.currentData(),
             renewals_max=self.renewals.value(),
             notice_months=self.notice.value(),
-            notes=self.notes.toPlainText(),
+            notes=_plain_text(self.notes),
             lots=lots,
             amendments=amendments,
         )
@@ -528,6 +493,13 @@ class ContractDialog(QDialog):
         self.saved = detail
         self.accept()
         return True
+
+
+def _plain_text(edit: QPlainTextEdit) -> str:
+    """The text as typed. ``toPlainText`` turns non-breaking spaces into plain ones (French text is
+    full of them: « 12 500 € », « objet : ») so saving an untouched form changed the object."""
+    raw = edit.document().toRawText()
+    return raw.replace("\u2029", "\n").replace("\u2028", "\n")
 
 
 def _describe_changes(changes: dict, separator: str = " ; ") -> str:

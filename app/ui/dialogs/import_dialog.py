@@ -1,24 +1,30 @@
-"""Import assistant: pick a file, see a preview, map the columns the template does not know
-(remembered per organisation), see the problems with their row numbers, import with a progress bar
-and a cancel button (a cancelled import writes nothing)."""
+"""Import assistant: pick a file, see a preview, map every column of the file (remembered per
+organisation, with a reset), give values for all the rows the file does not say (procedure, nature,
+recurrence, service), see the problems with their row numbers, import with a progress bar and a
+cancel button (a cancelled import writes nothing), and undo an import afterwards."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -37,6 +43,10 @@ KIND_ITEMS = (
 ENTITY_OF_KIND = {"orders": "order", "contracts": "contract", "suppliers": "supplier", "decp": "contract"}
 PROBLEM_HEADERS = ("Ligne", "Colonne", "Valeur", "Problème", "Attendu")
 IGNORE = ""
+IGNORE_TEXT = "— ne pas importer —"
+DEDUCE_PROCEDURE = "déduire du montant (par défaut)"
+DEDUCE_NATURE = "déduire (code CPV, famille, objet)"
+MISSING_SERVICE = "service manquant"
 
 
 class RowsModel(QAbstractTableModel):
@@ -119,6 +129,8 @@ class ImportDialog(QDialog):
         self.preview: Any = None
         self.report: Any = None
         self.progress: Any = None
+        self.preview_generation = 0
+        self.preview_status = ""
 
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("Type de données à importer")
@@ -159,6 +171,44 @@ class ImportDialog(QDialog):
         self.mapping_widget = QWidget()
         self.mapping_layout = QFormLayout(self.mapping_widget)
         self.mapping_combos: dict[str, QComboBox] = {}
+        self._column_headers: list[str] | None = None
+        self.mapping_intro = QLabel(
+            "Chaque colonne du fichier, dans son ordre, et la colonne du modèle où elle sera importée. "
+            "Corrigez une correspondance fausse ou choisissez « ne pas importer » ; vos choix sont "
+            "retenus pour les prochains fichiers de cette collectivité."
+        )
+        self.mapping_intro.setWordWrap(True)
+        self.reset_button = QPushButton("&Rétablir la reconnaissance automatique")
+        self.reset_button.setToolTip("Oublie les correspondances choisies pour ce type de fichier")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.mapping_widget)
+        mapping_page = QWidget()
+        mapping_box = QVBoxLayout(mapping_page)
+        mapping_box.addWidget(self.mapping_intro)
+        mapping_box.addWidget(scroll, 1)
+        reset_row = QHBoxLayout()
+        reset_row.addStretch(1)
+        reset_row.addWidget(self.reset_button)
+        mapping_box.addLayout(reset_row)
+
+        self.batches_list = QListWidget()
+        self.batches_list.setAccessibleName("Imports précédents")
+        self.undo_batch_button = QPushButton("Annuler l'import &sélectionné…")
+        self.undo_batch_button.setEnabled(False)
+        batches_page = QWidget()
+        batches_box = QVBoxLayout(batches_page)
+        batches_intro = QLabel(
+            "Les imports de cette collectivité, du plus récent au plus ancien. Annuler un import retire "
+            "ce qu'il a créé et remet ce qu'il a modifié ; annulez d'abord les plus récents."
+        )
+        batches_intro.setWordWrap(True)
+        batches_box.addWidget(batches_intro)
+        batches_box.addWidget(self.batches_list, 1)
+        batches_row = QHBoxLayout()
+        batches_row.addStretch(1)
+        batches_row.addWidget(self.undo_batch_button)
+        batches_box.addLayout(batches_row)
 
         self.problem_model = RowsModel(PROBLEM_HEADERS, [])
         self.problem_view = QTableView()
@@ -168,8 +218,10 @@ class ImportDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.preview_view, "&Aperçu")
-        self.tabs.addTab(self.mapping_widget, "Co&lonnes")
+        self.tabs.addTab(mapping_page, "Co&lonnes")
         self.tabs.addTab(self.problem_view, "&Problèmes")
+        self.tabs.addTab(batches_page, "Imports p&récédents")
+        self._build_defaults()
 
         self.skip_check = QCheckBox("Importer seulement les lignes &valides (ignorer les lignes invalides)")
         self.dry_check = QCheckBox("&Essai à blanc : vérifier sans rien enregistrer")
@@ -180,9 +232,12 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.import_button.setDefault(True)
         self.close_button = QPushButton("Fermer")
+        self.undo_button = QPushButton("A&nnuler cet import…")
+        self.undo_button.setVisible(False)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.undo_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
 
@@ -190,6 +245,7 @@ class ImportDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.info_label)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.defaults_box)
         layout.addWidget(self.skip_check)
         layout.addWidget(self.dry_check)
         layout.addLayout(buttons)
@@ -199,7 +255,89 @@ class ImportDialog(QDialog):
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
+        self.reset_button.clicked.connect(self.reset_mapping)
+        self.undo_button.clicked.connect(self.undo_last_import)
+        self.undo_batch_button.clicked.connect(self.undo_selected_batch)
+        self.batches_list.currentItemChanged.connect(lambda *_: self._batch_selected())
         self._kind_changed()
+        self.load_batches()
+
+    def _build_defaults(self) -> None:
+        """« Valeurs pour toutes les lignes »: what the file does not say, given once for the file."""
+        from app.enums import Procedure, PurchaseNature, label
+        from app.ui.widgets.choices import yes_no_combo
+
+        self.defaults_box = QGroupBox("Valeurs pour toutes les lignes (quand le fichier ne les donne pas)")
+        form = QFormLayout(self.defaults_box)
+        self.procedure_default = QComboBox()
+        self.procedure_default.setAccessibleName("Procédure pour toutes les lignes")
+        self.procedure_default.addItem(DEDUCE_PROCEDURE, None)
+        for member in Procedure:
+            self.procedure_default.addItem(label(member), member)
+        self.nature_default = QComboBox()
+        self.nature_default.setAccessibleName("Nature pour toutes les lignes")
+        self.nature_default.addItem(DEDUCE_NATURE, None)
+        for member in PurchaseNature:
+            self.nature_default.addItem(label(member), member)
+        self.recurrent_default = yes_no_combo("Récurrent pour toutes les lignes")
+        self.service_default = QComboBox()
+        self.service_default.setEditable(True)
+        self.service_default.setAccessibleName("Service pour les lignes sans service")
+        self.service_default.lineEdit().setPlaceholderText("aucun : les lignes sans service sont signalées")
+        self.contract_rows: list[QWidget] = []
+        row = QHBoxLayout()
+        for caption, combo in (
+            ("Procé&dure :", self.procedure_default),
+            ("&Nature :", self.nature_default),
+            ("Ré&current :", self.recurrent_default),
+        ):
+            text = QLabel(caption)
+            text.setBuddy(combo)
+            row.addWidget(text)
+            row.addWidget(combo)
+            self.contract_rows += [text, combo]
+        row.addStretch(1)
+        form.addRow(row)
+        for combo in (self.procedure_default, self.nature_default, self.recurrent_default):
+            combo.currentIndexChanged.connect(lambda _i: self._show_status())
+        self.service_label = QLabel("Ser&vice pour les lignes sans service :")
+        self.service_label.setBuddy(self.service_default)
+        form.addRow(self.service_label, self.service_default)
+        self.service_timer = QTimer(self)  # check again once the user stops typing
+        self.service_timer.setSingleShot(True)
+        self.service_timer.setInterval(400)
+        self.service_timer.timeout.connect(self._service_default_changed)
+        self.service_default.currentTextChanged.connect(lambda _t: self.service_timer.start())
+
+    def defaults(self) -> dict[str, object]:
+        """The values chosen for all the rows, keyed by template column (passed to ``import_file``)."""
+        if self.kind == "contracts":
+            chosen = {
+                "procedure": self.procedure_default.currentData(),
+                "nature": self.nature_default.currentData(),
+                "recurrent": self.recurrent_default.currentData(),
+            }
+            return {k: v for k, v in chosen.items() if v is not None}
+        if self.kind == "orders" and self.service_default.currentText().strip():
+            return {"department": self.service_default.currentText().strip()}
+        return {}
+
+    def _service_default_changed(self) -> None:
+        if self.kind == "orders" and self.path is not None:
+            self.refresh_preview()
+
+    def _fill_services(self) -> None:
+        from app.services.reference import list_items
+
+        current = self.service_default.currentText()
+        self.service_default.blockSignals(True)
+        self.service_default.clear()
+        self.service_default.addItem("")
+        if self.context.db is not None and self.context.organisation_id is not None:
+            for item in list_items(self.context.db, "department", self.context.organisation_id):
+                self.service_default.addItem(str(item.values.get("name") or ""))
+        self.service_default.setEditText(current)
+        self.service_default.blockSignals(False)
 
     # ------------------------------------------------------------------------------ state
 
@@ -212,6 +350,15 @@ class ImportDialog(QDialog):
         self.template_button.setEnabled(not decp)
         self.tabs.setTabEnabled(1, not decp)
         self.mapping = {} if decp else load_mapping(self.context.organisation_id, self.kind)
+        self._column_headers = None
+        contracts, orders = self.kind == "contracts", self.kind == "orders"
+        self.defaults_box.setVisible(contracts or orders)
+        for widget in self.contract_rows:
+            widget.setVisible(contracts)
+        self.service_label.setVisible(orders)
+        self.service_default.setVisible(orders)
+        if orders:
+            self._fill_services()
         if self.path is not None:
             self.refresh_preview()
 
@@ -259,8 +406,11 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         self.status_label.setText("Lecture du fichier…")
-        path, kind, mapping = self.path, self.kind, dict(self.mapping)
+        self.preview_generation += 1
+        generation = self.preview_generation
+        path, kind, mapping, defaults = self.path, self.kind, dict(self.mapping), self.defaults()
         org_siret = self._org_siret() if kind == "decp" else None
+        db, org = self.context.db, self.context.organisation_id
 
         def work(_progress: Any) -> Any:
             if kind == "decp":
@@ -269,9 +419,20 @@ class ImportDialog(QDialog):
                 return read_decp(path, org_siret)
             from app.services.imports import preview_import
 
-            return preview_import(path, kind, mapping)
+            preview = preview_import(path, kind, mapping)
+            if kind == "orders" and db is not None and not preview.missing_required:
+                preview = _with_order_checks(preview, db, org, path, mapping, defaults)
+            return preview
 
-        run_op(self, "Lecture du fichier…", work, self._show_preview, self._preview_failed)
+        def shown(preview: Any) -> None:
+            if generation == self.preview_generation:  # an older reading finishing late is dropped
+                self._show_preview(preview)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self.preview_generation:
+                self._preview_failed(exc)
+
+        run_op(self, "Lecture du fichier…", work, shown, failed)
 
     def _org_siret(self) -> str | None:
         from app.services.organisations import list_organisations
@@ -324,26 +485,42 @@ class ImportDialog(QDialog):
             headers.append(f"{header}\n→ {labels[key]}" if key else f"{header}\n(ignorée)")
         self.preview_model.set_rows(headers, preview.sample, first_number=preview.header_row + 1)
         self.preview_view.resizeColumnsToContents()
-        self._build_mapping(preview.unmatched, tpl.columns, set(preview.columns.values()))
+        self._show_columns(preview, tpl)
         self._set_problems(preview.problems)
         parts = [
             f"Feuille « {preview.sheet} », en-tête ligne {preview.header_row} : "
             f"{preview.data_rows} ligne(s) sous l'en-tête, {preview.valid_rows} valide(s), "
             f"{len(preview.problems)} problème(s)."
         ]
+        no_service = sum(1 for p in preview.problems if p.message == MISSING_SERVICE)
+        if no_service:
+            parts.append(
+                f"{no_service} commande(s) sans service : choisissez ci-dessous un « Service pour les "
+                "lignes sans service », ou importez seulement les lignes valides."
+            )
         if preview.missing_required:
             parts.append(
                 "Colonne(s) obligatoire(s) introuvable(s) : "
                 + ", ".join(f"« {c} »" for c in preview.missing_required)
-                + ". Associez-les dans l'onglet Colonnes."
+                + ". Dans l'onglet Colonnes, choisissez la colonne du fichier qui les contient."
             )
             self.tabs.setCurrentIndex(1)
         elif preview.problems:
             self.tabs.setCurrentIndex(2)
         else:
             self.tabs.setCurrentIndex(0)
-        self.status_label.setText(" ".join(parts))
+        self.preview_status = " ".join(parts)
+        self._show_status()
         self.import_button.setEnabled(not preview.missing_required and preview.valid_rows > 0)
+
+    def _show_status(self) -> None:
+        """The preview's sentence and, for contracts, what the file lacks and what will happen."""
+        text = self.preview_status
+        if self.kind == "contracts" and self.preview is not None and hasattr(self.preview, "columns"):
+            absent = _absent_facts(set(self.preview.columns.values()), self.defaults())
+            if absent:
+                text += " Absent(s) du fichier : " + " ; ".join(absent) + "."
+        self.status_label.setText(text)
 
     def _show_decp_preview(self, parsed: Any) -> None:
         from app.enums import label
@@ -372,32 +549,43 @@ class ImportDialog(QDialog):
         self.tabs.setCurrentIndex(2 if parsed.problems else 0)
         self.import_button.setEnabled(bool(parsed.records))
 
-    def _build_mapping(self, unmatched: list, columns: Any, taken: set[str] | None = None) -> None:
-        from app.io.cells import key_of
-
+    def _build_mapping(self, _unmatched: list, _columns: Any, _taken: set[str] | None = None) -> None:
+        """No file (or no readable header): an empty Colonnes tab."""
         while self.mapping_layout.rowCount():
             self.mapping_layout.removeRow(0)
         self.mapping_combos = {}
-        if not unmatched:
-            self.mapping_layout.addRow(QLabel("Toutes les colonnes du fichier sont reconnues."))
-            self.tabs.setTabText(1, "Co&lonnes")
-            return
-        self.mapping_layout.addRow(
-            QLabel("Ces colonnes du fichier ne sont pas reconnues : dites à quoi elles correspondent.")
-        )
-        for _index, header in unmatched:
-            combo = QComboBox()
-            combo.setAccessibleName(f"Correspondance de la colonne {header}")
-            combo.addItem("(ne pas importer)", IGNORE)
-            for col in columns:
-                if col.key not in (taken or set()):
+        self._column_headers = None
+        self.tabs.setTabText(1, "Co&lonnes")
+
+    def _show_columns(self, preview: Any, tpl: Any) -> None:
+        """Every column of the file, in the file's order, each with its template column or « ne pas
+        importer ». The rows are built once per file and only updated after: they never move."""
+        headers = [(i, h) for i, h in enumerate(preview.headers) if h]
+        names = [h for _i, h in headers]
+        if names != self._column_headers:
+            self._build_mapping([], [])
+            for i, header in headers:
+                combo = QComboBox()
+                combo.setAccessibleName(f"Correspondance de la colonne {header}")
+                combo.addItem(IGNORE_TEXT, IGNORE)
+                for col in tpl.columns:
                     combo.addItem(col.label + (" (obligatoire)" if col.required else ""), col.key)
-            current = self.mapping.get(key_of(header), IGNORE)
-            combo.setCurrentIndex(max(combo.findData(current), 0))
-            combo.currentIndexChanged.connect(lambda _i, h=header, c=combo: self._map(h, c))
-            self.mapping_layout.addRow(f"« {header} » :", combo)
-            self.mapping_combos[header] = combo
-        self.tabs.setTabText(1, f"Co&lonnes ({len(unmatched)} à associer)")
+                combo.setMaxVisibleItems(25)
+                combo.currentIndexChanged.connect(lambda _i, h=header, c=combo: self._map(h, c))
+                sample = next((row[i] for row in preview.sample if i < len(row) and row[i]), "")
+                example = f" (ex. : {sample[:30]}{'…' if len(sample) > 30 else ''})" if sample else ""
+                caption = QLabel(f"« {header} »{example} :")
+                caption.setBuddy(combo)
+                self.mapping_layout.addRow(caption, combo)
+                self.mapping_combos[header] = combo
+            self._column_headers = names
+        for i, header in headers:
+            combo = self.mapping_combos[header]
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(preview.columns.get(i, IGNORE)), 0))
+            combo.blockSignals(False)
+        unmatched = len(preview.unmatched)
+        self.tabs.setTabText(1, f"Co&lonnes ({unmatched} non reconnue(s))" if unmatched else "Co&lonnes")
 
     def _map(self, header: str, combo: QComboBox) -> None:
         from app.io.cells import key_of
@@ -405,6 +593,77 @@ class ImportDialog(QDialog):
         self.mapping[key_of(header)] = str(combo.currentData())
         save_mapping(self.context.organisation_id, self.kind, self.mapping)
         self.refresh_preview()
+
+    def reset_mapping(self) -> None:
+        """« Rétablir la reconnaissance automatique »: forget the remembered choices of this kind."""
+        self.mapping = {}
+        save_mapping(self.context.organisation_id, self.kind, {})
+        self.status_label.setText("Correspondances oubliées : reconnaissance automatique des colonnes.")
+        self.refresh_preview()
+
+    # ----------------------------------------------------------------------------- undo
+
+    def load_batches(self) -> None:
+        from app.services.imports import import_batches
+
+        self.batches_list.clear()
+        if self.context.db is None or self.context.organisation_id is None:
+            return
+        for batch in import_batches(self.context.db, self.context.organisation_id):
+            item = QListWidgetItem(batch.description, self.batches_list)
+            item.setData(Qt.ItemDataRole.UserRole, batch)
+        count = self.batches_list.count()
+        self.tabs.setTabText(3, f"Imports p&récédents ({count})" if count else "Imports p&récédents")
+        self._batch_selected()
+
+    def _batch_selected(self) -> None:
+        item = self.batches_list.currentItem()
+        batch = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.undo_batch_button.setEnabled(batch is not None and batch.undone_at is None)
+
+    def undo_last_import(self) -> None:
+        if self.report is not None and self.report.batch_id is not None:
+            self._undo(self.report.batch_id, Path(self.report.file).name, self.report.kind)
+
+    def undo_selected_batch(self) -> None:
+        item = self.batches_list.currentItem()
+        if item is not None:
+            batch = item.data(Qt.ItemDataRole.UserRole)
+            self._undo(batch.id, batch.file_name, batch.kind)
+
+    def _undo(self, batch_id: Any, file_name: str, kind: str) -> None:
+        from app.services.imports import undo_import
+        from app.ui.tasks import run_op
+
+        answer = QMessageBox.question(
+            self,
+            "Annuler cet import",
+            f"Retirer ce que l'import de « {file_name} » a créé et remettre dans leur état d'avant "
+            "les données qu'il a modifiées ? Une sauvegarde du fichier est faite avant.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db, user = self.context.db, self.context.user_name
+
+        def done(result: Any) -> None:
+            self.status_label.setText(result.sentence())
+            if self.report is not None and self.report.batch_id == batch_id:
+                self.undo_button.setVisible(False)
+            self.load_batches()
+            self.context.data_changed.emit(ENTITY_OF_KIND.get(kind, "contract"))
+
+        def failed(exc: BaseException) -> None:
+            from app.ui.dialogs.errors import show_error
+
+            show_error(self, exc)
+
+        run_op(
+            self,
+            "Annulation de l'import…",
+            lambda _p: undo_import(db, batch_id, user_name=user),
+            done,
+            failed,
+        )
 
     # ----------------------------------------------------------------------------- import
 
@@ -416,6 +675,7 @@ class ImportDialog(QDialog):
             return
         db, org, path, kind = self.context.db, self.context.organisation_id, self.path, self.kind
         skip, dry, mapping = self.skip_check.isChecked(), self.dry_check.isChecked(), dict(self.mapping)
+        defaults, user = self.defaults(), self.context.user_name
         self.import_button.setEnabled(False)
         self.status_label.setText("Import en cours…")
 
@@ -424,6 +684,7 @@ class ImportDialog(QDialog):
                 return import_file(
                     db, org, path, kind, dry_run=dry, skip_invalid=skip, mapping=mapping,
                     progress=progress.update, cancelled=lambda: progress.cancelled,
+                    defaults=defaults, user_name=user,
                 )  # fmt: skip
             except ImportCancelled as exc:
                 raise Cancelled() from exc
@@ -438,7 +699,16 @@ class ImportDialog(QDialog):
         if report.problems:
             self._set_problems(report.problems)
         self.import_button.setEnabled(True)
+        if report.defaulted:
+            self.status_label.setText(
+                report.summary()
+                + "\nValeurs données à toutes les lignes : "
+                + ", ".join(f"{label} ({n} ligne(s))" for label, n in report.defaulted.items())
+                + "."
+            )
         if not report.dry_run:
+            self.undo_button.setVisible(report.batch_id is not None)
+            self.load_batches()
             self.context.data_changed.emit(ENTITY_OF_KIND[report.kind])
 
     def _import_failed(self, exc: BaseException) -> None:
@@ -452,6 +722,31 @@ class ImportDialog(QDialog):
             self._show_error(exc)
             return
         self._show_error(exc)
+
+
+# Contract facts a register often lacks: what happens when neither the file nor the assistant gives them.
+ABSENT_FACTS = (
+    ("procedure", "procédure déduite du montant (ou choisie ci-dessous)"),
+    ("nature", "nature déduite du code CPV, de la famille ou de l'objet (ou choisie ci-dessous)"),
+    ("recurrent", "récurrence à préciser ensuite dans « Données à compléter » (ou choisie ci-dessous)"),
+)
+
+
+def _absent_facts(columns: set[str], defaults: dict[str, object]) -> list[str]:
+    return [text for key, text in ABSENT_FACTS if key not in columns and key not in defaults]
+
+
+def _with_order_checks(preview: Any, db: Any, org: Any, path: Path, mapping: dict, defaults: dict) -> Any:
+    """The preview of an orders file with the checks only the import makes (a service per order,
+    contracts that exist), run as a dry run with the defaults chosen in the assistant."""
+    import dataclasses
+
+    from app.services.imports import import_file
+
+    report = import_file(
+        db, org, path, "orders", dry_run=True, skip_invalid=True, mapping=mapping, defaults=defaults
+    )
+    return dataclasses.replace(preview, problems=report.problems, valid_rows=report.created + report.updated)
 
 
 def open_import_dialog(context: AppContext, parent: QWidget | None = None) -> ImportDialog:

@@ -34,6 +34,14 @@ SCREENS = (
         "Le registre des marchés : références, montants, titulaires et échéances.",
     ),
     ScreenSpec(
+        "facts",
+        "Données à compléter",
+        "app.ui.screens.facts",
+        "Les données dont chaque fonction a besoin (nature, procédure, récurrence, durée, lieu, CPV), "
+        "leur origine, les propositions de l'application à accepter, et la modification de plusieurs "
+        "marchés à la fois.",
+    ),
+    ScreenSpec(
         "cotation",
         "Cotation et CAD",
         "app.ui.screens.cotation",

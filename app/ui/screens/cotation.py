@@ -41,6 +41,7 @@ from app.rules.levers import LEVERS, LEVERS_BY_CODE
 from app.ui.context import AppContext
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
+from app.ui.widgets.facts_pointer import FactsPointer, default_cad_year
 
 # --- table models over DTO rows -----------------------------------------------------------------
 
@@ -259,7 +260,7 @@ class CotationScreen(QWidget):
 
         self.year = QSpinBox()
         self.year.setRange(2020, 2100)
-        self.year.setValue(self._today().year)
+        self.year.setValue(default_cad_year(context, self._today()))  # the next CAD still ahead
         self.year.setAccessibleName("Année du CAD")
         self.year.valueChanged.connect(self.reload)
         top = QHBoxLayout()
@@ -277,9 +278,22 @@ class CotationScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-        context.database_changed.connect(self.reload)
-        context.organisation_changed.connect(self.reload)
+        context.database_changed.connect(self._file_changed)
+        context.organisation_changed.connect(self._file_changed)
+        context.data_changed.connect(self._data_changed)
         self.reload()
+
+    def _file_changed(self) -> None:
+        """Another file or organisation: back to its next CAD, then reload once."""
+        self.year.blockSignals(True)
+        self.year.setValue(default_cad_year(self.context, self._today()))
+        self.year.blockSignals(False)
+        self.reload()
+
+    def _data_changed(self, kind: str) -> None:
+        # Contracts edited in the form, the facts grid or an import change the due list and targets.
+        if kind in ("contract", "organisation", "setting"):
+            self.reload()
 
     def _today(self) -> dt.date:
         today = getattr(self.context, "today", None)
@@ -287,6 +301,11 @@ class CotationScreen(QWidget):
 
     # --- due list ------------------------------------------------------------------------------
     def _build_due_tab(self) -> QWidget:
+        self.facts_pointer = FactsPointer(self.context, self)
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("Pourquoi la liste est vide")
+        self.empty_label.hide()
         self.target_label = QLabel()
         self.target_label.setWordWrap(True)
         self.present_model = RowsModel(DUE_COLUMNS, self)
@@ -301,8 +320,10 @@ class CotationScreen(QWidget):
         self.assess_button.clicked.connect(self._assess_focused)
         box = QWidget()
         layout = QVBoxLayout(box)
+        layout.addWidget(self.facts_pointer)
         layout.addWidget(self.target_label)
         layout.addWidget(self.present_label)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.present_table, 3)
         layout.addWidget(self.diagnose_label)
         layout.addWidget(self.diagnose_table, 2)
@@ -733,6 +754,10 @@ class CotationScreen(QWidget):
         w = self.due.windows
         self.present_model.set_rows(self.due.to_present)
         self.diagnose_model.set_rows(self.due.to_diagnose)
+        reason = self.due.empty_reason()
+        self.empty_label.setText(f"<i>{reason[:1].upper() + reason[1:]}</i>" if reason else "")
+        self.empty_label.setVisible(bool(reason))
+        self.facts_pointer.refresh()
         self.present_label.setText(
             f"<b>À présenter au CAD {year}</b> (échéance en {w.present_year}) : {len(self.due.to_present)} marchés"
         )

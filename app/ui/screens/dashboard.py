@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QTabWidget, QVBoxLayo
 from app import format as fmt
 from app.ui.context import AppContext
 from app.ui.widgets.alerts import AlertsPanel
+from app.ui.widgets.facts_pointer import FactsPointer
 from app.ui.widgets.indicators import IndicatorsPanel
 
 TILES = (
@@ -71,9 +72,11 @@ class DashboardScreen(QWidget):
         self.alerts = AlertsPanel(context, self)
         self.alerts.contract_activated.connect(self._open_contract)
         self.alerts_title = QLabel("<h3>À faire</h3>")
+        self.facts_pointer = FactsPointer(context, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.facts_pointer)
         layout.addLayout(grid)
         # The SPASER indicators and the « À faire » list share the room below the counts, one tab each.
         self.indicators = IndicatorsPanel(context, self)
@@ -97,6 +100,7 @@ class DashboardScreen(QWidget):
                 label.setText("—")
             self.alerts.reload()
             self.indicators.reload()
+            self.facts_pointer.refresh()
             return
         from app.services.alerts import dashboard_counts
 
@@ -104,6 +108,7 @@ class DashboardScreen(QWidget):
         for key, label in self.values.items():
             value = getattr(counts, key)
             label.setText(fmt.money(value) if key == "total_amount" else str(value))
+        self.facts_pointer.refresh()
         self.alerts.reload()
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
         self.sections.setTabText(1, f"À &faire ({self.alerts.count()})")

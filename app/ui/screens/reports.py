@@ -45,7 +45,9 @@ class ReportsScreen(QWidget):
         self.year = QSpinBox()
         self.year.setRange(2020, 2100)
         today = context.today() if callable(getattr(context, "today", None)) else dt.date.today()
-        self.year.setValue(today.year)
+        from app.ui.widgets.facts_pointer import default_cad_year
+
+        self.year.setValue(default_cad_year(context, today))  # the next CAD still ahead
         self.year.setAccessibleName("Année du rapport")
         self.year.valueChanged.connect(self._suggest_path)
         self.path = QLineEdit()
