@@ -55,10 +55,10 @@ def test_help_is_french(path, capsys):
 
 USAGE_ERRORS = [
     (["merge"], "choix invalide : 'merge'"),
-    (["report"], "arguments obligatoires manquants : {cad,grouping}, --year, --out"),
+    (["report"], "arguments obligatoires manquants : {cad,grouping,dashboard}, --year, --out"),
     (
         ["report", "pdf", "--year", "2026", "--out", "x.pdf"],
-        "choix invalide : 'pdf' (possibles : 'cad', 'grouping')",
+        "choix invalide : 'pdf' (possibles : 'cad', 'grouping', 'dashboard')",
     ),
     (["report", "cad", "--year", "deux-mille", "--out", "x.pdf"], "« deux-mille » (nombre entier attendu)"),
     (["report", "cad", "--year", "2026", "--out"], "argument --out : une valeur est attendue"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.model import Amendment, Contract, Department, Lot, Organisation, PurchaseFamily, Supplier
@@ -109,13 +110,63 @@ def record_of(
     )
 
 
+_C = Contract.__table__.c
+# The columns the facts need, read as stored: dates, UUIDs and JSON lists as text, parsed below with
+# one cache per column (10,000 contracts repeat '[]', '{}' and a few hundred dates), because
+# SQLAlchemy's per-value type processing cost more than the facts themselves.
+_TEXT = {"id", "family_id", "notification_date", "publication_date", "start_date", "end_date"}
+_JSON = {"price_types", "social_considerations", "environmental_considerations", "fact_sources"}
+_COLUMNS = (
+    "id", "reference", "object", "nature", "procedure", "status", "cpv_code", "estimated_amount",
+    "notified_amount", "is_framework", "max_amount", "notification_date", "publication_date", "start_date",
+    "end_date", "duration_months", "recurrent", "renewable", "place_code", "place_type", "price_types",
+    "advance_granted", "advance_rate", "social_considerations", "environmental_considerations",
+    "fact_sources", "family_id",
+)  # fmt: skip
+
+
+def _memo(parse):  # noqa: ANN001, ANN202
+    cache: dict = {}
+
+    def parse_once(raw):  # noqa: ANN001, ANN202
+        if raw is None or not isinstance(raw, str):
+            return raw  # a driver that already gives dates, UUIDs or JSON values (PostgreSQL)
+        found = cache.get(raw)
+        if found is None:
+            found = cache[raw] = parse(raw)
+        return found
+
+    return parse_once
+
+
+def _families(session: Session, organisation_id: uuid.UUID) -> dict[str, FamilyInfo]:
+    return {
+        fid: FamilyInfo(
+            label=label, cpv_codes=tuple(codes or ()), fair_trade_relevant=bool(fair), agec_category=agec
+        )
+        for fid, label, codes, fair, agec in session.execute(
+            select(
+                type_coerce(PurchaseFamily.id, String),
+                PurchaseFamily.label,
+                PurchaseFamily.cpv_codes,
+                PurchaseFamily.fair_trade_relevant,
+                PurchaseFamily.agec_category,
+            ).where(PurchaseFamily.organisation_id == organisation_id)
+        )
+    }
+
+
 def contract_records(
     session: Session, organisation_id: uuid.UUID, contract_ids: Iterable[uuid.UUID] | None = None
 ) -> list[ContractRecord]:
     """The records of an organisation's contracts (all, or ``contract_ids``), ordered by end date."""
+    columns = [
+        type_coerce(_C[name], String) if name in _TEXT or name in _JSON else _C[name] for name in _COLUMNS
+    ]
     stmt = (
-        select(Contract, PurchaseFamily, Supplier, Department.name)
-        .outerjoin(PurchaseFamily, PurchaseFamily.id == Contract.family_id)
+        select(
+            *columns, Supplier.name, Supplier.siret, Supplier.size, Supplier.social_economy, Department.name
+        )
         .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
         .outerjoin(Department, Department.id == Contract.department_id)
         .where(Contract.organisation_id == organisation_id)
@@ -125,36 +176,73 @@ def contract_records(
     if ids is not None:
         stmt = stmt.where(Contract.id.in_(ids))
     rows = session.execute(stmt).all()
-    wanted = [c.id for c, *_ in rows]
-    with_lots: set[uuid.UUID] = set()
-    deltas: dict[uuid.UUID, Decimal] = {}
+    as_uuid = _memo(uuid.UUID)
+    as_date = _memo(dt.date.fromisoformat)
+    as_json = _memo(json.loads)
+    families = _families(session, organisation_id)
+    with_lots: set[str] = set()
+    deltas: dict[str, Decimal] = {}
+    wanted = [r[0] for r in rows]
     for chunk in _chunks(wanted, 500):
-        with_lots.update(
-            session.scalars(select(Lot.contract_id).where(Lot.contract_id.in_(chunk)).distinct())
-        )
+        lot_owner = type_coerce(Lot.contract_id, String)
+        with_lots.update(session.scalars(select(lot_owner).where(lot_owner.in_(chunk)).distinct()))
+        owner = type_coerce(Amendment.contract_id, String)
         deltas.update(
             session.execute(
-                select(Amendment.contract_id, func.sum(Amendment.amount_delta, type_=Money))
-                .where(Amendment.contract_id.in_(chunk), Amendment.amount_delta.is_not(None))
-                .group_by(Amendment.contract_id)
+                select(owner, func.sum(Amendment.amount_delta, type_=Money))
+                .where(owner.in_(chunk), Amendment.amount_delta.is_not(None))
+                .group_by(owner)
             ).all()
         )
     insee, postcode = session.execute(
         select(Organisation.insee_code, Organisation.postcode).where(Organisation.id == organisation_id)
     ).one()
-    return [
-        record_of(
-            contract,
-            family=family,
-            supplier=supplier,
-            department=department,
-            has_lots=contract.id in with_lots,
-            amendments_delta=deltas.get(contract.id),
-            insee_code=insee,
-            postcode=postcode,
+    out = []
+    for row in rows:
+        v = dict(zip(_COLUMNS, row[: len(_COLUMNS)], strict=True))
+        supplier_name, siret, size, social_economy, department = row[len(_COLUMNS) :]
+        key = v["id"]
+        out.append(
+            ContractRecord(
+                id=as_uuid(key),
+                reference=v["reference"],
+                object=v["object"],
+                nature=v["nature"],
+                procedure=v["procedure"],
+                status=v["status"],
+                cpv_code=v["cpv_code"],
+                estimated_amount=v["estimated_amount"],
+                notified_amount=v["notified_amount"],
+                is_framework=bool(v["is_framework"]),
+                max_amount=v["max_amount"],
+                amendments_delta=deltas.get(key),
+                notification_date=as_date(v["notification_date"]),
+                publication_date=as_date(v["publication_date"]),
+                start_date=as_date(v["start_date"]),
+                end_date=as_date(v["end_date"]),
+                duration_months=v["duration_months"],
+                recurrent=v["recurrent"],
+                renewable=v["renewable"],
+                place_code=v["place_code"],
+                place_type=v["place_type"],
+                price_types=tuple(as_json(v["price_types"]) or ()),
+                advance_granted=bool(v["advance_granted"]),
+                advance_rate=v["advance_rate"],
+                social_considerations=tuple(as_json(v["social_considerations"]) or ()),
+                environmental_considerations=tuple(as_json(v["environmental_considerations"]) or ()),
+                has_lots=key in with_lots,
+                supplier_name=supplier_name,
+                supplier_siret=siret,
+                supplier_size=size or facts_rules.SupplierSize.UNKNOWN,
+                supplier_social_economy=social_economy or facts_rules.SocialEconomyStatus.NONE,
+                department=department,
+                family=families.get(v["family_id"]) if v["family_id"] else None,
+                organisation_insee_code=insee,
+                organisation_postcode=postcode,
+                fact_sources=as_json(v["fact_sources"]) or {},
+            )
         )
-        for contract, family, supplier, department in rows
-    ]
+    return out
 
 
 def _chunks(items: list, size: int):  # noqa: ANN001, ANN202

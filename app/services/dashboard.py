@@ -118,9 +118,9 @@ class DashboardData:
 def target_points(session: Session, organisation_id: uuid.UUID) -> dict[str, list[tuple[int, Decimal]]]:
     """The dated values of each indicator target, as (year, value): the organisation's own over the
     shipped ones."""
-    from app.services.cotation import cotation_settings
+    from app.queries.settings import settings_for
 
-    settings = cotation_settings(session, organisation_id)
+    settings = settings_for(session, organisation_id)
     keys = {i.target.key for i in engine.INDICATORS if i.target and i.target.key}
     points: dict[str, list[tuple[int, Decimal]]] = {}
     for key in keys:

@@ -87,7 +87,9 @@ def init_trial(tmp_path: Path, seed: int, root: Path = ROOT) -> str:
     run_and_kill(
         ["init", "--db", str(target), "--org", "Commune de Test"], folder, 1.5, random.Random(seed), root
     )
-    return assert_absent_or_complete(target, TABLES_OF_A_COMPLETE_INIT, {"setting": 20, "emission_factor": 1})
+    return assert_absent_or_complete(
+        target, TABLES_OF_A_COMPLETE_INIT, {"emission_factor": 1, "department": 1}
+    )
 
 
 @pytest.mark.parametrize(
