@@ -142,8 +142,9 @@ class InsertionHoursTable(ChildTable):
             "année",
             "Les heures de travail réalisées sur ce marché par des personnes en insertion (chômeurs de "
             "longue durée, jeunes sans qualification, bénéficiaires du RSA), une ligne par année, "
-            "telles que le PLIE ou le facilitateur de la clause les communique. Elles alimentent "
-            "l'indicateur « Heures d'insertion réalisées » du tableau de bord SPASER.",
+            "telles que le PLIE (plan local pour l'insertion et l'emploi) ou le facilitateur de la "
+            "clause les communique. Elles alimentent l'indicateur «\u00a0Heures d'insertion "
+            "réalisées\u00a0» du tableau de bord SPASER.",
             parent,
         )
         self.view.setAccessibleName("Heures d'insertion par année")
