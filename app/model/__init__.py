@@ -5,6 +5,7 @@ from app.model.clause import Clause, ContractClause
 from app.model.contract import Amendment, Contract, Lot
 from app.model.cotation import Assessment, AssessmentLever, Committee, CommitteeDecision, CommitteeMember
 from app.model.imports import ImportBatch
+from app.model.insertion import InsertionHours
 from app.model.order import GroupedOrder, GroupedOrderItem, GroupingPlan, Order
 from app.model.organisation import DeliverySite, Department, Organisation, PurchaseFamily, Supplier
 from app.model.settings import AuditEntry, EmissionFactor, Setting
@@ -30,6 +31,7 @@ __all__ = [
     "GroupedOrderItem",
     "GroupingPlan",
     "ImportBatch",
+    "InsertionHours",
     "Lot",
     "Order",
     "Organisation",

@@ -54,9 +54,15 @@ GLOSSARY = (
     ("MAPA", "Marché à procédure adaptée, en dessous des seuils européens."),
     ("PME", "Petite et moyenne entreprise : moins de 250 salariés."),
     (
+        "PLIE",
+        "Plan local pour l'insertion et l'emploi : il accompagne les personnes en insertion et compte "
+        "leurs heures de travail sur les marchés.",
+    ),
+    (
         "Procédure formalisée",
         "Appel d'offres, procédure avec négociation ou dialogue compétitif (grands marchés).",
     ),
+    ("RSA", "Revenu de solidarité active, versé aux personnes sans ressources suffisantes."),
     ("SIAE", "Structure d'insertion par l'activité économique."),
     (
         "SPASER",

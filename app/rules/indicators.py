@@ -45,7 +45,7 @@ class ContractLine:
     env_consideration: bool = False
     social_consideration: bool = False
     insertion: bool = False
-    insertion_hours: Decimal | None = None
+    insertion_hours: tuple[tuple[int, Decimal], ...] = ()  # (year, hours) as the PLIE reports them
     tiebreak: bool = False  # anti-discrimination tie-break clause
     circular: bool = False  # circular economy (réemploi, recyclé, AGEC)
     reserved: bool = False  # reserved to ESS, SIAE, EA or ESAT
@@ -279,6 +279,29 @@ def _unsuccessful(facts: DashboardFacts, year: int) -> Count:
     found = [c.reference for c in candidates if c.year == year and c.offers_received == 0]
     unknown = [c.reference for c in candidates if c.offers_received is None or c.year is None]
     return Count(Decimal(len(found)), None, len(unknown), tuple(found), (), tuple(unknown))
+
+
+def _running_in(c: ContractLine, year: int) -> bool | None:
+    """Whether the contract is being carried out in ``year`` (passed by then, not ended before)."""
+    if c.year is None:
+        return None
+    return c.year <= year and (c.end_year is None or c.end_year >= year)
+
+
+def _insertion_hours(facts: DashboardFacts, year: int) -> Count:
+    """Hours reported for ``year``, whatever the year the contract was passed; a contract with an
+    insertion clause running in the year (or of unknown year) without a figure is to complete."""
+    total = Decimal(0)
+    refs: list[str] = []
+    unknown: list[str] = []
+    for c in facts.contracts:
+        hours = dict(c.insertion_hours).get(year) if c.insertion_hours else None
+        if hours is not None:
+            total += hours
+            refs.append(c.reference)
+        elif c.insertion and _running_in(c, year) is not False:
+            unknown.append(c.reference)
+    return Count(total, None, len(unknown), tuple(refs), (), tuple(unknown))
 
 
 def _cotation_share(facts: DashboardFacts, year: int) -> Count:
@@ -605,6 +628,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "Parmi les marchés choisis par le comité, ceux qui réservent des heures à l'insertion.",
         "Marchés ciblés au CAD de l'année dont la clause d'insertion est retenue.",
         _share(_all, lambda c: c.insertion, _targeted),
+    ),
+    Indicator(
+        "insertion_hours",
+        "Heures d'insertion réalisées",
+        (8, 9),
+        Axis.SOCIAL,
+        Unit.HOURS,
+        "Les heures de travail confiées, grâce aux clauses d'insertion, à des personnes éloignées de "
+        "l'emploi (chômeurs de longue durée, jeunes sans qualification, bénéficiaires du RSA).",
+        "Somme des heures d'insertion de l'année saisies marché par marché (onglet « Heures "
+        "d'insertion » de la fiche marché), telles que le PLIE ou le facilitateur les communique ; un "
+        "marché avec clause d'insertion en cours dans l'année sans heures saisies est à compléter.",
+        _insertion_hours,
     ),
     Indicator(
         "reserved_count",
@@ -1021,6 +1057,8 @@ def format_value(unit: Unit, value: Decimal | None) -> str:
         return f"{_fr_number(value, 0)} kg CO2e"
     if unit is Unit.AVERAGE:
         return _fr_number(value, 1)
+    if unit is Unit.HOURS:
+        return f"{_fr_number(value.quantize(Decimal(1), ROUND_HALF_UP), 0)}\u202fheures"
     return _fr_number(value, 0)
 
 

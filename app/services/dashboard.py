@@ -36,6 +36,7 @@ from app.model import (
     Contract,
     ContractClause,
     GroupingPlan,
+    InsertionHours,
     Order,
     Organisation,
     PurchaseFamily,
@@ -156,6 +157,7 @@ def contract_line(
     offers_received: int | None = None,
     assessed: bool = False,
     targeted_years: frozenset[int] = frozenset(),
+    insertion_hours: tuple[tuple[int, Decimal], ...] = (),
 ) -> ContractLine:
     """What the indicators read of one contract: its facts and the clauses retained in its checklist."""
     passed = f.notification_date or f.start_date
@@ -191,6 +193,7 @@ def contract_line(
         insertion="insertion-clause" in codes
         or "insertion-criterion" in codes
         or _mentions(social, "insertion"),
+        insertion_hours=insertion_hours,
         tiebreak="anti-discrimination-tiebreak" in codes,
         circular="agec-reuse-recycled" in codes or _mentions(env, "circulaire", "réemploi", "recycl"),
         reserved=bool(codes & _RESERVATION_CODES) or _mentions(social, "réserv"),
@@ -217,6 +220,19 @@ def _retained_codes(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, s
         ):
             codes[contract_id].add(copied_from or code)
     return codes
+
+
+def _insertion_hours(session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, tuple]:
+    """Each contract's insertion hours as (year, hours), by year."""
+    hours: dict[uuid.UUID, list[tuple[int, Decimal]]] = defaultdict(list)
+    for contract_id, year, value in session.execute(
+        select(InsertionHours.contract_id, InsertionHours.year, InsertionHours.hours)
+        .join(Contract, Contract.id == InsertionHours.contract_id)
+        .where(Contract.organisation_id == organisation_id)
+        .order_by(InsertionHours.year)
+    ):
+        hours[contract_id].append((year, value))
+    return {k: tuple(v) for k, v in hours.items()}
 
 
 def _committee_lines(
@@ -351,6 +367,7 @@ def gather_facts(
                 )
             )
         )
+    hours = _insertion_hours(session, organisation_id)
     committees, targeted = _committee_lines(session, organisation_id, name, {f.id: f.end_date for f in facts})
     contracts = tuple(
         contract_line(
@@ -360,6 +377,7 @@ def gather_facts(
             offers_received=offers.get(f.id),
             assessed=f.id in assessed,
             targeted_years=frozenset(targeted.get(f.id, ())),
+            insertion_hours=hours.get(f.id, ()),
         )
         for f in facts
     )

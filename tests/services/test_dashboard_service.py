@@ -18,6 +18,7 @@ from app.model import (
     CommitteeDecision,
     Contract,
     ContractClause,
+    InsertionHours,
     PurchasingGroup,
     PurchasingGroupMember,
     Supplier,
@@ -80,7 +81,7 @@ def file(tmp_path):
             notification_date=dt.date(2025, 6, 1), end_date=dt.date(2026, 5, 31), recurrent=True,
         )  # fmt: skip
         # V1: the other town, open tender of 2026 without any clause.
-        _contract(
+        v1 = _contract(
             s, other, "V1", procedure=Procedure.OPEN_TENDER, notified_amount=Decimal(500_000),
             duration_months=48, supplier_id=big, **when,
         )  # fmt: skip
@@ -93,6 +94,14 @@ def file(tmp_path):
         ):
             s.add(ContractClause(contract_id=contract, clause_id=clause_id(code), status=status,
                                  justification="hors sujet" if status is ChecklistStatus.DISMISSED else None))  # fmt: skip
+        # The PLIE reported 300 h on T1 for 2026 (and 120 h for 2027, another year) and 80,5 h on V1.
+        s.add_all(
+            [
+                InsertionHours(contract_id=t1, year=2026, hours=Decimal(300), source="Bilan PLIE 2026"),
+                InsertionHours(contract_id=t1, year=2027, hours=Decimal(120)),
+                InsertionHours(contract_id=v1, year=2026, hours=Decimal("80.5")),
+            ]
+        )
         s.add(Assessment(contract_id=t4, year=2025, score=55))
         cad25 = Committee(organisation_id=town, year=2025, meeting_date=dt.date(2025, 2, 10))
         cad26 = Committee(organisation_id=town, year=2026, meeting_date=dt.date(2026, 2, 9))
@@ -175,6 +184,24 @@ def test_all_organisations_adds_the_neighbour(file):
     # The purchasing group holds both towns: the same counts as the whole file here.
     group = data.scopes[2]
     assert group.kind == "group" and group.result("insertion_formalised").denominator == 2
+
+
+def test_insertion_hours_per_year_for_the_town_the_file_and_the_group(file):
+    db, town, _other = file
+    data = dashboard_data(db, town, 2026, today=TODAY)
+    # Saint-Hand 2026: T1's 300 h; T2's insertion clause was dismissed, so nothing is missing.
+    own = data.main.result("insertion_hours")
+    assert (own.value, own.numerator_refs, own.to_complete) == (Decimal(300), ("T1",), 0)
+    # The whole file and the group add V1's 80,5 h → 380,5 h.
+    for scope in data.scopes[1:]:
+        assert scope.result("insertion_hours").value == Decimal("380.5"), scope.name
+    # 2025: nothing reported and T1 not yet passed → 0 h; the trend reads each year's own figure.
+    assert own.trend[-2:] == ((2025, Decimal(0)), (2026, Decimal(300)))
+    # 2027 is another year: T1's 120 h, and in the JSON the same figure.
+    later = dashboard_data(db, town, 2027, today=TODAY).main.result("insertion_hours")
+    assert later.value == Decimal(120)
+    as_json = {i["id"]: i for i in data.to_json()["indicators"]}
+    assert Decimal(str(as_json["insertion_hours"]["value"])) == Decimal(300)
 
 
 def test_excel_sheets_and_json_carry_the_same_numbers(file):

@@ -20,20 +20,28 @@ A = ContractLine(
     advance_30=True, price_revision=True, env_criterion=True, env_consideration=True,
     social_consideration=True, insertion=True, tiebreak=True, circular=True, responsible_clause=True,
     assessed=True, targeted_years=frozenset({2026}),
+    insertion_hours=((2026, D(350)),),
 )  # fmt: skip
 # B: passed in 2026, MAPA of 12 months, 50 000 €, a large firm… reserved and held by an ESAT, no offer.
 B = ContractLine(
     "b", "B", organisation="X", year=2026, end_year=2026, amount=D(50_000), total=D(50_000),
     formalised=False, duration_months=12, recurrent=True, sme=False, social_economy=True,
     offers_received=0, env_consideration=True, reserved=True, fair_trade_relevant=True,
-    targeted_years=frozenset({2026}),
+    targeted_years=frozenset({2026}), insertion_hours=((2026, D("40.5")),),
 )  # fmt: skip
 # C: passed in 2026, but procedure, amount, duration, size, offers and recurrence unknown.
 C = ContractLine("c", "C", organisation="X", year=2026, end_year=2026)
 # D: passed in 2025: out of every 2026 count.
 D_ = ContractLine("d", "D", organisation="X", year=2025, end_year=2027, formalised=True, recurrent=True)
 # E: nobody knows when it was passed: à compléter wherever its year matters.
-E = ContractLine("e", "E", organisation="X", formalised=True, amount=D(10_000))
+E = ContractLine("e", "E", organisation="X", formalised=True, amount=D(10_000), insertion=True)
+# F: an insertion contract of 2024 running until 2027; the PLIE reported 2024 and 2025, not 2026 yet.
+F = ContractLine(
+    "f", "F", organisation="X", year=2024, end_year=2027, recurrent=False, insertion=True,
+    insertion_hours=((2024, D(500)), (2025, D(120))),
+)  # fmt: skip
+# G: an insertion contract of 2023 that ended in 2025, no hours ever reported.
+G = ContractLine("g", "G", organisation="X", year=2023, end_year=2025, recurrent=False, insertion=True)
 
 COMMITTEES = (
     CommitteeLine(
@@ -57,7 +65,7 @@ ORDERS = (
     OrderYear("X", 2026, 75, 100, 60, D(1000), D(700)),
     OrderYear("Y", 2026, 0, 0, 0),
 )
-FACTS = DashboardFacts((A, B, C, D_, E), COMMITTEES, ORDERS)
+FACTS = DashboardFacts((A, B, C, D_, E, F, G), COMMITTEES, ORDERS)
 
 # id: (numerator, denominator, to_complete, value) — worked out by hand on A–E above.
 EXPECTED: dict[str, tuple] = {
@@ -93,6 +101,10 @@ EXPECTED: dict[str, tuple] = {
     "targeted_with_clause": (1, 2, 0, D("0.5")),
     # Targeted: A has the insertion clause, B not → 1/2.
     "insertion_targeted": (1, 2, 0, D("0.5")),
+    # Hours reported for 2026: A 350 + B 40,5 (hours without a clause count too) = 390,5; F's 2024 and
+    # 2025 hours are other years. F (insertion, running until 2027) and E (insertion, year unknown)
+    # have no figure for 2026 → 2 apart; C and D have no insertion clause, G ended in 2025.
+    "insertion_hours": (D("390.5"), None, 2, D("390.5")),
     # Reserved in 2026: B → 1.
     "reserved_count": (1, None, 0, D(1)),
     # B's total: 50 000 €.
@@ -241,3 +253,20 @@ def test_json_carries_what_scripts_need():
     data = result.to_json()
     assert {"id", "label", "value", "numerator", "denominator", "target", "unit", "to_complete"} <= set(data)
     assert data["value"] == pytest.approx(0.3333) and data["to_complete"] == 1 and data["target"] == 0.7
+
+
+def test_insertion_hours_are_counted_per_year_with_their_trend():
+    """2025: F 120 h; A (passed in 2026) not running yet; missing: E (year unknown) and G (running
+    2023–2025, no figure) → 120 h, 2 apart. 2024: F 500 h, the same two missing. The trend carries
+    each year's own hours: 500, 120, then 390,5 in 2026."""
+    hours = ind.BY_ID["insertion_hours"]
+    r2025 = ind.evaluate(hours, FACTS, 2025)
+    assert (r2025.value, r2025.numerator_refs, r2025.to_complete_refs) == (D(120), ("F",), ("E", "G"))
+    r2024 = ind.evaluate(hours, FACTS, 2024)
+    assert (r2024.value, r2024.to_complete) == (D(500), 2)
+    r2026 = ind.evaluate(hours, FACTS, 2026)
+    assert r2026.numerator_refs == ("A", "B") and r2026.to_complete_refs == ("E", "F")
+    trend = {r.id: r for r in ind.evaluate_all(FACTS, 2026, trend_years=(2024, 2025, 2026))}
+    assert trend["insertion_hours"].trend == ((2024, D(500)), (2025, D(120)), (2026, D("390.5")))
+    assert trend["insertion_hours"].status is Status.NO_TARGET
+    assert ind.format_value(ind.Unit.HOURS, D("390.5")) == "391\u202fheures"

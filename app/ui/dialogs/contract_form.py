@@ -1,4 +1,5 @@
-"""Fiche marché: create or edit a contract, its lots and amendments, and see its history.
+"""Fiche marché: create or edit a contract, its lots and amendments, its insertion hours per year,
+and see its history.
 
 Saving goes through ``app.services.contracts.save_contract``; a change made meanwhile by someone
 else opens the conflict dialog (reload or overwrite), never a silent loss.
@@ -7,6 +8,7 @@ else opens the conflict dialog (reload or overwrite), never a silent loss.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib.util
 import uuid
 from decimal import Decimal
@@ -37,6 +39,7 @@ from app.enums import ContractStatus, Procedure, PurchaseNature
 from app.errors import ConcurrentEdit, UserError, ValidationError
 from app.rules import calendar as cal
 from app.services import contracts as svc
+from app.services import insertion_hours as hours_svc
 from app.ui.context import AppContext
 from app.ui.dialogs.conflict import OVERWRITE, RELOAD, ask_conflict
 from app.ui.dialogs.errors import show_error
@@ -58,6 +61,12 @@ AMENDMENT_COLUMNS = [
     EditColumn("object", "Objet"),
     EditColumn("amount_delta", "Montant HT (+/−)", "money"),
     EditColumn("new_end_date", "Nouvelle échéance", "date"),
+]
+
+HOURS_COLUMNS = [
+    EditColumn("year", "Année", "int"),
+    EditColumn("hours", "Heures réalisées", "money"),
+    EditColumn("source", "Source (bilan du PLIE, facilitateur…)"),
 ]
 
 
@@ -123,6 +132,58 @@ class ChildTable(QWidget):
             self.model.remove_row(index.row())
 
 
+class InsertionHoursTable(ChildTable):
+    """Hours of work done by people in insertion on this contract, one line per year, as the PLIE
+    (or the facilitator of the clause) reports them. Saved with the contract or on their own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            HOURS_COLUMNS,
+            "année",
+            "Les heures de travail réalisées sur ce marché par des personnes en insertion (chômeurs de "
+            "longue durée, jeunes sans qualification, bénéficiaires du RSA), une ligne par année, "
+            "telles que le PLIE (plan local pour l'insertion et l'emploi) ou le facilitateur de la "
+            "clause les communique. Elles alimentent l'indicateur «\u00a0Heures d'insertion "
+            "réalisées\u00a0» du tableau de bord SPASER.",
+            parent,
+        )
+        self.view.setAccessibleName("Heures d'insertion par année")
+        self.add_button.setText("Ajouter une année")
+        self.remove_button.setText("Retirer l'année sélectionnée")
+        self.save_button = QPushButton("Enregistrer les &heures")
+        self.save_button.setToolTip("Enregistrer les heures d'insertion sans fermer la fiche")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = self.layout().itemAt(self.layout().count() - 1).layout()
+        buttons.insertWidget(2, self.save_button)
+        self.layout().insertWidget(self.layout().count() - 1, self.status)
+        self.loaded: tuple[hours_svc.HoursRow, ...] = ()
+
+    def set_loaded(self, rows: tuple[hours_svc.HoursRow, ...]) -> None:
+        self.loaded = rows
+        self.model.set_rows([dataclasses.asdict(r) for r in rows])
+
+    def rows(self) -> list[hours_svc.HoursRow]:
+        return [
+            hours_svc.HoursRow(
+                r.get("year"), r.get("hours"), r.get("source") or "", r.get("id"), r.get("version")
+            )
+            for r in self.model.rows
+        ]
+
+    def changed(self) -> bool:
+        return self.rows() != list(self.loaded)
+
+    def add(self) -> None:
+        years = [r.get("year") for r in self.model.rows if r.get("year")]
+        # The PLIE reports a year once it is over: last year first, then the years after.
+        year = max(years) + 1 if years else dt.date.today().year - 1
+        row = self.model.add_row({"year": year, "hours": None, "source": ""})
+        index = self.model.index(row, 1)
+        self.view.setCurrentIndex(index)
+        self.view.edit(index)
+
+
 class ContractDialog(QDialog):
     def __init__(
         self,
@@ -157,6 +218,12 @@ class ContractDialog(QDialog):
         )
         self.tabs.addTab(self.amendments, "Avenants")
         self.tabs.addTab(self._clauses_tab(), "Clauses")
+        self.hours = InsertionHoursTable()
+        self.hours.save_button.clicked.connect(self.save_hours)
+        self.hours.save_button.setEnabled(contract_id is not None)
+        if contract_id is None:
+            self.hours.status.setText("Les heures saisies ici seront enregistrées avec le marché.")
+        self.tabs.addTab(self.hours, "Heures d'insertion")
         self.history_model = RowTableModel(
             [
                 Column("Date (UTC)", lambda r: r.at.strftime("%d/%m/%Y %H:%M")),
@@ -347,6 +414,9 @@ class ContractDialog(QDialog):
         from app.services.audit import history
 
         self.history_model.set_rows(history(self.context.db, detail.id))
+        self.hours.set_loaded(hours_svc.list_insertion_hours(self.context.db, detail.id))
+        self.hours.save_button.setEnabled(True)
+        self.hours.status.clear()
         self._refresh_computed()
 
     def collect(self) -> svc.ContractInput:
@@ -459,6 +529,9 @@ class ContractDialog(QDialog):
             "lots": (2, self.lots.view),
             "amendments": (3, self.amendments.view),
         }
+        if field == "insertion_hours":
+            self.tabs.setCurrentWidget(self.hours)
+            self.hours.view.setFocus()
         if field in widgets:
             tab, widget = widgets[field]
             self.tabs.setCurrentIndex(tab)
@@ -467,6 +540,8 @@ class ContractDialog(QDialog):
     def save(self, *, overwrite: bool = False) -> bool:
         try:
             data = self.collect()
+            hours = self.hours.rows()
+            hours_svc.validate_rows(hours)  # before the contract, so nothing is saved half
             detail = svc.save_contract(
                 self.context.db,
                 self.context.organisation_id,
@@ -490,8 +565,63 @@ class ContractDialog(QDialog):
         except UserError as exc:
             show_error(self, exc)
             return False
+        if self.hours.changed() and not self._save_hours_of(detail, hours):
+            return False
         self.saved = detail
         self.accept()
+        return True
+
+    def _save_hours_of(self, detail: svc.ContractDetail, hours: list[hours_svc.HoursRow]) -> bool:
+        try:
+            hours_svc.save_insertion_hours(
+                self.context.db,
+                detail.id,
+                hours,
+                loaded=self.hours.loaded,
+                user_name=self.context.user_name,
+            )
+        except UserError as exc:
+            self.load(svc.get_contract(self.context.db, detail.id))
+            self.tabs.setCurrentWidget(self.hours)
+            QMessageBox.warning(
+                self,
+                "Heures d'insertion",
+                f"Le marché est enregistré, mais pas les heures d'insertion : {exc.message}",
+            )
+            return False
+        return True
+
+    def save_hours(self) -> bool:
+        """« Enregistrer les heures »: only the hours of an existing contract; the form stays open."""
+        if self.contract_id is None:
+            return False
+        db = self.context.db
+        try:
+            saved = hours_svc.save_insertion_hours(
+                db,
+                self.contract_id,
+                self.hours.rows(),
+                loaded=self.hours.loaded,
+                user_name=self.context.user_name,
+            )
+        except ValidationError as exc:
+            QMessageBox.warning(self, "Saisie à corriger", exc.message)
+            self._focus_field(exc.field)
+            return False
+        except ConcurrentEdit as exc:
+            QMessageBox.warning(
+                self, "Heures d'insertion", exc.message + " Les heures enregistrées sont affichées."
+            )
+            self.hours.set_loaded(hours_svc.list_insertion_hours(db, self.contract_id))
+            return False
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        from app.services.audit import history
+
+        self.hours.set_loaded(saved)
+        self.history_model.set_rows(history(db, self.contract_id))
+        self.hours.status.setText("Heures d'insertion enregistrées.")
         return True
 
 

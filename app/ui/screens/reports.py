@@ -1,5 +1,6 @@
-"""Rapports: the CAD dossier (and the order-grouping report when installed) written in the
-background, then shown in the app's own print preview (no PDF reader needed) to print or save."""
+"""Rapports: the CAD dossier, the SPASER dashboard (PDF and Excel) and the order-grouping report
+(when installed) written in the background; PDFs are then shown in the app's own print preview
+(no PDF reader needed) to print or save."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class ReportsScreen(QWidget):
         super().__init__(parent)
         self.context = context
         self.last_file: Path | None = None
+        self.last_spreadsheet: Path | None = None
         self.year = QSpinBox()
         self.year.setRange(2020, 2100)
         today = context.today() if callable(getattr(context, "today", None)) else dt.date.today()
@@ -59,6 +61,27 @@ class ReportsScreen(QWidget):
         self.grouping_button = QPushButton("Générer le rapport de &mutualisation des commandes")
         self.grouping_button.clicked.connect(self.generate_grouping)
         self.grouping_button.setVisible(grouping_writer() is not None)
+        # The dashboard reports on a year already lived (as `report dashboard --year N`): today's.
+        self.dashboard_year = QSpinBox()
+        self.dashboard_year.setRange(2020, 2100)
+        self.dashboard_year.setValue(today.year)
+        self.dashboard_year.setAccessibleName("Année du tableau de bord SPASER")
+        self.dashboard_pdf_button = QPushButton("&Tableau de bord SPASER (PDF)")
+        self.dashboard_pdf_button.setToolTip(
+            "Une page de synthèse pour les élus, une page par axe avec graphiques, puis la méthode"
+        )
+        self.dashboard_pdf_button.clicked.connect(self.generate_dashboard_pdf)
+        self.dashboard_xlsx_button = QPushButton("Tableau de bord SPASER (&Excel)")
+        self.dashboard_xlsx_button.setToolTip(
+            "Une feuille de synthèse, une par axe et la liste des marchés et commandes derrière chaque chiffre"
+        )
+        self.dashboard_xlsx_button.clicked.connect(self.generate_dashboard_xlsx)
+        self._writers = (
+            self.cad_button,
+            self.grouping_button,
+            self.dashboard_pdf_button,
+            self.dashboard_xlsx_button,
+        )
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.open_button = QPushButton("&Aperçu avant impression…")
@@ -82,6 +105,20 @@ class ReportsScreen(QWidget):
         buttons.addWidget(self.grouping_button)
         buttons.addStretch(1)
         form.addRow(buttons)
+        spaser = QGroupBox("Tableau de bord SPASER")
+        spaser_form = QFormLayout(spaser)
+        spaser_note = QLabel(
+            "Chaque indicateur du schéma de l'année comparé à son objectif, pour la collectivité, ses "
+            "groupements et tout le fichier. Le fichier est écrit dans le même dossier que ci-dessus."
+        )
+        spaser_note.setWordWrap(True)
+        spaser_form.addRow(spaser_note)
+        spaser_form.addRow("Année du tableau de bord :", self.dashboard_year)
+        spaser_buttons = QHBoxLayout()
+        spaser_buttons.addWidget(self.dashboard_pdf_button)
+        spaser_buttons.addWidget(self.dashboard_xlsx_button)
+        spaser_buttons.addStretch(1)
+        spaser_form.addRow(spaser_buttons)
         after = QHBoxLayout()
         after.addWidget(self.status, 1)
         after.addWidget(self.open_button)
@@ -97,6 +134,7 @@ class ReportsScreen(QWidget):
         )
         layout.itemAt(1).widget().setWordWrap(True)
         layout.addWidget(box)
+        layout.addWidget(spaser)
         layout.addLayout(after)
         layout.addStretch(1)
         context.organisation_changed.connect(self._suggest_path)
@@ -179,14 +217,61 @@ class ReportsScreen(QWidget):
 
         self._start("Rapport de mutualisation", work, lambda _r: f"Rapport de mutualisation {year} écrit.")
 
-    def _start(self, title: str, work, describe) -> None:  # noqa: ANN001
-        self.cad_button.setEnabled(False)
-        self.grouping_button.setEnabled(False)
+    def _dashboard_target(self, suffix: str) -> Path | None:
+        """The dashboard file, beside the one chosen above, named after the year and the town."""
+        target = self._target()
+        if target is None:
+            return None
+        name = _slug(self._organisation_name())
+        return target.with_name(f"Tableau-de-bord-SPASER-{self.dashboard_year.value()}-{name}{suffix}")
+
+    def generate_dashboard_pdf(self) -> None:
+        self._generate_dashboard(".pdf")
+
+    def generate_dashboard_xlsx(self) -> None:
+        self._generate_dashboard(".xlsx")
+
+    def _generate_dashboard(self, suffix: str) -> None:
+        from app.services.dashboard import write_dashboard_pdf, write_dashboard_xlsx
+
+        ctx = self.context
+        target = self._dashboard_target(suffix)
+        if target is None or ctx.db is None:
+            return
+        writer = write_dashboard_pdf if suffix == ".pdf" else write_dashboard_xlsx
+        db, org, year = ctx.db, ctx.organisation_id, self.dashboard_year.value()
+
+        def work(_progress):  # noqa: ANN001, ANN202
+            return writer(db, org, year, target)
+
+        if suffix == ".pdf":
+            self._start(
+                "Tableau de bord SPASER",
+                work,
+                lambda r: f"Tableau de bord SPASER {year} écrit ({count(r.pages, 'page')}).",
+            )
+            return
+        self._start(
+            "Tableau de bord SPASER (Excel)",
+            work,
+            lambda r: f"Tableau de bord SPASER {year} écrit pour le tableur ({count(r.sheets, 'feuille')}).",
+            preview=False,
+        )
+
+    def _start(self, title: str, work, describe, *, preview: bool = True) -> None:  # noqa: ANN001
+        for button in self._writers:
+            button.setEnabled(False)
         self.status.setText(f"{title} en cours d'écriture…")
 
         def done(result) -> None:  # noqa: ANN001
             self._finished()
             path = Path(getattr(result, "path", result))
+            if not preview:  # a spreadsheet: the print preview shows PDFs only
+                self.last_spreadsheet = path
+                self.status.setText(
+                    f"{describe(result)} Fichier : {path}. Ouvrez-le avec votre tableur (Excel, LibreOffice)."
+                )
+                return
             self.last_file = path
             self.open_button.setEnabled(True)
             self.print_button.setEnabled(True)
@@ -209,8 +294,8 @@ class ReportsScreen(QWidget):
         run_op(self, f"{title}…", work, done, failed)
 
     def _finished(self) -> None:
-        self.cad_button.setEnabled(True)
-        self.grouping_button.setEnabled(True)
+        for button in self._writers:
+            button.setEnabled(True)
 
     def open_last(self):  # noqa: ANN201
         """The last report in the print preview; returns the dialog (tests drive it)."""
@@ -227,7 +312,8 @@ class ReportsScreen(QWidget):
             QMessageBox.information(
                 self,
                 "Rapports",
-                "Générez d'abord le dossier du CAD ou le rapport de mutualisation, puis imprimez-le.",
+                "Générez d'abord le dossier du CAD, le tableau de bord SPASER (PDF) ou le rapport de "
+                "mutualisation, puis imprimez-le.",
             )
             return
         self.print_last()
