@@ -769,6 +769,14 @@ def undo_import(db: Database, batch_id: uuid.UUID, *, user_name: str = "") -> Un
                     .values(values | {"version": table.c.version + 1, "updated_at": utcnow()})
                 )
                 restored += 1
+        supplier = tables["supplier"]
+        for hex_id in undo.get("siret_filled") or ():  # a SIRET the import gave a known supplier
+            session.execute(
+                update(supplier)
+                .where(supplier.c.id == uuid.UUID(hex_id))
+                .values(siret=None, version=supplier.c.version + 1, updated_at=utcnow())
+            )
+            restored += 1
         created = undo.get("created") or {}
         for name in _UNDO_ORDER:
             ids = [uuid.UUID(h) for h in created.get(name, ())]

@@ -322,3 +322,22 @@ def test_dashboard_counts_from_town_register(town):
     counts = dashboard_counts(db, org, TODAY)
     assert counts.active == sum(1 for end in ends.values() if end >= TODAY)
     assert counts.renewing_next_year == sum(1 for end in ends.values() if end.year == TODAY.year + 1)
+
+
+def test_undo_takes_back_a_siret_the_import_gave_to_a_known_supplier(town, tmp_path):
+    from app.model import Supplier
+
+    db, org = town
+    first = tmp_path / "sans-siret.csv"
+    first.write_text("N° marché;Objet;Titulaire\nA-1;Nettoyage;Net Pro\n", encoding="utf-8")
+    import_file(db, org, first, "contracts", today=TODAY)
+    second = tmp_path / "avec-siret.csv"
+    siret = _siret("4123456780001")
+    second.write_text(f"N° marché;Objet;Titulaire;SIRET\nA-2;Entretien;Net Pro;{siret}\n", encoding="utf-8")
+    report = import_file(db, org, second, "contracts", today=TODAY)
+    with db.session(write=False) as s:
+        assert s.scalars(select(Supplier.siret)).all() == [siret]
+    undo_import(db, report.batch_id)
+    with db.session(write=False) as s:
+        assert s.scalars(select(Supplier.siret)).all() == [None]
+        assert s.scalars(select(Contract.reference)).all() == ["A-1"]
