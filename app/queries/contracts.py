@@ -12,6 +12,7 @@ from functools import cache
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from app.errors import NotFound
 from app.model import Amendment, Contract, Department, Lot, Organisation, PurchaseFamily, Supplier
 from app.model.base import Money
 from app.queries.settings import settings_for
@@ -46,68 +47,6 @@ def _optional(settings: Settings, key: SettingKey[Decimal], day: dt.date) -> Dec
         return settings.get(key, day)
     except MissingSetting:
         return None
-
-
-def record_of(
-    contract: Contract,
-    *,
-    family: PurchaseFamily | None = None,
-    supplier: Supplier | None = None,
-    department: str | None = None,
-    has_lots: bool = False,
-    amendments_delta: Decimal | None = None,
-    insee_code: str | None = None,
-    postcode: str | None = None,
-) -> ContractRecord:
-    return ContractRecord(
-        id=contract.id,
-        reference=contract.reference,
-        object=contract.object,
-        nature=contract.nature,
-        procedure=contract.procedure,
-        status=contract.status,
-        cpv_code=contract.cpv_code,
-        estimated_amount=contract.estimated_amount,
-        notified_amount=contract.notified_amount,
-        is_framework=bool(contract.is_framework),
-        max_amount=contract.max_amount,
-        amendments_delta=amendments_delta,
-        notification_date=contract.notification_date,
-        publication_date=contract.publication_date,
-        start_date=contract.start_date,
-        end_date=contract.end_date,
-        duration_months=contract.duration_months,
-        recurrent=contract.recurrent,
-        renewable=contract.renewable,
-        place_code=contract.place_code,
-        price_types=tuple(contract.price_types or ()),
-        advance_granted=bool(contract.advance_granted),
-        advance_rate=contract.advance_rate,
-        social_considerations=tuple(contract.social_considerations or ()),
-        environmental_considerations=tuple(contract.environmental_considerations or ()),
-        has_lots=has_lots,
-        supplier_name=supplier.name if supplier else None,
-        supplier_siret=supplier.siret if supplier else None,
-        supplier_size=supplier.size if supplier else facts_rules.SupplierSize.UNKNOWN,
-        supplier_social_economy=(
-            supplier.social_economy if supplier else facts_rules.SocialEconomyStatus.NONE
-        ),
-        department=department,
-        family=(
-            FamilyInfo(
-                label=family.label,
-                cpv_codes=tuple(family.cpv_codes or ()),
-                fair_trade_relevant=bool(family.fair_trade_relevant),
-                agec_category=family.agec_category,
-            )
-            if family
-            else None
-        ),
-        organisation_insee_code=insee_code,
-        organisation_postcode=postcode,
-        place_type=contract.place_type,
-        fact_sources=dict(contract.fact_sources or {}),
-    )
 
 
 _C = Contract.__table__.c
@@ -250,10 +189,6 @@ def _chunks(items: list, size: int):  # noqa: ANN001, ANN202
         yield items[start : start + size]
 
 
-def facts_settings(session: Session, organisation_id: uuid.UUID) -> Settings:
-    return settings_for(session, organisation_id)
-
-
 def contracts_facts(
     session: Session,
     organisation_id: uuid.UUID,
@@ -263,7 +198,7 @@ def contracts_facts(
     settings: Settings | None = None,
 ) -> list[ContractFacts]:
     """The facts of an organisation's contracts: the one way every feature reads a contract."""
-    settings = settings or facts_settings(session, organisation_id)
+    settings = settings or settings_for(session, organisation_id)
     on = procedure_thresholds(settings)
     return [
         facts_rules.contract_facts(r, on, today)
@@ -277,9 +212,14 @@ def contract_facts(
     *,
     today: dt.date | None = None,
     settings: Settings | None = None,
-) -> ContractFacts | None:
+) -> ContractFacts:
+    """The facts of one contract; ``NotFound`` when another workstation deleted it."""
     organisation_id = session.scalar(select(Contract.organisation_id).where(Contract.id == contract_id))
-    if organisation_id is None:
-        return None
-    found = contracts_facts(session, organisation_id, [contract_id], today=today, settings=settings)
-    return found[0] if found else None
+    found = (
+        contracts_facts(session, organisation_id, [contract_id], today=today, settings=settings)
+        if organisation_id is not None
+        else []
+    )
+    if not found:
+        raise NotFound("Ce marché n'existe plus dans le fichier (supprimé sur un autre poste ?).")
+    return found[0]

@@ -304,12 +304,6 @@ def running_need(text: str) -> str | None:
     return next((k for k in _RUNNING_NEED_WORDS if f" {k}" in words), None)
 
 
-def duration_from_dates(start: dt.date, end: dt.date) -> int:
-    """Months from the first day to the last day included: 01/01 to 31/12 is 12 months; a month
-    begun counts (01/01 to 15/06 is 6 months)."""
-    return cal.duration_months(start, end)
-
-
 def threshold_amount(r: ContractRecord) -> tuple[Decimal | None, Provenance]:
     """The amount the thresholds compare (the estimated value of the need, R2121-1)."""
     if r.is_framework and r.max_amount is not None:
@@ -446,7 +440,7 @@ def contract_facts(
     else:
         start = r.start_date or r.notification_date
         if start is not None and r.end_date is not None and r.end_date >= start:
-            duration = duration_from_dates(start, r.end_date)
+            duration = cal.duration_months(start, r.end_date)
             which = "de la date de début" if r.start_date else "de la date de notification"
             prov["duration_months"] = Provenance(Source.DERIVED, f"{which} et de l'échéance")
         else:

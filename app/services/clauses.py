@@ -509,18 +509,11 @@ def _load_contract(session: Session, contract_id: uuid.UUID) -> Contract:
     return contract
 
 
-def _facts_for(session: Session, contract: Contract, today: dt.date | None = None) -> ContractFacts:
-    facts = contract_facts(session, contract.id, today=today)
-    if facts is None:
-        raise NotFound("Ce marché n'existe plus (supprimé sur un autre poste ?).")
-    return facts
-
-
 def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | None = None) -> Checklist:
     from app.services.settings import settings_for
 
     contract = _load_contract(session, contract_id)
-    facts = _facts_for(session, contract, today)
+    facts = contract_facts(session, contract.id, today=today)
     items = {
         i.clause_id: i
         for i in session.scalars(select(ContractClause).where(ContractClause.contract_id == contract_id))
@@ -659,7 +652,7 @@ def add_items_for_levers(
         if set(c.levers) & wanted
     ]
     verdicts = _verdicts(
-        clauses, _facts_for(session, contract), settings_for(session, contract.organisation_id)
+        clauses, contract_facts(session, contract.id), settings_for(session, contract.organisation_id)
     )
     added = 0
     now = utcnow()

@@ -357,35 +357,14 @@ class ContractDetail:
 
     @property
     def total_with_amendments(self) -> Decimal | None:
-        return facts_rules.total_with_amendments(record_of_input(self.data))
+        deltas = [a.amount_delta for a in self.data.amendments if a.amount_delta is not None]
+        return facts_rules.total_amount(
+            self.data.notified_amount, self.data.estimated_amount, sum(deltas, Decimal(0)) if deltas else None
+        )
 
     @property
     def notice_deadline(self) -> dt.date | None:
         return cal.notice_deadline(self.data.end_date, self.data.notice_months)
-
-
-def record_of_input(data: ContractInput) -> facts_rules.ContractRecord:
-    """The form's values as a facts record (amounts and dates only: what the form shows computed)."""
-    deltas = [a.amount_delta for a in data.amendments if a.amount_delta is not None]
-    return facts_rules.ContractRecord(
-        reference=data.reference,
-        object=data.object,
-        nature=data.nature,
-        procedure=data.procedure,
-        cpv_code=data.cpv_code,
-        estimated_amount=data.estimated_amount,
-        notified_amount=data.notified_amount,
-        is_framework=data.is_framework,
-        max_amount=data.max_amount,
-        amendments_delta=sum(deltas, Decimal(0)) if deltas else None,
-        notification_date=data.notification_date,
-        start_date=data.start_date,
-        end_date=data.end_date,
-        duration_months=data.duration_months,
-        recurrent=data.recurrent,
-        renewable=data.renewable,
-        has_lots=bool(data.lots),
-    )
 
 
 def validate_contract(data: ContractInput) -> ContractInput:

@@ -112,14 +112,6 @@ class AssessmentView:
     thresholds: rules.Thresholds | None = None  # to recompute the score while the buyer edits
 
 
-def contract_facts(session: Session, contract: Contract) -> ContractFacts:
-    """The contract's facts, read through the one adapter (app.queries.contracts)."""
-    facts = queries.contract_facts(session, contract.id)
-    if facts is None:
-        raise NotFound("Ce marché n'existe plus dans le fichier.")
-    return facts
-
-
 def cad_date(session: Session, organisation_id: uuid.UUID, year: int, settings: Settings) -> dt.date:
     """The CAD session's date when it is fixed, else the usual month of the year."""
     meeting = session.scalar(
@@ -259,7 +251,7 @@ def _view(session: Session, contract: Contract, year: int, assessment: Assessmen
     if assessment is not None:
         ratings = _stored_ratings(assessment)
     else:
-        ratings = rules.prefill(contract_facts(session, contract), thresholds)
+        ratings = rules.prefill(queries.contract_facts(session, contract.id), thresholds)
     result = rules.evaluate(ratings, thresholds)
     supplier = session.get(Supplier, contract.supplier_id) if contract.supplier_id else None
     return AssessmentView(
@@ -409,7 +401,7 @@ def add_demo_cotation(
     for index, contract in enumerate(next_year):
         if index % every:
             continue
-        ratings = rules.prefill(contract_facts(session, contract), thresholds)
+        ratings = rules.prefill(queries.contract_facts(session, contract.id), thresholds)
         if index % 4 == 0 and ratings:  # the buyer raised the first lever's feasibility
             first = ratings[0]
             ratings[0] = rules.override(first, feasibility=min(3, first.feasibility + 1))
