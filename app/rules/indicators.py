@@ -39,18 +39,20 @@ class ContractLine:
     social_economy: bool = False  # holder is ESS, SIAE, EA or ESAT
     has_lots: bool = False
     offers_received: int | None = None
-    advance_30: bool = False  # the 30 % advance is offered
-    price_revision: bool = False
-    env_criterion: bool = False
-    env_consideration: bool = False
-    social_consideration: bool = False
-    insertion: bool = False
+    # Clause-based facts: True when the contract's data or its checklist shows the clause, False when
+    # they were given and do not, None when nobody said (no considerations, no checklist reviewed).
+    advance_30: bool | None = False  # the 30 % advance is offered
+    price_revision: bool | None = False
+    env_criterion: bool | None = False
+    env_consideration: bool | None = False
+    social_consideration: bool | None = False
+    insertion: bool | None = False
     insertion_hours: tuple[tuple[int, Decimal], ...] = ()  # (year, hours) as the PLIE reports them
-    tiebreak: bool = False  # anti-discrimination tie-break clause
-    circular: bool = False  # circular economy (réemploi, recyclé, AGEC)
-    reserved: bool = False  # reserved to ESS, SIAE, EA or ESAT
+    tiebreak: bool | None = False  # anti-discrimination tie-break clause
+    circular: bool | None = False  # circular economy (réemploi, recyclé, AGEC)
+    reserved: bool | None = False  # reserved to ESS, SIAE, EA or ESAT
     fair_trade_relevant: bool = False
-    fair_trade: bool = False
+    fair_trade: bool | None = False
     responsible_clause: bool = False  # at least one responsible clause retained
     assessed: bool = False  # a cotation with a score
     targeted_years: frozenset[int] = frozenset()  # years of the CAD that targeted it
@@ -248,10 +250,11 @@ def _sum_of(value: Callable[[ContractLine], Decimal | None], scope: Test, *, cou
         refs: list[str] = []
         unknown: list[str] = []
         for c in facts.passed_in(year):
-            if not scope(c):
+            inside = scope(c)
+            if inside is False:
                 continue
             amount = Decimal(1) if count_only else value(c)
-            if c.year is None or amount is None:
+            if inside is None or c.year is None or amount is None:
                 unknown.append(c.reference)
                 continue
             total += amount
@@ -927,6 +930,15 @@ def _status(value: Decimal | None, target: Decimal | None, direction: Direction,
         return Status.NO_TARGET
     met = value >= target if direction is Direction.AT_LEAST else value <= target
     if met:
+        # Met by the known files, but the ones left to complete could still undo it: not yet known.
+        if count.to_complete and count.denominator:
+            worst = (
+                count.numerator / (count.denominator + count.to_complete)
+                if direction is Direction.AT_LEAST
+                else (count.numerator + count.to_complete) / (count.denominator + count.to_complete)
+            )
+            if (worst < target) if direction is Direction.AT_LEAST else (worst > target):
+                return Status.TO_COMPLETE
         return Status.MET
     # Unmet, but the files left to complete could still reach the target: say what is missing.
     if count.to_complete and count.denominator and direction is Direction.AT_LEAST:

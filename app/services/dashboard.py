@@ -149,6 +149,14 @@ def _considered(values: Sequence[str]) -> bool:
     return any(v.strip() and not v.lower().startswith("pas de") for v in values)
 
 
+def _shown(evidence: bool, said: bool) -> bool | None:
+    """A clause is there when something shows it; absent only when someone said what the contract
+    holds (its DECP values, or a reviewed checklist); otherwise unknown, never "no"."""
+    if evidence:
+        return True
+    return False if said else None
+
+
 def contract_line(
     f: ContractFacts,
     organisation: str,
@@ -158,6 +166,7 @@ def contract_line(
     assessed: bool = False,
     targeted_years: frozenset[int] = frozenset(),
     insertion_hours: tuple[tuple[int, Decimal], ...] = (),
+    reviewed: bool = True,
 ) -> ContractLine:
     """What the indicators read of one contract: its facts and the clauses retained in its checklist."""
     passed = f.notification_date or f.start_date
@@ -168,6 +177,8 @@ def contract_line(
         else size in (SupplierSize.TPE, SupplierSize.PME)
     )
     env, social = f.environmental_considerations, f.social_considerations
+    # ``reviewed``: the checklist has at least one decision, so a clause absent from it is absent.
+    env_said, social_said = bool(env) or reviewed, bool(social) or reviewed
     return ContractLine(
         id=str(f.id),
         reference=f.reference,
@@ -184,21 +195,29 @@ def contract_line(
         social_economy=f.supplier_social_economy is not SocialEconomyStatus.NONE,
         has_lots=f.has_lots,
         offers_received=offers_received,
-        advance_30="sme-advance-30" in codes
-        or (f.advance_granted and f.advance_rate is not None and f.advance_rate >= Decimal("0.30")),
-        price_revision=f.price_revisable or "price-revision" in codes,
-        env_criterion=f.has_environmental_criterion or bool(codes & _ENV_CRITERION_CODES),
-        env_consideration=_considered(env) or bool(codes & _ENV_CODES),
-        social_consideration=_considered(social) or bool(codes & _SOCIAL_CODES),
-        insertion="insertion-clause" in codes
-        or "insertion-criterion" in codes
-        or _mentions(social, "insertion"),
+        advance_30=_shown(
+            "sme-advance-30" in codes
+            or bool(f.advance_granted and f.advance_rate is not None and f.advance_rate >= Decimal("0.30")),
+            reviewed or bool(f.advance_granted),
+        ),
+        price_revision=_shown(
+            f.price_revisable or "price-revision" in codes, bool(f.price_types) or reviewed
+        ),
+        env_criterion=_shown(f.has_environmental_criterion or bool(codes & _ENV_CRITERION_CODES), env_said),
+        env_consideration=_shown(_considered(env) or bool(codes & _ENV_CODES), env_said),
+        social_consideration=_shown(_considered(social) or bool(codes & _SOCIAL_CODES), social_said),
+        insertion=_shown(
+            "insertion-clause" in codes or "insertion-criterion" in codes or _mentions(social, "insertion"),
+            social_said,
+        ),
         insertion_hours=insertion_hours,
-        tiebreak="anti-discrimination-tiebreak" in codes,
-        circular="agec-reuse-recycled" in codes or _mentions(env, "circulaire", "réemploi", "recycl"),
-        reserved=bool(codes & _RESERVATION_CODES) or _mentions(social, "réserv"),
+        tiebreak=_shown("anti-discrimination-tiebreak" in codes, reviewed),
+        circular=_shown(
+            "agec-reuse-recycled" in codes or _mentions(env, "circulaire", "réemploi", "recycl"), env_said
+        ),
+        reserved=_shown(bool(codes & _RESERVATION_CODES) or _mentions(social, "réserv"), social_said),
         fair_trade_relevant=f.fair_trade_relevant,
-        fair_trade="fair-trade" in codes or _mentions(social, "équitable"),
+        fair_trade=_shown("fair-trade" in codes or _mentions(social, "équitable"), social_said),
         responsible_clause=bool(codes),
         assessed=assessed,
         targeted_years=targeted_years,
@@ -220,6 +239,18 @@ def _retained_codes(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, s
         ):
             codes[contract_id].add(copied_from or code)
     return codes
+
+
+def _reviewed(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Contracts whose clause checklist has at least one decision (any status)."""
+    found: set[uuid.UUID] = set()
+    for chunk in _chunks(ids):
+        found.update(
+            session.scalars(
+                select(ContractClause.contract_id).where(ContractClause.contract_id.in_(chunk)).distinct()
+            )
+        )
+    return found
 
 
 def _insertion_hours(session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, tuple]:
@@ -354,6 +385,7 @@ def gather_facts(
     ]
     ids = [f.id for f in facts]
     codes = _retained_codes(session, ids)
+    reviewed = _reviewed(session, ids)
     offers: dict[uuid.UUID, int | None] = {}
     assessed: set[uuid.UUID] = set()
     for chunk in _chunks(ids):
@@ -378,6 +410,7 @@ def gather_facts(
             assessed=f.id in assessed,
             targeted_years=frozenset(targeted.get(f.id, ())),
             insertion_hours=hours.get(f.id, ()),
+            reviewed=f.id in reviewed,
         )
         for f in facts
     )

@@ -74,9 +74,11 @@ def test_silent_files_give_to_complete_not_no(town):
     assert r["sme_holders"].value is None and r["sme_holders"].status is Status.TO_COMPLETE
     # Nor the offers received.
     assert r["offers_average"].to_complete == len(PASSED) and r["offers_average"].value is None
-    # The duration comes from the dates: the four contracts over 12 months are known, none revisable yet.
-    assert r["price_revision"].denominator == len(OVER_12) and r["price_revision"].numerator == 0
-    assert set(r["price_revision"].denominator_refs) == set(OVER_12)
+    # The duration comes from the dates: the four contracts over 12 months are known, but no column
+    # gives their type of price: they are « à compléter », not counted as without revision.
+    assert r["price_revision"].denominator == 0 and r["price_revision"].numerator == 0
+    assert set(r["price_revision"].to_complete_refs) == set(OVER_12)
+    assert r["price_revision"].status is Status.TO_COMPLETE
     # The orders of the export are all of 2025 (first and last dates in facts.json).
     assert ORDERS["first_date"].startswith("2025") and ORDERS["last_date"].startswith("2025")
     assert r["orders_count"].value == ORDERS["rows"]
@@ -101,9 +103,11 @@ def test_completed_facts_move_the_indicators(town):
     r = _by_id(dashboard_data(db, org, YEAR, today=TODAY))
     assert r["offers_average"].value == Decimal(3) and r["offers_average"].to_complete == 0
     assert r["price_revision"].value == 1 and r["price_revision"].status is Status.MET
-    # 1 of the 7 contracts of 2025 has the clause; 100 % promised.
-    assert (r["tiebreak"].numerator, r["tiebreak"].denominator) == (1, len(PASSED))
-    assert r["tiebreak"].status is Status.NOT_MET
+    # 1 of the 7 contracts of 2025 has the clause; the 6 others' checklists were never reviewed, so
+    # they are « à compléter », not counted as without it.
+    assert (r["tiebreak"].numerator, r["tiebreak"].denominator) == (1, 1)
+    assert r["tiebreak"].to_complete == len(PASSED) - 1
+    assert r["tiebreak"].status is Status.TO_COMPLETE
     summary = proposal.summary()
     assert r["ghg_today"].value == Decimal(str(summary["kgco2e_before"]))
     assert r["ghg_after"].value == Decimal(str(summary["kgco2e_after"]))

@@ -80,10 +80,10 @@ def file(tmp_path):
             s, town, "T4", procedure=Procedure.ADAPTED, notified_amount=Decimal(20_000), duration_months=12,
             notification_date=dt.date(2025, 6, 1), end_date=dt.date(2026, 5, 31), recurrent=True,
         )  # fmt: skip
-        # V1: the other town, open tender of 2026 without any clause.
+        # V1: the other town, open tender of 2026 without any clause: its DECP data says so.
         v1 = _contract(
             s, other, "V1", procedure=Procedure.OPEN_TENDER, notified_amount=Decimal(500_000),
-            duration_months=48, supplier_id=big, **when,
+            duration_months=48, supplier_id=big, social_considerations=["Pas de considération sociale"], **when,
         )  # fmt: skip
         for contract, code, status in (
             (t1, "insertion-clause", ChecklistStatus.RETAINED),

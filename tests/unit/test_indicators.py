@@ -184,8 +184,9 @@ def test_deployment_target_is_by_steps_and_order_target_is_a_reduction():
 
 def test_status_met_not_met_to_complete_and_no_target():
     results = {r.id: r for r in ind.evaluate_all(FACTS, YEAR, POINTS, trend_years=(2025, 2026))}
-    # 50 % diagnosed against 40 %: met, although C is apart.
-    assert results["cotation_share"].status is Status.MET
+    # 50 % diagnosed against 40 %, but C is apart: if C were renewed undiagnosed, 1/3 < 40 %. Met is
+    # not known yet: « à compléter » (as the cotation screen's deployment targets say).
+    assert results["cotation_share"].status is Status.TO_COMPLETE
     # 33 % against 70 %: even if E had a criterion, 2/4 = 50 % < 70 %: not met.
     assert results["env_criterion"].status is Status.NOT_MET
     assert ind.format_gap(results["env_criterion"]) == "−37 points"
@@ -198,15 +199,15 @@ def test_status_met_not_met_to_complete_and_no_target():
     assert results["lots"].status is Status.NO_TARGET and results["lots"].status_text == "Pas d'objectif"
     # Trend: 2025 has D (formalised, no insertion) and E apart → 0/1.
     assert results["insertion_formalised"].trend == ((2025, D(0)), (2026, D(1)))
-    # Objectives met: indicators with a target (in POINTS or fixed) and a judged value. Met (3):
-    # cotation_share 50 % ≥ 40 %, price_revision 1/1, orders_change −25 %. Not met (7): cad_held 50 %,
-    # cad_on_time 50 %, actions_done 60 %, env_criterion 33 %, advance_30 50 %, tiebreak 33 %,
-    # targeted_with_clause 50 %. insertion_formalised has no target in POINTS: not counted.
+    # Objectives met: indicators with a target (in POINTS or fixed) and a judged value. Met (1):
+    # orders_change −25 %. Not met (7): cad_held 50 %, cad_on_time 50 %, actions_done 60 %,
+    # env_criterion 33 %, advance_30 50 %, tiebreak 33 %, targeted_with_clause 50 %. Still to complete,
+    # so not counted: cotation_share (1/2, C apart) and price_revision (1/1, two apart: at worst 1/3);
+    # insertion_formalised has no target in POINTS.
     met = results["objectives_met"]
-    assert (met.numerator, met.denominator) == (3, 10)
-    assert set(met.numerator_refs) == {
-        ind.BY_ID[i].label for i in ("cotation_share", "price_revision", "orders_change")
-    }
+    assert (met.numerator, met.denominator) == (1, 8)
+    assert set(met.numerator_refs) == {ind.BY_ID["orders_change"].label}
+    assert results["price_revision"].status is Status.TO_COMPLETE
 
 
 def test_a_value_that_can_still_reach_its_target_is_to_complete():
