@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
 from app import format as fmt
 from app.grouping.calendar import Rhythm
-from app.grouping.census import Census
+from app.grouping.order_counts import Census
 from app.reports.base import ACCENT, FONT, build_document, data_table, styles
 from app.rules.emissions import CargoBikeLimits, Factor, Scenario
 

@@ -236,7 +236,7 @@ def test_orders_need_their_department(town, contracts_file, orders_file):
         linked = s.scalars(select(Order.contract_id).where(Order.contract_id.is_not(None))).all()
         assert len(linked) == facts["rows_with_contract"]
         assert not s.scalars(select(Order.id).where(Order.department_id.is_(None))).all()
-    from app.services.census import order_census
+    from app.services.order_census import order_census
 
     census = order_census(db, org, 2025)
     assert census.total == facts["rows"]

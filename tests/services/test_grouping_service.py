@@ -25,7 +25,6 @@ from app.model import (
     PurchasingGroupMember,
     Supplier,
 )
-from app.services.census import order_census
 from app.services.grouping import (
     _safe_cell,
     accept_proposal,
@@ -37,6 +36,7 @@ from app.services.grouping import (
     write_grouping_xlsx,
 )
 from app.services.joint_purchasing import joint_proposals, record_purchasing_group
+from app.services.order_census import order_census
 
 
 def count_orders(db, org, year):

@@ -462,9 +462,9 @@ class OrdersScreen(QWidget):
         db, org = ctx.db, ctx.organisation_id
 
         def work(progress):  # noqa: ANN001, ANN202
-            from app.services.census import order_census
             from app.services.grouping import propose_grouping
             from app.services.joint_purchasing import joint_proposals
+            from app.services.order_census import order_census
 
             progress.update(0, 4, "Recensement des commandes…")
             census = order_census(db, org, year)
