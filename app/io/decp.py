@@ -22,6 +22,7 @@ from app.errors import ImportRejected
 from app.io import decp_labels as L
 from app.io import safety
 from app.io.cells import CellError, key_of, parse_date, parse_decimal, parse_int
+from app.io.output import write_text
 from app.io.validate import Problem
 from app.rules.calendar import add_months
 from app.rules.values import InvalidValue, nature_from_cpv, normalize_cpv, normalize_siret
@@ -520,9 +521,4 @@ def to_decp(contract: DecpContract, buyer_siret: str, today: dt.date) -> tuple[d
 
 def write_decp(marches: list[dict], out: Path) -> None:
     """Write ``{"marches": {"marche": [...]}}`` (2.0.3), atomically."""
-    out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(
-        json.dumps({"marches": {"marche": marches}}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    tmp.replace(out)
+    write_text(out, json.dumps({"marches": {"marche": marches}}, ensure_ascii=False, indent=2) + "\n")

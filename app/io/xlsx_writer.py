@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.io.cells import FORMULA_TRIGGERS
+from app.io.output import output_path
 
 DATE_FORMAT = "DD/MM/YYYY"
 EURO_FORMAT = '#,##0.00\\ "€"'
@@ -74,7 +75,7 @@ def _cell_value(value: object, kind: str) -> tuple[object, str | None]:
 
 
 def write_xlsx(path: Path, sheets: Sequence[SheetSpec]) -> int:
-    """Write the sheets to ``path`` atomically (temporary file, then rename); returns rows written."""
+    """Write the sheets to ``path`` atomically (``output_path``); returns rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -119,18 +120,16 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec]) -> int:
         last = get_column_letter(max(len(spec.headers), 1))
         ws.auto_filter.ref = f"A1:{last}{count + 1}"
         written += count
-    tmp = path.with_name(path.name + ".tmp")
-    workbook.save(tmp)
-    tmp.replace(path)
+    with output_path(path) as part:
+        workbook.save(part)
     return written
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """French CSV (';', UTF-8 with BOM so Excel reads accents), RFC 4180 quoting, escaped formulas."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     count = 0
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    with output_path(path) as part, open(part, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow([escape_formula(h) for h in headers])
         for row in rows:
@@ -150,5 +149,4 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object
                     out.append(escape_formula(str(value)))
             writer.writerow(out)
             count += 1
-    tmp.replace(path)
     return count

@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from app.io.output import output_path
 from app.paths import resource
 
 FONT = "DejaVuSans"
@@ -120,18 +121,19 @@ def build_document(out_path: Path, story: list, *, organisation: str, title: str
     canvas_class = type(
         "ReportCanvas", (_NumberedCanvas,), {"header_text": organisation, "footer_text": footer}
     )
-    doc = SimpleDocTemplate(
-        str(out_path),
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=16 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        author=organisation,
-        creator="Achats Durables",
-    )
-    doc.build(story, canvasmaker=canvas_class)
+    with output_path(out_path) as part:
+        doc = SimpleDocTemplate(
+            str(part),
+            pagesize=A4,
+            leftMargin=15 * mm,
+            rightMargin=15 * mm,
+            topMargin=16 * mm,
+            bottomMargin=15 * mm,
+            title=title,
+            author=organisation,
+            creator="Achats Durables",
+        )
+        doc.build(story, canvasmaker=canvas_class)
     return doc.page
 
 

@@ -153,17 +153,5 @@ def write_cad_dossier(
 
     data = gather_cad_data(db, organisation_id, year, today=today)
     out = Path(out_path)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        pages = build_cad_dossier(data, tmp, progress=progress)
-        tmp.replace(out)  # a reader never opens a half-written dossier
-    except PermissionError as exc:
-        from app.errors import UserError
-
-        raise UserError(
-            f"Impossible d'écrire « {out} » : le fichier est peut-être ouvert dans un lecteur PDF. "
-            "Fermez-le puis recommencez."
-        ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    pages = build_cad_dossier(data, out, progress=progress)  # written aside, then renamed (io.output)
     return ReportResult(out, pages, len(data.contracts))

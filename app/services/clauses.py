@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import ChecklistStatus, ClauseKind, ContractStatus
 from app.errors import ConcurrentEdit, ImportRejected, NotFound, ValidationError
+from app.io.output import write_text
 from app.model import Clause, Contract, ContractClause, Organisation, utcnow
 from app.paths import resource
 from app.queries.contracts import contract_facts, contracts_facts
@@ -432,7 +433,7 @@ def export_library(
         [_spec(r) for r in rows],
         comment=f"Bibliothèque de clauses exportée par {name} depuis Achats Durables.",
     )
-    Path(path).write_text(text, encoding="utf-8")
+    write_text(path, text)
     return len(rows)
 
 

@@ -33,6 +33,7 @@ from app.grouping.algorithm import (
     reduction_by,
 )
 from app.grouping.calendar import Rhythm, ordering_calendar
+from app.io.output import output_path
 from app.model import (
     Contract,
     DeliverySite,
@@ -769,5 +770,6 @@ def write_grouping_xlsx(proposal: GroupingProposal, out_path: Path | str) -> Pat
         ([r.label, r.text, r.orders, r.median_window_days] for r in proposal.calendar),
     )
     out = Path(out_path)
-    wb.save(out)
+    with output_path(out) as part:
+        wb.save(part)
     return out

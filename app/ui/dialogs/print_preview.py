@@ -8,7 +8,6 @@ view, so a 200-page dossier opens at once.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.io.output import output_path
 from app.ui.messages import count
 
 PREVIEW_DPI = 72  # one PDF point per pixel at 100 %
@@ -106,17 +106,8 @@ def save_copy(source: Path, target: Path) -> Path:
         target = target.with_suffix(".pdf")
     if target.resolve() == source.resolve():
         return target
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        shutil.copyfile(source, tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(
-            f"Le fichier « {target} » n'a pas pu être enregistré ({exc.strerror or exc})."
-        ) from exc
+    with output_path(target) as part:  # written aside, synced, then renamed
+        shutil.copyfile(source, part)
     return target
 
 
