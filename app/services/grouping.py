@@ -161,12 +161,12 @@ class GroupingProposal:
 # --- settings helpers -------------------------------------------------------------------------
 
 
-def setting_decimal(settings: Settings, key: SettingKey, on: dt.date) -> Decimal:
+def _setting_value(settings: Settings, key: SettingKey, on: dt.date) -> Decimal:
     """The value in force on ``on``, as a Decimal (the catalogue declares every key it is asked)."""
     return Decimal(settings.get(key, on))
 
 
-def year_end(year: int) -> dt.date:
+def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
@@ -266,7 +266,7 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
     turn one back into a UUID with ``as_uuid``. ``organisation`` is ``organisation_key(organisation_id)``."""
     years = sorted(set(years))
     settings = settings_for(session, organisation_id)
-    default_delay = int(setting_decimal(settings, K.GROUPING_MAX_DELAY_DAYS, year_end(years[-1])))
+    default_delay = int(_setting_value(settings, K.GROUPING_MAX_DELAY_DAYS, _year_end(years[-1])))
     name = organisation_name(session, organisation_id)
     order, department, family = Order.__table__.c, Department.__table__.c, PurchaseFamily.__table__.c
     statement = (
@@ -292,7 +292,7 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
     where = (
         order.organisation_id == organisation_id,
         order.order_date >= dt.date(years[0], 1, 1),
-        order.order_date <= year_end(years[-1]),
+        order.order_date <= _year_end(years[-1]),
     )
     if _most_of_the_table(session, where):
         # SQLite would still walk the (organisation, date) index and fetch each row from the table
@@ -301,7 +301,7 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
         where = (
             _off_index(order.organisation_id) == organisation_id,
             _off_index(order.order_date) >= dt.date(years[0], 1, 1),
-            _off_index(order.order_date) <= year_end(years[-1]),
+            _off_index(order.order_date) <= _year_end(years[-1]),
         )
     statement = statement.where(*where)
     amount, weight = _decimal(Order.amount.type.scale), _decimal(Order.weight_kg.type.scale)
@@ -399,7 +399,7 @@ def propose_grouping(
     (``group-orders`` without ``--out``); the summary and the rows are the same."""
     if capacity is not None and capacity <= 0:
         raise UserError("La capacité d'une livraison doit être un nombre positif.")
-    on = year_end(year)
+    on = _year_end(year)
     with db.session(write=False) as session:
         loaded = load_orders(session, organisation_id, [year])
         settings = settings_for(session, organisation_id)
@@ -418,12 +418,12 @@ def propose_grouping(
     result = group_orders(loaded.orders, options)
     if progress:
         progress(2, 3, "Calcul des émissions du transport…")
-    default_distance = setting_decimal(settings, K.TRANSPORT_DEFAULT_DISTANCE_KM, on)
+    default_distance = _setting_value(settings, K.TRANSPORT_DEFAULT_DISTANCE_KM, on)
     cargo = CargoBikeLimits(
-        max_load_kg=setting_decimal(settings, K.CARGO_BIKE_MAX_LOAD_KG, on),
-        max_distance_km=setting_decimal(settings, K.CARGO_BIKE_MAX_DISTANCE_KM, on),
+        max_load_kg=_setting_value(settings, K.CARGO_BIKE_MAX_LOAD_KG, on),
+        max_distance_km=_setting_value(settings, K.CARGO_BIKE_MAX_DISTANCE_KM, on),
     )
-    target = setting_decimal(settings, K.TARGET_ORDER_REDUCTION, on)
+    target = _setting_value(settings, K.TARGET_ORDER_REDUCTION, on)
     names = loaded.names
 
     # One distance per supplier, computed once; a Delivery (distance, load, distance known?) per

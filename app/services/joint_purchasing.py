@@ -15,7 +15,7 @@ from app.model import Organisation, PurchasingGroup, PurchasingGroupMember
 from app.queries.contracts import contracts_facts
 from app.rules.settings import MissingSetting, Settings
 from app.rules.settings_catalogue import K
-from app.services.grouping import setting_decimal
+from app.services.grouping import _setting_value
 from app.services.settings import settings_for
 from app.storage.database import Database
 
@@ -49,8 +49,8 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
     since = since or dt.date.today()
     with db.session(write=False) as session:
         settings = settings_for(session, None)
-        window = int(setting_decimal(settings, K.JOINT_WINDOW_MONTHS, since))
-        digits = int(setting_decimal(settings, K.JOINT_CPV_GROUP_DIGITS, since))
+        window = int(_setting_value(settings, K.JOINT_WINDOW_MONTHS, since))
+        digits = int(_setting_value(settings, K.JOINT_CPV_GROUP_DIGITS, since))
         names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         contracts = [
             JointContract(
