@@ -6,7 +6,7 @@
 #   installer/check-bundle.sh dist/achats-durables-VERSION-linux-ARCH.tar.gz
 set -euo pipefail
 archive=$(realpath "$1")
-# A commune of the demo database (app/services/demo.py), for the commands that need one.
+# A commune of the demo database (app/demo/), for the commands that need one.
 ORG="Commune de Val-des-Saules"
 YEAR=$(date +%Y)
 

@@ -53,7 +53,7 @@ def test_only_ui_imports_qt(path):
     [
         p
         for p in APP.rglob("*.py")
-        if p.relative_to(APP).parts[0] not in ("model", "storage", "queries", "services")
+        if p.relative_to(APP).parts[0] not in ("model", "storage", "queries", "services", "demo")
     ],
     ids=str,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from app.services.demo import write_demo
+from app.demo.database import write_demo
 from tests.conftest import DEMO
 
 

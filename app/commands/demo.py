@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from app.services.demo import write_demo
+    from app.demo.database import write_demo
     from app.storage.database import building_aside
 
     if not args.db:

@@ -21,7 +21,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     target = args.db
     if args.demo:
-        from app.services.demo import demo_copy
+        from app.demo.database import demo_copy
 
         target = str(demo_copy())
     return run_gui(target)

@@ -29,7 +29,7 @@ def _checks(workdir: Path) -> list[tuple[str, bool, str]]:
 
     def copy_demo() -> str:
         from app.paths import demo_database
-        from app.services.demo import write_demo
+        from app.demo.database import write_demo
 
         if demo_database().exists():
             shutil.copyfile(demo_database(), demo)

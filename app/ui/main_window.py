@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
         return open_database_in(self.context, path, self)
 
     def open_demo(self) -> None:
-        from app.services.demo import demo_copy
+        from app.demo.database import demo_copy
 
         self.open_path(demo_copy())
 

@@ -245,7 +245,7 @@ class FirstRunWizard(QDialog):
             self.accept()
 
     def open_demo(self) -> None:
-        from app.services.demo import demo_copy
+        from app.demo.database import demo_copy
 
         try:
             self.chosen_path = demo_copy()

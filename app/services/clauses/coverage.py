@@ -1,0 +1,82 @@
+"""Across an organisation's contracts: which ones lack a mandatory clause (register filter,
+alerts, dashboards), and the DECP considerations their clauses give (open-data export)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import ChecklistStatus
+from app.model import Clause, Contract, ContractClause
+from app.queries.contracts import contracts_facts
+from app.rules.clause_library import DECP_ENVIRONMENTAL, DECP_SOCIAL
+from app.rules.clauses import Applicability
+from app.services.clauses.checklists import (
+    OPEN_CONTRACT_STATUSES,
+    SETTLED,
+    clause_verdicts,
+    effective_library,
+)
+from app.services.clauses.library import library_rows
+from app.storage.database import Database
+
+# Decisions that put the clause in the contract (and so in its DECP considerations).
+IN_CONTRACT = frozenset({ChecklistStatus.IN_TENDER, ChecklistStatus.EXECUTED})
+
+
+def contracts_missing_mandatory(
+    db: Database, organisation_id: uuid.UUID, *, today: dt.date | None = None
+) -> set[uuid.UUID]:
+    """Contracts in preparation or running that lack a mandatory clause (not shown by their data,
+    not retained, not dismissed with a justification). Used by the register filter and dashboards."""
+    from app.services.settings import settings_for
+
+    with db.session(write=False) as session:
+        settings = settings_for(session, organisation_id)
+        contracts = [
+            f
+            for f in contracts_facts(session, organisation_id, today=today)
+            if f.status in OPEN_CONTRACT_STATUSES
+        ]
+        if not contracts:
+            return set()
+        settled: dict[uuid.UUID, set[uuid.UUID]] = {}
+        decided: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for cid, clid, status in session.execute(
+            select(ContractClause.contract_id, ContractClause.clause_id, ContractClause.status)
+            .join(Contract, Contract.id == ContractClause.contract_id)
+            .where(Contract.organisation_id == organisation_id)
+        ):
+            decided.setdefault(cid, set()).add(clid)
+            if status in SETTLED:
+                settled.setdefault(cid, set()).add(clid)
+        library = library_rows(session, organisation_id)
+    missing: set[uuid.UUID] = set()
+    for facts in contracts:
+        contract = facts
+        clauses = effective_library(library, decided.get(contract.id, set()))
+        done = settled.get(contract.id, set())
+        for clause, verdict in zip(clauses, clause_verdicts(clauses, facts, settings), strict=True):
+            if (
+                verdict.status is Applicability.MANDATORY
+                and verdict.evidence is None
+                and clause.id not in done
+            ):
+                missing.add(contract.id)
+                break
+    return missing
+
+
+def contract_considerations(session: Session, contract_id: uuid.UUID) -> tuple[list[str], list[str]]:
+    """DECP social and environmental considerations given by the clauses put in the contract
+    (intégrée au DCE or exécutée), so the open-data export needs no second entry."""
+    values = session.scalars(
+        select(Clause.decp_consideration)
+        .join(ContractClause, ContractClause.clause_id == Clause.id)
+        .where(ContractClause.contract_id == contract_id, ContractClause.status.in_(IN_CONTRACT))
+    ).all()
+    present = {v for v in values if v}
+    return [v for v in DECP_SOCIAL if v in present], [v for v in DECP_ENVIRONMENTAL if v in present]
