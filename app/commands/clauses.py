@@ -54,7 +54,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
             result = service.import_library(db, org.id, args.import_file)
             emit(
                 args,
-                {"added": result.added, "skipped": result.skipped},
+                result.to_json(),
                 f"{len(result.added)} clause(s) importée(s), {len(result.skipped)} déjà présente(s).",
             )
             return 0
@@ -84,23 +84,7 @@ def _single_org(db) -> object:  # noqa: ANN001
 def _library(args: argparse.Namespace, rows: list) -> int:
     from app.enums import label
 
-    data = [
-        {
-            "id": r.code,
-            "title": r.title,
-            "kind": r.kind.value,
-            "actions": list(r.actions),
-            "levers": list(r.levers),
-            "legal_basis": r.legal_basis,
-            "applies_when": r.applies_when,
-            "guidance": r.guidance,
-            "model_text": r.model_text,
-            "decp_consideration": r.decp_consideration,
-            "builtin": r.builtin,
-            "copied_from": r.copied_from,
-        }
-        for r in rows
-    ]
+    data = [r.to_json() for r in rows]
     lines = [f"{len(rows)} clauses :"]
     for r in rows:
         actions = ", ".join(str(a) for a in r.actions)
@@ -113,28 +97,7 @@ def _contract(args: argparse.Namespace, checklist) -> int:  # noqa: ANN001
     from app import format as fmt
     from app.enums import label
 
-    data = {
-        "contract": checklist.reference,
-        "organisation": checklist.organisation,
-        "amount": checklist.amount,
-        "duration_months": checklist.duration_months,
-        "consultation_date": checklist.consultation_date,
-        "missing_mandatory": [i.code for i in checklist.missing_mandatory],
-        "clauses": [
-            {
-                "id": i.code,
-                "title": i.title,
-                "status": i.applicability.value,
-                "basis": i.basis.value if i.basis else None,  # "law" | "spaser" for a mandatory clause
-                "reason": i.reason,
-                "evidence": i.evidence,
-                "checklist_status": i.status.value,
-                "justification": i.justification,
-                "decp_consideration": i.decp_consideration,
-            }
-            for i in checklist.items
-        ],
-    }
+    data = checklist.to_json()
     lines = [
         f"Marché {checklist.reference} : {checklist.object}",
         f"Montant HT {fmt.money(checklist.amount)}, durée {checklist.duration_months or '?'} mois, "

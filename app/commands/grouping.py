@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.commands.common import add_db_options, open_db
 from app.errors import UserError
+
+if TYPE_CHECKING:
+    from app.grouping.proposal import GroupingSummary, GroupRow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,36 +78,38 @@ def _group_orders(args: argparse.Namespace) -> int:
             write_grouping_xlsx(proposal, out)
     finally:
         db.dispose()
-    data = proposal.summary()
-    if out is not None:
-        data["file"] = str(out)
+    summary = proposal.summary
     if args.json:
+        data = summary.to_json()
+        if out is not None:
+            data["file"] = str(out)
         write_json(data, proposal.rows)
     else:
-        print(_text(args, org.name, data, proposal.result.orders_before, out))
+        print(_text(args, summary, out))
     return 0
 
 
-def _text(args: argparse.Namespace, organisation: str, data: dict, orders: int, out: Path | None) -> str:
+def _text(args: argparse.Namespace, summary: GroupingSummary, out: Path | None) -> str:
     """The French summary (not built with --json: formatting loads the locale data)."""
     from app import format as fmt
 
-    if not orders:
-        text = f"Aucune commande en {args.year} pour {organisation}."
+    s = summary
+    if not s.orders_before:
+        text = f"Aucune commande en {args.year} pour {s.organisation}."
     else:
         lines = [
-            f"{organisation}, commandes {args.year} :",
-            f"  {fmt.number(data['orders_before'])} commandes → {fmt.number(data['orders_after'])} commandes "
-            f"groupées ({fmt.number(Decimal(str(data['reduction_pct'])), 1)} % de moins ; "
-            f"minimum théorique : {fmt.number(data['lower_bound'])})",
-            f"  transport : {fmt.number(data['km_before'])} km → {fmt.number(data['km_after'])} km ; "
-            f"{fmt.number(data['kgco2e_before'])} → {fmt.number(data['kgco2e_after'])} kgCO2e "
-            f"({fmt.number(data['kgco2e_cargo_bike'])} kgCO2e avec le vélo-cargo)",
+            f"{s.organisation}, commandes {args.year} :",
+            f"  {fmt.number(s.orders_before)} commandes → {fmt.number(s.orders_after)} commandes "
+            f"groupées ({fmt.number(s.reduction_pct, 1)} % de moins ; "
+            f"minimum théorique : {fmt.number(s.lower_bound)})",
+            f"  transport : {fmt.number(s.km_before)} km → {fmt.number(s.km_after)} km ; "
+            f"{fmt.number(s.kgco2e_before)} → {fmt.number(s.kgco2e_after)} kgCO2e "
+            f"({fmt.number(s.kgco2e_cargo_bike)} kgCO2e avec le vélo-cargo)",
         ]
-        if data["deliveries_with_default_distance"]:
+        if s.deliveries_with_default_distance:
             lines.append(
-                f"  {data['deliveries_with_default_distance']} livraisons estimées avec la distance par défaut "
-                f"de {fmt.number(data['default_distance_km'])} km"
+                f"  {s.deliveries_with_default_distance} livraisons estimées avec la distance par défaut "
+                f"de {fmt.number(s.default_distance_km)} km"
             )
         if out is not None:
             lines.append(f"  classeur écrit : {out}")
@@ -150,7 +156,7 @@ def _number(value: Decimal | None) -> str:
     return repr(number) if value != value.to_integral_value() else repr(int(value))
 
 
-def groups_json(rows) -> str:  # noqa: ANN001 - list[GroupRow]
+def groups_json(rows: list[GroupRow]) -> str:
     """The ``groups`` list of ``group-orders --json``, at the indentation of the document."""
     from json.encoder import encode_basestring as encode  # the C encoder, ensure_ascii=False
 

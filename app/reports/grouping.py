@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -21,6 +20,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 from app import format as fmt
 from app.grouping.calendar import Rhythm
 from app.grouping.order_counts import Census
+from app.grouping.proposal import FamilyReduction, GroupingSummary, GroupRow
 from app.reports.base import ACCENT, FONT, build_document, data_table, styles
 from app.rules.emissions import CargoBikeLimits, Factor, Scenario
 
@@ -33,20 +33,19 @@ BIKE = colors.HexColor("#d08c1f")
 class GroupingReportData:
     organisation: str
     year: int
-    summary: dict[str, Any]
-    families: list[tuple[str, int, int, Decimal, bool | None]]  # label, before, after, reduction, on target
-    # (None: family excluded from grouping by the buyer)
+    summary: GroupingSummary
+    families: list[FamilyReduction]
     scenarios: list[Scenario]
     factors: list[Factor]
     calendar: list[Rhythm]
     target_rate: Decimal
     cargo_bike: CargoBikeLimits
     census: Census | None = None
-    largest_groups: list[tuple] = field(default_factory=list)  # date, supplier, family, size, deps, amount
+    largest_groups: list[GroupRow] = field(default_factory=list)
     calendar_start: dt.date | None = None
 
 
-def _family_chart(families: list[tuple[str, int, int, Decimal, bool]]) -> Drawing:
+def _family_chart(families: list[FamilyReduction]) -> Drawing:
     rows = families[:12]
     height = 40 + 22 * len(rows)
     drawing = Drawing(180 * mm, height)
@@ -55,8 +54,10 @@ def _family_chart(families: list[tuple[str, int, int, Decimal, bool]]) -> Drawin
     chart.width, chart.height = 100 * mm, height - 40
     # Top row first: the chart draws categories bottom-up.
     rows = list(reversed(rows))
-    chart.data = [[r[1] for r in rows], [r[2] for r in rows]]
-    chart.categoryAxis.categoryNames = [r[0] if len(r[0]) <= 40 else r[0][:39] + "…" for r in rows]
+    chart.data = [[r.before for r in rows], [r.after for r in rows]]
+    chart.categoryAxis.categoryNames = [
+        r.family if len(r.family) <= 40 else r.family[:39] + "…" for r in rows
+    ]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -124,16 +125,16 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
         Paragraph(
             f"En regroupant les commandes des services qui partagent le même fournisseur, le même marché "
             f"(ou la même famille d'achat hors marché) et le même lieu de livraison, dans leurs délais, "
-            f"<b>{fmt.number(s['orders_before'])}</b> commandes deviennent "
-            f"<b>{fmt.number(s['orders_after'])}</b> commandes groupées : "
-            f"<b>{fmt.number(Decimal(str(s['reduction_pct'])), 1)} %</b> de commandes en moins "
+            f"<b>{fmt.number(s.orders_before)}</b> commandes deviennent "
+            f"<b>{fmt.number(s.orders_after)}</b> commandes groupées : "
+            f"<b>{fmt.number(s.reduction_pct, 1)} %</b> de commandes en moins "
             f"(objectif : {fmt.percent(data.target_rate)} par famille ou par marché).",
             st["body"],
         ),
         Spacer(1, 2 * mm),
     ]
     figures = [
-        ["Commandes", fmt.number(s["orders_before"]), fmt.number(s["orders_after"])],
+        ["Commandes", fmt.number(s.orders_before), fmt.number(s.orders_after)],
         ["Livraisons", fmt.number(today.deliveries), fmt.number(grouped.deliveries)],
         ["Kilomètres parcourus (aller-retour)", fmt.number(today.km), fmt.number(grouped.km)],
         ["kgCO2e du transport", fmt.number(today.kgco2e), fmt.number(grouped.kgco2e)],
@@ -149,14 +150,14 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
     story.append(Spacer(1, 2 * mm))
     bound_text = (
         "C'est le minimum possible : aucune autre répartition ne fait moins de commandes."
-        if s["lower_bound"] == s["orders_after"]
-        else f"Borne inférieure du nombre de commandes : {fmt.number(s['lower_bound'])} "
+        if s.at_lower_bound
+        else f"Borne inférieure du nombre de commandes : {fmt.number(s.lower_bound)} "
         "(la capacité par livraison rend le calcul approché)."
     )
     story.append(
         Paragraph(
             f"{bound_text} Pour comparaison, regrouper simplement par fournisseur et par semaine donnerait "
-            f"{fmt.number(s['naive_weekly_groups'])} commandes, sans respecter marchés, lieux ni délais.",
+            f"{fmt.number(s.naive_weekly_groups)} commandes, sans respecter marchés, lieux ni délais.",
             st["small"],
         )
     )
@@ -164,13 +165,13 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
     story.append(Paragraph("Réduction par famille d'achat", heading))
     rows = [
         [
-            label,
-            fmt.number(before),
-            fmt.number(after),
-            fmt.percent(reduction),
-            "famille exclue" if ok is None else "oui" if ok else "non",
+            f.family,
+            fmt.number(f.before),
+            fmt.number(f.after),
+            fmt.percent(f.reduction),
+            "famille exclue" if f.on_target is None else "oui" if f.on_target else "non",
         ]
-        for label, before, after, reduction, ok in data.families
+        for f in data.families
     ]
     story.append(
         data_table(
@@ -222,11 +223,11 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
     story.append(Spacer(1, 3 * mm))
     story.append(_co2_chart(data.scenarios))
     hypotheses = []
-    if s.get("deliveries_with_default_distance"):
+    if s.deliveries_with_default_distance:
         hypotheses.append(
-            f"{fmt.number(s['deliveries_with_default_distance'])} livraisons sur "
+            f"{fmt.number(s.deliveries_with_default_distance)} livraisons sur "
             f"{fmt.number(today.deliveries)} sont estimées avec la distance par défaut de "
-            f"{fmt.number(Decimal(str(s['default_distance_km'])))} km (réglage « Distance fournisseur – site de livraison utilisée quand aucune n'est connue » "
+            f"{fmt.number(s.default_distance_km)} km (réglage « Distance fournisseur – site de livraison utilisée quand aucune n'est connue » "
             "de l'écran Paramètres) : saisissez la distance de chaque fournisseur pour un calcul plus juste."
         )
     hypotheses.append(
@@ -328,8 +329,15 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
             data_table(
                 ["Date", "Fournisseur", "Famille", "Nb", "Services", "Montant HT"],
                 [
-                    [fmt.date(d), supplier, family, fmt.number(size), deps, fmt.money(amount)]
-                    for d, supplier, family, size, deps, amount in data.largest_groups
+                    [
+                        fmt.date(g.order_date),
+                        g.supplier,
+                        g.family,
+                        fmt.number(g.size),
+                        ", ".join(g.departments),
+                        fmt.money(g.amount),
+                    ]
+                    for g in data.largest_groups
                 ],
                 [21 * mm, 33 * mm, 32 * mm, 10 * mm, 60 * mm, 24 * mm],
                 numeric_columns=(3, 5),

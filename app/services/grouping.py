@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Float, String, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -32,7 +32,8 @@ from app.grouping.algorithm import (
     order_window_end,
     reduction_by,
 )
-from app.grouping.calendar import Rhythm, ordering_calendar
+from app.grouping.calendar import ordering_calendar
+from app.grouping.proposal import FamilyReduction, GroupingProposal, GroupRow
 from app.io.output import output_path
 from app.model import (
     Contract,
@@ -47,7 +48,7 @@ from app.model import (
     PurchaseFamily,
     Supplier,
 )
-from app.rules.emissions import CargoBikeLimits, Delivery, Factor, Scenario, factors_in_force, three_scenarios
+from app.rules.emissions import CargoBikeLimits, Delivery, Factor, factors_in_force, three_scenarios
 from app.rules.settings import SettingKey, Settings
 from app.rules.settings_catalogue import K
 from app.services.settings import settings_for
@@ -79,83 +80,6 @@ class LoadedOrders:
     orders: list[OrderInput]
     names: Names
     central_reception: bool
-
-
-class GroupRow(NamedTuple):
-    """One grouped order as shown in the screen, the report and the spreadsheet (a named tuple: one
-    per group, 100,000 at scale, built far faster than a frozen dataclass)."""
-
-    order_date: dt.date
-    delivery_date: dt.date
-    supplier: str
-    contract: str
-    family: str
-    site: str
-    size: int
-    order_numbers: list[str]
-    departments: list[str]
-    amount: Decimal
-    weight_kg: Decimal | None
-    distance_km: Decimal
-    note: str
-
-
-@dataclass(frozen=True)
-class FamilyReduction:
-    family: str
-    before: int
-    after: int
-    reduction: Decimal
-    on_target: bool | None  # None: the buyer excluded the family from grouping
-
-
-@dataclass(frozen=True)
-class GroupingProposal:
-    organisation_id: uuid.UUID
-    organisation_name: str
-    year: int
-    capacity: Decimal | None
-    capacity_unit: CapacityUnit
-    result: GroupingResult
-    rows: list[GroupRow]
-    families: list[FamilyReduction]
-    scenarios: tuple[Scenario, Scenario, Scenario]
-    factors: list[Factor]
-    cargo_bike: CargoBikeLimits
-    naive_groups: int
-    target_rate: Decimal
-    default_distance_km: Decimal
-    deliveries_with_default_distance: int
-    calendar: list[Rhythm]
-    central_reception: bool
-
-    @property
-    def merged_rows(self) -> list[GroupRow]:
-        return [r for r in self.rows if r.size > 1]
-
-    def summary(self) -> dict[str, Any]:
-        """The figures of ``group-orders --json`` (and of a recorded plan)."""
-        today, grouped, bike = self.scenarios
-        return {
-            "year": self.year,
-            "organisation": self.organisation_name,
-            "capacity": self.capacity,
-            "capacity_unit": self.capacity_unit if self.capacity is not None else None,
-            "orders_before": self.result.orders_before,
-            "orders_after": self.result.orders_after,
-            "reduction_pct": round(float(self.result.reduction) * 100, 1),
-            "lower_bound": self.result.lower_bound,
-            "naive_weekly_groups": self.naive_groups,
-            "deliveries_before": today.deliveries,
-            "deliveries_after": grouped.deliveries,
-            "km_before": round(float(today.km), 1),
-            "km_after": round(float(grouped.km), 1),
-            "kgco2e_before": round(float(today.kgco2e), 1),
-            "kgco2e_after": round(float(grouped.kgco2e), 1),
-            "kgco2e_cargo_bike": round(float(bike.kgco2e), 1),
-            "default_distance_km": self.default_distance_km,
-            "deliveries_with_default_distance": self.deliveries_with_default_distance,
-        }
 
 
 # --- settings helpers -------------------------------------------------------------------------
@@ -548,7 +472,7 @@ def accept_proposal(db: Database, proposal: GroupingProposal, *, accepted_by: st
             year=proposal.year,
             name=f"Commandes groupées {proposal.year}",
             parameters=_plain({"capacity": proposal.capacity, "capacity_unit": proposal.capacity_unit}),
-            summary=_plain(proposal.summary()),
+            summary=proposal.summary.stored(),
             accepted_by=accepted_by or None,
             accepted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
         )
@@ -628,18 +552,15 @@ def report_data(db: Database, proposal: GroupingProposal):  # noqa: ANN201 - rep
     return GroupingReportData(
         organisation=proposal.organisation_name,
         year=proposal.year,
-        summary=proposal.summary(),
-        families=[(f.family, f.before, f.after, f.reduction, f.on_target) for f in proposal.families],
+        summary=proposal.summary,
+        families=proposal.families,
         scenarios=list(proposal.scenarios),
         factors=proposal.factors,
         calendar=proposal.calendar,
         target_rate=proposal.target_rate,
         cargo_bike=proposal.cargo_bike,
         census=census,
-        largest_groups=[
-            (r.order_date, r.supplier, r.family, r.size, ", ".join(r.departments), r.amount)
-            for r in proposal.merged_rows[:15]
-        ],
+        largest_groups=proposal.merged_rows[:15],
         calendar_start=dt.date(proposal.year + 1, 1, 1),
     )
 
@@ -692,7 +613,7 @@ def write_grouping_xlsx(proposal: GroupingProposal, out_path: Path | str) -> Pat
     }
     summary.append([f"{proposal.organisation_name} : commandes groupées {proposal.year}"])
     summary["A1"].font = Font(bold=True)
-    data = proposal.summary()
+    data = proposal.summary.to_json()  # the figures as the command line gives them
     for key, label in labels.items():
         summary.append([label, _safe_cell(data[key])])
     summary.column_dimensions["A"].width = 52

@@ -108,7 +108,7 @@ def test_completed_facts_move_the_indicators(town):
     assert (r["tiebreak"].numerator, r["tiebreak"].denominator) == (1, 1)
     assert r["tiebreak"].to_complete == len(PASSED) - 1
     assert r["tiebreak"].status is Status.TO_COMPLETE
-    summary = proposal.summary()
+    summary = proposal.summary.to_json()
     assert r["ghg_today"].value == Decimal(str(summary["kgco2e_before"]))
     assert r["ghg_after"].value == Decimal(str(summary["kgco2e_after"]))
 

@@ -280,7 +280,7 @@ def test_orders_grouping_from_town_files(town):
     )
     facts = FACTS["commandes_saint_aubin.xlsx"]
     proposal = propose_grouping(db, org, 2025)
-    summary = proposal.summary()
+    summary = proposal.summary.to_json()
     assert summary["orders_before"] == facts["rows"]
     assert summary["lower_bound"] <= summary["orders_after"] <= summary["orders_before"]
     assert sum(r.size for r in proposal.rows) == facts["rows"]  # every order in exactly one group

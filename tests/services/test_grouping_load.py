@@ -40,5 +40,5 @@ def test_a_proposal_without_details_has_the_same_summary_and_rows(demo_db, demo_
     light = propose_grouping(demo_db, demo_org, 2025, details=False)
     assert full.families and full.calendar
     assert light.families == [] and light.calendar == []
-    assert light.summary() == full.summary()
+    assert light.summary == full.summary
     assert light.rows == full.rows

@@ -144,7 +144,7 @@ def test_windows_use_latest_delivery_or_family_delay(new_db):
     alone = [r for r in proposal.rows if r.family == "Carburants"]
     assert alone[0].note == "Famille exclue de la mutualisation"
     # No distance known: every delivery uses the stated default (30 km), declared in the summary.
-    summary = proposal.summary()
+    summary = proposal.summary.to_json()
     assert summary["deliveries_with_default_distance"] == 4
     assert summary["km_before"] == 4 * 2 * 30
     assert summary["kgco2e_before"] == pytest.approx(4 * 2 * 30 * 0.5072, abs=0.1)

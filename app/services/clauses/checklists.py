@@ -71,6 +71,20 @@ class ChecklistItem:
     def missing(self) -> bool:
         return self.applicability is Applicability.MANDATORY and not self.settled
 
+    def to_json(self) -> dict:
+        """One line of ``clauses --contract REF --json``."""
+        return {
+            "id": self.code,
+            "title": self.title,
+            "status": self.applicability.value,
+            "basis": self.basis.value if self.basis else None,  # "law" | "spaser" for a mandatory clause
+            "reason": self.reason,
+            "evidence": self.evidence,
+            "checklist_status": self.status.value,
+            "justification": self.justification,
+            "decp_consideration": self.decp_consideration,
+        }
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -86,6 +100,18 @@ class Checklist:
     @property
     def missing_mandatory(self) -> list[ChecklistItem]:
         return [i for i in self.items if i.missing]
+
+    def to_json(self) -> dict:
+        """``clauses --contract REF --json`` (Decimal and dates are left to the JSON writer)."""
+        return {
+            "contract": self.reference,
+            "organisation": self.organisation,
+            "amount": self.amount,
+            "duration_months": self.duration_months,
+            "consultation_date": self.consultation_date,
+            "missing_mandatory": [i.code for i in self.missing_mandatory],
+            "clauses": [i.to_json() for i in self.items],
+        }
 
 
 def effective_library(clauses: list[ClauseRow], decided: set[uuid.UUID]) -> list[ClauseRow]:

@@ -55,6 +55,23 @@ class ClauseRow:
     copied_from: str | None
     version: int
 
+    def to_json(self) -> dict:
+        """One clause of ``clauses --library --json``."""
+        return {
+            "id": self.code,
+            "title": self.title,
+            "kind": self.kind.value,
+            "actions": list(self.actions),
+            "levers": list(self.levers),
+            "legal_basis": self.legal_basis,
+            "applies_when": self.applies_when,
+            "guidance": self.guidance,
+            "model_text": self.model_text,
+            "decp_consideration": self.decp_consideration,
+            "builtin": self.builtin,
+            "copied_from": self.copied_from,
+        }
+
     @property
     def rule_code(self) -> str:
         """The applicability rule this clause follows (a copy follows its original's rule)."""

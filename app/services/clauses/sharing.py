@@ -22,6 +22,9 @@ class ImportResult:
     added: list[str]
     skipped: list[str]
 
+    def to_json(self) -> dict:
+        return {"added": self.added, "skipped": self.skipped}
+
 
 def _spec(row: ClauseRow) -> ClauseSpec:
     return ClauseSpec(

@@ -515,22 +515,22 @@ class OrdersScreen(QWidget):
             "ou par marché, par rapport à l'année précédente."
         )
         self._show_census_lines()
-        s = proposal.summary()
+        s = proposal.summary
         today, grouped, bike = proposal.scenarios
         bound = (
             "C'est le minimum possible."
-            if s["lower_bound"] == s["orders_after"]
-            else f"Minimum théorique : {fmt.number(s['lower_bound'])} (calcul approché avec la capacité)."
+            if s.at_lower_bound
+            else f"Minimum théorique : {fmt.number(s.lower_bound)} (calcul approché avec la capacité)."
         )
         default = (
-            f" {fmt.number(s['deliveries_with_default_distance'])} livraisons sont estimées avec la distance "
+            f" {fmt.number(s.deliveries_with_default_distance)} livraisons sont estimées avec la distance "
             f"par défaut de {fmt.number(proposal.default_distance_km)} km."
-            if s["deliveries_with_default_distance"]
+            if s.deliveries_with_default_distance
             else ""
         )
         self.proposal_summary.setText(
-            f"<b>{fmt.number(s['orders_before'])}</b> commandes → <b>{fmt.number(s['orders_after'])}</b> "
-            f"commandes groupées ({fmt.number(Decimal(str(s['reduction_pct'])), 1)} % de moins). {bound}<br>"
+            f"<b>{fmt.number(s.orders_before)}</b> commandes → <b>{fmt.number(s.orders_after)}</b> "
+            f"commandes groupées ({fmt.number(s.reduction_pct, 1)} % de moins). {bound}<br>"
             f"Transport : {fmt.number(today.kgco2e)} kgCO2e aujourd'hui, {fmt.number(grouped.kgco2e)} après "
             f"groupement, {fmt.number(bike.kgco2e)} avec le vélo-cargo pour les petites livraisons proches.{default}"
         )
