@@ -28,8 +28,8 @@ def _checks(workdir: Path) -> list[tuple[str, bool, str]]:
     demo = workdir / "demo.sqlite"
 
     def copy_demo() -> str:
-        from app.paths import demo_database
         from app.demo.database import write_demo
+        from app.paths import demo_database
 
         if demo_database().exists():
             shutil.copyfile(demo_database(), demo)

@@ -521,7 +521,16 @@ def list_plans(db: Database, organisation_id: uuid.UUID) -> list[PlanRow]:
         ]
 
 
-def plan_items(db: Database, plan_id: uuid.UUID) -> list[tuple[uuid.UUID, list[str], list[str]]]:
+@dataclass(frozen=True)
+class PlanItem:
+    """One grouped order of a recorded plan: the original orders it gathers and their departments."""
+
+    grouped_order_id: uuid.UUID
+    order_numbers: list[str]
+    departments: list[str]
+
+
+def plan_items(db: Database, plan_id: uuid.UUID) -> list[PlanItem]:
     """Each grouped order of a plan with its original order numbers and their departments."""
     with db.session(write=False) as session:
         rows = session.execute(
@@ -538,7 +547,7 @@ def plan_items(db: Database, plan_id: uuid.UUID) -> list[tuple[uuid.UUID, list[s
         numbers.append(number)
         if department:
             departments.add(department)
-    return [(k, numbers, sorted(deps)) for k, (numbers, deps) in out.items()]
+    return [PlanItem(k, numbers, sorted(deps)) for k, (numbers, deps) in out.items()]
 
 
 # --- outputs ------------------------------------------------------------------------------------

@@ -87,9 +87,9 @@ def test_accepting_records_a_plan_that_keeps_every_original_order(demo_db, demo_
     (row,) = list_plans(demo_db, demo_org)
     assert row.grouped_orders == len(merged) and row.accepted_by == "Claire Martin"
     items = plan_items(demo_db, plan_id)
-    biggest = max(items, key=lambda item: len(item[1]))
-    assert len(biggest[1]) == max(g.size for g in merged)
-    assert len(biggest[2]) >= 2  # several departments served by one grouped order
+    biggest = max(items, key=lambda item: len(item.order_numbers))
+    assert len(biggest.order_numbers) == max(g.size for g in merged)
+    assert len(biggest.departments) >= 2  # several departments served by one grouped order
 
 
 def test_accepting_a_stale_proposal_is_refused(demo_db, demo_org):
