@@ -69,3 +69,33 @@ def test_a_read_only_folder_is_said_in_french(tmp_path):
             write_text(folder / "x.json", "{}")
     finally:
         folder.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (["group-orders", "--year", "2025", "--out"], "commandes.xlsx"),
+        (["report", "grouping", "--year", "2025", "--out"], "mutualisation.pdf"),
+        (["export", "orders", "--out"], "commandes.csv"),
+        (["export", "decp", "--out"], "decp.json"),
+    ],
+)
+def test_every_kind_of_output_keeps_the_old_file_and_names_it(
+    demo_db, tmp_path, monkeypatch, capsys, command, name
+):
+    """Excel or a PDF viewer holding the file (PermissionError on the rename, as on Windows): the
+    command fails with the French message naming the file, and the file the user had is intact."""
+    from app.cli import main
+
+    out = tmp_path / name
+    out.write_bytes(b"the user's previous file")
+
+    def refused(src, dst):  # noqa: ANN001
+        raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+
+    monkeypatch.setattr(output.os, "replace", refused)
+    code = main([*command, str(out), "--db", str(demo_db.path), "--org", "Commune de Val-des-Saules"])
+    assert code == 1
+    assert f"Impossible d'écrire « {out} »" in capsys.readouterr().err
+    assert out.read_bytes() == b"the user's previous file"
+    assert not list(tmp_path.glob("*.part"))
