@@ -53,7 +53,8 @@ def cmd_group_orders(args: argparse.Namespace) -> int:
 
 
 def _group_orders(args: argparse.Namespace) -> int:
-    from app.services.grouping import propose_grouping, write_grouping_xlsx
+    from app.services.grouping import propose_grouping
+    from app.services.grouping_outputs import write_grouping_xlsx
     from app.services.organisations import find_organisation
 
     capacity = _capacity(args.capacity)

@@ -59,10 +59,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def grouping_report_writer():  # noqa: ANN201
-    """``app.services.grouping.write_grouping_report`` when the grouping feature is installed."""
-    if importlib.util.find_spec("app.services.grouping") is None:
+    """``app.services.grouping_outputs.write_grouping_report`` when the grouping feature is installed."""
+    if importlib.util.find_spec("app.services.grouping_outputs") is None:
         return None
-    return getattr(importlib.import_module("app.services.grouping"), "write_grouping_report", None)
+    return getattr(importlib.import_module("app.services.grouping_outputs"), "write_grouping_report", None)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

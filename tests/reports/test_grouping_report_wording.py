@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 
 def test_grouping_report_names_settings_by_their_label(demo_db, demo_org, tmp_path):
-    from app.services.grouping import write_grouping_report
+    from app.services.grouping_outputs import write_grouping_report
 
     out = tmp_path / "mutualisation.pdf"
     write_grouping_report(demo_db, demo_org, 2025, out)

@@ -26,15 +26,13 @@ from app.model import (
     Supplier,
 )
 from app.services.grouping import (
-    _safe_cell,
     accept_proposal,
     as_uuid,
     list_plans,
     plan_items,
     propose_grouping,
-    write_grouping_report,
-    write_grouping_xlsx,
 )
+from app.services.grouping_outputs import _safe_cell, write_grouping_report, write_grouping_xlsx
 from app.services.joint_purchasing import joint_proposals, record_purchasing_group
 from app.services.order_census import order_census
 

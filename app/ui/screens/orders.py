@@ -631,7 +631,7 @@ class OrdersScreen(QWidget):
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        from app.services.grouping import report_data
+        from app.services.grouping_outputs import report_data
 
         db, proposal = self.context.db, self.proposal
 
@@ -655,7 +655,7 @@ class OrdersScreen(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        from app.services.grouping import write_grouping_xlsx
+        from app.services.grouping_outputs import write_grouping_xlsx
 
         proposal = self.proposal
         run_op(

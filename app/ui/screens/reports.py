@@ -29,9 +29,9 @@ from app.ui.tasks import Cancelled, run_op
 
 
 def grouping_writer():  # noqa: ANN201
-    if importlib.util.find_spec("app.services.grouping") is None:
+    if importlib.util.find_spec("app.services.grouping_outputs") is None:
         return None
-    return getattr(importlib.import_module("app.services.grouping"), "write_grouping_report", None)
+    return getattr(importlib.import_module("app.services.grouping_outputs"), "write_grouping_report", None)
 
 
 def _slug(text: str) -> str:
