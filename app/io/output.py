@@ -53,7 +53,9 @@ def not_written(target: Path, exc: OSError) -> OutputNotWritten:
 
 
 def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:  # the writer closed its handle; reopening reaches the same file
+    # The writer closed its handle; reopening reaches the same file. For update, not read-only:
+    # on Windows fsync is FlushFileBuffers, which refuses a handle without write access.
+    with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
 
 
