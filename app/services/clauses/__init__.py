@@ -25,6 +25,7 @@ from app.services.clauses.coverage import (
     IN_CONTRACT,
     contract_considerations,
     contracts_missing_mandatory,
+    missing_mandatory_in,
 )
 from app.services.clauses.library import (
     CLAUSE_NAMESPACE,
@@ -72,6 +73,7 @@ __all__ = [
     "find_contract",
     "get_clause",
     "import_library",
+    "missing_mandatory_in",
     "list_library",
     "seed_builtin_clauses",
     "set_item_status",

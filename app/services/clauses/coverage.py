@@ -32,40 +32,46 @@ def contracts_missing_mandatory(
 ) -> set[uuid.UUID]:
     """Contracts in preparation or running that lack a mandatory clause (not shown by their data,
     not retained, not dismissed with a justification). Used by the register filter and dashboards."""
+    with db.session(write=False) as session:
+        return missing_mandatory_in(session, organisation_id, today=today)
+
+
+def missing_mandatory_in(
+    session: Session, organisation_id: uuid.UUID, *, today: dt.date | None = None
+) -> set[uuid.UUID]:
+    """``contracts_missing_mandatory`` inside the caller's unit of work (a dashboard's, an alert's)."""
     from app.services.settings import settings_for
 
-    with db.session(write=False) as session:
-        settings = settings_for(session, organisation_id)
-        contracts = [
-            f
-            for f in contracts_facts(session, organisation_id, today=today)
-            if f.status in OPEN_CONTRACT_STATUSES
-        ]
-        if not contracts:
-            return set()
-        settled: dict[uuid.UUID, set[uuid.UUID]] = {}
-        decided: dict[uuid.UUID, set[uuid.UUID]] = {}
-        for cid, clid, status in session.execute(
-            select(ContractClause.contract_id, ContractClause.clause_id, ContractClause.status)
-            .join(Contract, Contract.id == ContractClause.contract_id)
-            .where(Contract.organisation_id == organisation_id)
-        ):
-            decided.setdefault(cid, set()).add(clid)
-            if status in SETTLED:
-                settled.setdefault(cid, set()).add(clid)
-        library = library_rows(session, organisation_id)
+    settings = settings_for(session, organisation_id)
+    contracts = [
+        f
+        for f in contracts_facts(session, organisation_id, today=today)
+        if f.status in OPEN_CONTRACT_STATUSES
+    ]
+    if not contracts:
+        return set()
+    settled: dict[uuid.UUID, set[uuid.UUID]] = {}
+    decided: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for cid, clid, status in session.execute(
+        select(ContractClause.contract_id, ContractClause.clause_id, ContractClause.status)
+        .join(Contract, Contract.id == ContractClause.contract_id)
+        .where(Contract.organisation_id == organisation_id)
+    ):
+        decided.setdefault(cid, set()).add(clid)
+        if status in SETTLED:
+            settled.setdefault(cid, set()).add(clid)
+    library = library_rows(session, organisation_id)
     missing: set[uuid.UUID] = set()
     for facts in contracts:
-        contract = facts
-        clauses = effective_library(library, decided.get(contract.id, set()))
-        done = settled.get(contract.id, set())
+        clauses = effective_library(library, decided.get(facts.id, set()))
+        done = settled.get(facts.id, set())
         for clause, verdict in zip(clauses, clause_verdicts(clauses, facts, settings), strict=True):
             if (
                 verdict.status is Applicability.MANDATORY
                 and verdict.evidence is None
                 and clause.id not in done
             ):
-                missing.add(contract.id)
+                missing.add(facts.id)
                 break
     return missing
 
