@@ -304,6 +304,33 @@ def available_years(db: Database, organisation_id: uuid.UUID) -> list[int]:
 # --- proposal -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProposalInputs:
+    """What a proposal reads from the file (one unit of work); the grouping itself reads nothing."""
+
+    loaded: LoadedOrders
+    factors: dict[str, Factor]
+    default_distance_km: Decimal
+    cargo_bike: CargoBikeLimits
+    target_rate: Decimal
+
+
+def proposal_inputs(session: Session, organisation_id: uuid.UUID, year: int) -> ProposalInputs:
+    """The orders of ``year`` and the settings and emission factors in force at its end."""
+    on = _year_end(year)
+    settings = settings_for(session, organisation_id)
+    return ProposalInputs(
+        loaded=load_orders(session, organisation_id, [year]),
+        factors=factors_in_force(emission_factors(session), on),
+        default_distance_km=_setting_value(settings, K.TRANSPORT_DEFAULT_DISTANCE_KM, on),
+        cargo_bike=CargoBikeLimits(
+            max_load_kg=_setting_value(settings, K.CARGO_BIKE_MAX_LOAD_KG, on),
+            max_distance_km=_setting_value(settings, K.CARGO_BIKE_MAX_DISTANCE_KM, on),
+        ),
+        target_rate=_setting_value(settings, K.TARGET_ORDER_REDUCTION, on),
+    )
+
+
 @gc_paused
 def propose_grouping(
     db: Database,
@@ -319,13 +346,39 @@ def propose_grouping(
 
     ``details=False``: leave ``families`` and ``calendar`` empty, for a caller that shows neither
     (``group-orders`` without ``--out``); the summary and the rows are the same."""
+    _check_capacity(capacity)
+    with db.session(write=False) as session:
+        inputs = proposal_inputs(session, organisation_id, year)
+    return proposal_from(
+        inputs,
+        organisation_id,
+        year,
+        capacity=capacity,
+        capacity_unit=capacity_unit,
+        progress=progress,
+        details=details,
+    )
+
+
+def _check_capacity(capacity: Decimal | None) -> None:
     if capacity is not None and capacity <= 0:
         raise UserError("La capacité d'une livraison doit être un nombre positif.")
-    on = _year_end(year)
-    with db.session(write=False) as session:
-        loaded = load_orders(session, organisation_id, [year])
-        settings = settings_for(session, organisation_id)
-        factors = factors_in_force(emission_factors(session), on)
+
+
+@gc_paused
+def proposal_from(
+    inputs: ProposalInputs,
+    organisation_id: uuid.UUID,
+    year: int,
+    *,
+    capacity: Decimal | None = None,
+    capacity_unit: CapacityUnit = "kg",
+    progress: Progress | None = None,
+    details: bool = True,
+) -> GroupingProposal:
+    """The proposal computed from what ``proposal_inputs`` read (no database)."""
+    _check_capacity(capacity)
+    loaded, factors = inputs.loaded, inputs.factors
     if progress:
         progress(1, 3, "Recherche des commandes groupables…")
     if "diesel_van" not in factors:
@@ -340,12 +393,7 @@ def propose_grouping(
     result = group_orders(loaded.orders, options)
     if progress:
         progress(2, 3, "Calcul des émissions du transport…")
-    default_distance = _setting_value(settings, K.TRANSPORT_DEFAULT_DISTANCE_KM, on)
-    cargo = CargoBikeLimits(
-        max_load_kg=_setting_value(settings, K.CARGO_BIKE_MAX_LOAD_KG, on),
-        max_distance_km=_setting_value(settings, K.CARGO_BIKE_MAX_DISTANCE_KM, on),
-    )
-    target = _setting_value(settings, K.TARGET_ORDER_REDUCTION, on)
+    default_distance, cargo, target = inputs.default_distance_km, inputs.cargo_bike, inputs.target_rate
     names = loaded.names
 
     # One distance per supplier, computed once; a Delivery (distance, load, distance known?) per

@@ -10,17 +10,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.grouping.order_counts import Census
 from app.grouping.proposal import GroupingProposal
 from app.io.output import output_path
-from app.services.grouping import propose_grouping
-from app.services.order_census import order_census
+from app.services.grouping import proposal_from, proposal_inputs
+from app.services.order_census import census_in
 from app.storage.database import Database
 
 
 def report_data(db: Database, proposal: GroupingProposal):  # noqa: ANN201 - reportlab types stay lazy
+    """What the PDF shows of ``proposal``, with the census of its year."""
+    with db.session(write=False) as session:
+        census = census_in(session, proposal.organisation_id, proposal.year)
+    return _report_data(proposal, census)
+
+
+def _report_data(proposal: GroupingProposal, census: Census):  # noqa: ANN202
     from app.reports.grouping import GroupingReportData
 
-    census = order_census(db, proposal.organisation_id, proposal.year)
     return GroupingReportData(
         organisation=proposal.organisation_name,
         year=proposal.year,
@@ -40,12 +47,16 @@ def report_data(db: Database, proposal: GroupingProposal):  # noqa: ANN201 - rep
 def write_grouping_report(
     db: Database, organisation_id: uuid.UUID, year: int, out_path: Path | str, **options: Any
 ) -> Path:
-    """The grouping report (PDF): reduction per family, CO2 of the three scenarios, charts, calendar."""
+    """The grouping report (PDF): reduction per family, CO2 of the three scenarios, charts, calendar.
+    The proposal and the census are read in one unit of work, so their figures agree."""
     from app.reports.grouping import build_grouping_report
 
-    proposal = propose_grouping(db, organisation_id, year, **options)
+    with db.session(write=False) as session:
+        inputs = proposal_inputs(session, organisation_id, year)
+        census = census_in(session, organisation_id, year)
+    proposal = proposal_from(inputs, organisation_id, year, **options)
     out = Path(out_path)
-    build_grouping_report(report_data(db, proposal), out)
+    build_grouping_report(_report_data(proposal, census), out)
     return out
 
 

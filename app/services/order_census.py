@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.orm import Session
+
 from app.grouping.order_counts import Census
 from app.grouping.order_counts import order_census as census_of
 from app.rules.settings_catalogue import K
@@ -15,10 +17,13 @@ from app.storage.database import Database
 def order_census(db: Database, organisation_id: uuid.UUID, year: int) -> Census:
     """Orders of ``year`` per family, contract, department and supplier, with ``year - 1`` beside."""
     with db.session(write=False) as session:
-        loaded = load_orders(session, organisation_id, [year - 1, year])
-        target = _setting_value(
-            settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, _year_end(year)
-        )
+        return census_in(session, organisation_id, year)
+
+
+def census_in(session: Session, organisation_id: uuid.UUID, year: int) -> Census:
+    """``order_census`` inside the caller's unit of work (the grouping report's)."""
+    loaded = load_orders(session, organisation_id, [year - 1, year])
+    target = _setting_value(settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, _year_end(year))
     names = loaded.names
     return census_of(
         loaded.orders,
