@@ -24,7 +24,7 @@ from sqlalchemy import insert  # noqa: E402
 from app.enums import Procedure, PurchaseNature  # noqa: E402
 from app.model import Contract, DeliverySite, Department, Order, Organisation, PurchaseFamily, Supplier  # noqa: E402
 from app.rules.values import with_luhn_key  # noqa: E402
-from app.services.settings import seed_defaults  # noqa: E402
+from app.services.organisations import seed_defaults  # noqa: E402
 from app.storage import create_database  # noqa: E402
 
 STAMP = dt.datetime(2026, 11, 1, 8, 0)

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.model import Amendment, Contract, Department, Lot, Organisation, PurchaseFamily, Supplier
 from app.model.base import Money
-from app.queries.settings import settings_for
+from app.queries.organisation_settings import settings_for
 from app.rules import contract as facts_rules
 from app.rules.contract import ContractFacts, ContractRecord, FamilyInfo, ProcedureThresholds
-from app.rules.settings import MissingSetting, SettingKey, Settings
+from app.rules.dated_settings import MissingSetting, SettingKey, Settings
 from app.rules.settings_catalogue import K
 
 

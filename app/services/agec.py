@@ -9,7 +9,7 @@ from app.errors import NotFound, UserError
 from app.io.xlsx_writer import write_csv
 from app.model import Organisation
 from app.queries.agec import agec_spending
-from app.queries.settings import settings_for
+from app.queries.organisation_settings import settings_for
 from app.rules.agec_declaration import CSV_HEADERS, AgecDeclaration, declaration
 from app.storage.database import Database
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.enums import ContractStatus
+from app.queries.organisation_settings import settings_for
 from app.rules import calendar as cal
-from app.rules.settings import Settings
+from app.rules.dated_settings import Settings
 from app.rules.settings_catalogue import K
 from app.services.contracts import ContractRow, list_contracts
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 

@@ -15,11 +15,11 @@ from app.enums import label
 from app.errors import UserError
 from app.model import Assessment
 from app.queries import contracts as queries
+from app.queries.organisation_settings import settings_for
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS_BY_CODE
 from app.services.committee import committee_view
 from app.services.cotation import _stored_ratings, due_list
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 

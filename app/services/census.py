@@ -6,9 +6,10 @@ import uuid
 
 from app.grouping.census import Census
 from app.grouping.census import order_census as census_of
+from app.queries.organisation_settings import settings_for
+from app.rules.dated_settings import decimal_in_force, year_end
 from app.rules.settings_catalogue import K
-from app.services.grouping import _setting_value, _year_end, load_orders
-from app.services.settings import settings_for
+from app.services.grouping import load_orders
 from app.storage.database import Database
 
 
@@ -16,8 +17,8 @@ def order_census(db: Database, organisation_id: uuid.UUID, year: int) -> Census:
     """Orders of ``year`` per family, contract, department and supplier, with ``year - 1`` beside."""
     with db.session(write=False) as session:
         loaded = load_orders(session, organisation_id, [year - 1, year])
-        target = _setting_value(
-            settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, _year_end(year)
+        target = decimal_in_force(
+            settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, year_end(year)
         )
     names = loaded.names
     return census_of(

@@ -229,10 +229,11 @@ def ensure_builtin_clauses(db: Database) -> None:
     with db.session(write=False) as session:
         count = len(session.scalars(select(Clause.code).where(Clause.builtin.is_(True))).all())
     if count < len(builtin_library()):
-        from app.services.settings import seed_defaults
+        from app.services.emission_factors import seed_emission_factors
 
         with db.session() as session:
-            seed_defaults(session)  # the shipped clause library and emission factors
+            seed_emission_factors(session)  # and the shipped emission factors, as a new file has
+            seed_builtin_clauses(session)
 
 
 def _visible(organisation_id: uuid.UUID | None):  # noqa: ANN202
@@ -510,7 +511,7 @@ def _load_contract(session: Session, contract_id: uuid.UUID) -> Contract:
 
 
 def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | None = None) -> Checklist:
-    from app.services.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     contract = _load_contract(session, contract_id)
     facts = contract_facts(session, contract.id, today=today)
@@ -631,7 +632,7 @@ def add_items_for_levers(
     Every clause implementing one of the levers is added unless the rules find it not applicable
     to this contract or the contract already has a line for it. Returns the number of lines added.
     """
-    from app.services.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     wanted: set[str] = set()
     for code in lever_codes:
@@ -679,7 +680,7 @@ def contracts_missing_mandatory(
 ) -> set[uuid.UUID]:
     """Contracts in preparation or running that lack a mandatory clause (not shown by their data,
     not retained, not dismissed with a justification). Used by the register filter and dashboards."""
-    from app.services.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     with db.session(write=False) as session:
         settings = settings_for(session, organisation_id)

@@ -23,11 +23,11 @@ from app.model import (
     Supplier,
 )
 from app.queries import contracts as queries
+from app.queries.organisation_settings import settings_for
 from app.rules import cotation as rules
 from app.rules.contract import ContractFacts
+from app.rules.dated_settings import Settings
 from app.rules.levers import LEVERS_BY_CODE
-from app.rules.settings import Settings
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 

@@ -119,7 +119,7 @@ class DashboardData:
 def target_points(session: Session, organisation_id: uuid.UUID) -> dict[str, list[tuple[int, Decimal]]]:
     """The dated values of each indicator target, as (year, value): the organisation's own over the
     shipped ones."""
-    from app.queries.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     settings = settings_for(session, organisation_id)
     keys = {i.target.key for i in engine.INDICATORS if i.target and i.target.key}

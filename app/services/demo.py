@@ -38,7 +38,7 @@ from app.model import (
 )
 from app.rules import calendar as cal
 from app.rules.values import with_luhn_key
-from app.services.settings import seed_defaults
+from app.services.organisations import seed_defaults
 from app.services.text import normalize_name
 from app.storage.database import Database, create_database
 

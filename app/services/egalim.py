@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from app.enums import label
 from app.queries.contracts import contracts_facts
-from app.queries.settings import settings_for
+from app.queries.organisation_settings import settings_for
 from app.rules.clauses import catering
-from app.rules.settings import MissingSetting
+from app.rules.dated_settings import MissingSetting
 from app.rules.settings_catalogue import K
 from app.services.clauses import OPEN_CONTRACT_STATUSES, checklist_in, ensure_builtin_clauses
 from app.storage.database import Database

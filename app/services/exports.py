@@ -177,10 +177,10 @@ def export_decp(
     listed with what they miss, never published with invented values."""
     from app.io.decp import DecpContract, to_decp, write_decp
     from app.queries.contracts import contracts_facts
-    from app.rules.settings import MissingSetting
+    from app.queries.organisation_settings import settings_for
+    from app.rules.dated_settings import MissingSetting
     from app.rules.settings_catalogue import K
     from app.services.clauses import contract_considerations
-    from app.services.settings import settings_for
 
     out = _check_target(out, (".json",))
     today = today or dt.date.today()

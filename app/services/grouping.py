@@ -46,10 +46,10 @@ from app.model import (
     PurchaseFamily,
     Supplier,
 )
+from app.queries.organisation_settings import settings_for
+from app.rules.dated_settings import decimal_in_force, year_end
 from app.rules.emissions import CargoBikeLimits, Delivery, Factor, Scenario, factors_in_force, three_scenarios
-from app.rules.settings import SettingKey, Settings
 from app.rules.settings_catalogue import K
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
@@ -160,13 +160,9 @@ class GroupingProposal:
 # --- settings helpers -------------------------------------------------------------------------
 
 
-def _setting_value(settings: Settings, key: SettingKey, on: dt.date) -> Decimal:
-    """The value in force on ``on``, as a Decimal (the catalogue declares every key it is asked)."""
-    return Decimal(settings.get(key, on))
-
-
-def _year_end(year: int) -> dt.date:
-    return dt.date(year, 12, 31)
+# Shared with census and joint purchasing through their public names in app.rules.dated_settings.
+_setting_value = decimal_in_force
+_year_end = year_end
 
 
 def gc_paused(function: Callable) -> Callable:

@@ -13,10 +13,9 @@ from app.errors import UserError
 from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
 from app.model import Organisation, PurchasingGroup, PurchasingGroupMember
 from app.queries.contracts import contracts_facts
-from app.rules.settings import MissingSetting, Settings
+from app.queries.organisation_settings import settings_for
+from app.rules.dated_settings import MissingSetting, Settings, decimal_in_force
 from app.rules.settings_catalogue import K
-from app.services.grouping import _setting_value
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 # The procedure thresholds a joint purchase may cross, and which contracts each applies to.
@@ -49,8 +48,8 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
     since = since or dt.date.today()
     with db.session(write=False) as session:
         settings = settings_for(session, None)
-        window = int(_setting_value(settings, K.JOINT_WINDOW_MONTHS, since))
-        digits = int(_setting_value(settings, K.JOINT_CPV_GROUP_DIGITS, since))
+        window = int(decimal_in_force(settings, K.JOINT_WINDOW_MONTHS, since))
+        digits = int(decimal_in_force(settings, K.JOINT_CPV_GROUP_DIGITS, since))
         names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         contracts = [
             JointContract(

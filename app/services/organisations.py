@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.enums import OrganisationKind
 from app.errors import NotFound, UserError, ValidationError
 from app.model import Contract, Department, Organisation
 from app.rules.values import InvalidValue
-from app.services.settings import seed_defaults
+from app.services.clauses import seed_builtin_clauses
+from app.services.emission_factors import seed_emission_factors
 from app.storage.database import Database, create_database_with
 
 DEFAULT_DEPARTMENTS = (
@@ -23,6 +26,14 @@ DEFAULT_DEPARTMENTS = (
     "Espaces verts",
     "Culture, sports et vie associative",
 )
+
+
+def seed_defaults(session: Session, *, created_at: dt.datetime | None = None) -> None:
+    """Insert the shipped emission factors and clause library that the file does not have yet
+    (idempotent). Settings are not copied: they are read from the catalogue
+    (``app.queries.organisation_settings``)."""
+    seed_emission_factors(session, created_at=created_at)
+    seed_builtin_clauses(session, created_at=created_at)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.rules.settings import MissingSetting, UnverifiedSetting
+from app.rules.dated_settings import MissingSetting, UnverifiedSetting
 from app.rules.settings_catalogue import (
     AGEC_KINDS,
     CatalogueError,

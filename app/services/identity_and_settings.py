@@ -1,4 +1,6 @@
-"""Paramètres: the organisation's identity and the dated settings in force, edited with validation."""
+"""The « Paramètres » screen's use cases: the organisation's identity, and the dated settings in force
+with the organisation's own values of its local choices (validated; a legal value is not the town's
+to change)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,16 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from app.enums import OrganisationKind
+from app.enums import OrganisationKind, SettingKind
 from app.errors import ConcurrentEdit, NotFound, ValidationError
-from app.model import Organisation
-from app.rules.settings import MissingSetting
+from app.model import Organisation, Setting
+from app.queries.organisation_settings import own_values, settings_for
+from app.rules.dated_settings import MissingSetting, validate_setting_value
 from app.rules.settings_catalogue import SCOPE_LABELS, Scope, catalogue
 from app.rules.values import normalize_siret, siret_problem
 from app.services import audit
-from app.services.settings import drop_organisation_values, set_organisation_value, settings_for
 from app.storage.database import Database
 
 
@@ -168,7 +171,7 @@ def save_setting(
 ) -> None:
     """Record the organisation's own value of ``key`` from ``valid_from`` (validated by the settings service)."""
     with db.session() as session:
-        row = set_organisation_value(session, organisation_id, key, value, valid_from)
+        row = _set_organisation_value(session, organisation_id, key, value, valid_from)
         audit.record(
             session,
             "setting",
@@ -183,7 +186,7 @@ def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_na
     """Drop the organisation's own values of ``key``: the shipped catalogue applies again. Returns
     how many dated values were dropped."""
     with db.session() as session:
-        rows = drop_organisation_values(session, organisation_id, key)
+        rows = _drop_organisation_values(session, organisation_id, key)
         for row_id, value, valid_from in rows:
             audit.record(
                 session,
@@ -194,3 +197,53 @@ def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_na
                 user_name,
             )
         return len(rows)
+
+
+def _set_organisation_value(
+    session: Session, organisation_id: uuid.UUID, key: str, value: str, valid_from: dt.date
+) -> Setting:
+    """Record an organisation's own value for a local choice ``key`` from ``valid_from`` (validated).
+    A legal value is not the town's to change."""
+    declaration = catalogue().declaration(key)
+    if declaration is None:
+        raise ValidationError(f"Réglage inconnu : « {key} ».", field="key")
+    if not declaration.local_choice:
+        raise ValidationError(
+            f"« {declaration.label} » est fixé par un texte ({declaration.source}) : "
+            "la collectivité ne peut pas le modifier.",
+            field="key",
+        )
+    problem = validate_setting_value(declaration.kind, value)
+    if problem:
+        raise ValidationError(problem, field="value")
+    normalized = value.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
+    found = own_values(session, organisation_id, key, valid_from)
+    row = found[0] if found else None
+    if row is None:
+        row = Setting(
+            organisation_id=organisation_id,
+            key=key,
+            kind=SettingKind(declaration.kind),
+            unit=declaration.unit,
+            label=declaration.label,
+            source="Valeur choisie par la collectivité",
+            valid_from=valid_from,
+            value=normalized,
+        )
+        session.add(row)
+    else:
+        row.value = normalized
+    session.flush()
+    return row
+
+
+def _drop_organisation_values(
+    session: Session, organisation_id: uuid.UUID, key: str
+) -> list[tuple[uuid.UUID, str, dt.date]]:
+    """Delete the organisation's own values of ``key`` (id, value, date of each)."""
+    rows = own_values(session, organisation_id, key)
+    dropped = [(row.id, row.value, row.valid_from) for row in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return dropped
