@@ -223,3 +223,14 @@ def contract_facts(
     if not found:
         raise NotFound("Ce marché n'existe plus dans le fichier (supprimé sur un autre poste ?).")
     return found[0]
+
+
+def recurrent_contracts(session: Session, organisation_id: uuid.UUID) -> list[Contract]:
+    """The organisation's contracts known to be recurrent, by end date then reference."""
+    return list(
+        session.scalars(
+            select(Contract)
+            .where(Contract.organisation_id == organisation_id, Contract.recurrent.is_(True))
+            .order_by(Contract.end_date, Contract.reference)
+        )
+    )
