@@ -3,7 +3,7 @@
 
 One organisation, 8 departments, 40 families, 500 suppliers, N contracts and M orders, seeded and
 written with Core ``executemany`` (ORM ``add_all`` is 10x slower, PERFORMANCE.md §6). Every order is
-placed in 2025, so ``group-orders --year 2025`` works on all M of them (issue 15's measure).
+placed in 2025, so ``group-orders --year 2025`` works on all M of them.
 """
 
 from __future__ import annotations

@@ -95,21 +95,6 @@ def decisions_of(session: Session, committee_id: uuid.UUID) -> list[CommitteeDec
     )
 
 
-def decisions_with_contracts(
-    session: Session, committee_id: uuid.UUID
-) -> list[tuple[CommitteeDecision, str, dt.date | None]]:
-    """Each decision with its contract's reference and end date, by reference."""
-    return [
-        tuple(row)
-        for row in session.execute(
-            select(CommitteeDecision, Contract.reference, Contract.end_date)
-            .join(Contract, Contract.id == CommitteeDecision.contract_id)
-            .where(CommitteeDecision.committee_id == committee_id)
-            .order_by(Contract.reference)
-        )
-    ]
-
-
 def presented_contract_ids(session: Session, committee_id: uuid.UUID) -> set[uuid.UUID]:
     return set(
         session.scalars(

@@ -473,10 +473,10 @@ def build_demo(db: Database, *, today: dt.date = DEMO_TODAY, seed: int = DEMO_SE
 
         for town in TOWNS:
             _build_town(session, town, suppliers, rng, new_id, today, stamps)
-    from app.services.committee import add_demo_committees  # CAD of last year, assessments (issue 5)
+    from app.services.committee import add_demo_committees  # CAD of last year, assessments
 
     add_demo_committees(db, today=today, stamp=STAMP)
-    from app.services.clauses import add_demo_checklists  # clause checklists (issue 6)
+    from app.services.clauses import add_demo_checklists  # clause checklists
 
     add_demo_checklists(db, today=today, stamp=STAMP)
     add_demo_insertion_hours(db, today=today, stamp=STAMP)

@@ -51,7 +51,7 @@ class EgalimIndicator:
 
 def egalim_indicator(db: Database, organisation_id: uuid.UUID, today: dt.date) -> EgalimIndicator:
     ensure_builtin_clauses(db)  # a file made before the EGalim clause shipped gets it
-    with db.session(write=False) as session:
+    with db.read() as session:
         settings = settings_for(session, organisation_id)
         found = []
         for facts in contracts_facts(session, organisation_id, today=today, settings=settings):

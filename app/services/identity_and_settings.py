@@ -36,21 +36,25 @@ class OrganisationIdentity:
 
 
 def get_identity(db: Database, organisation_id: uuid.UUID) -> OrganisationIdentity:
-    with db.session(write=False) as session:
+    with db.read() as session:
         org = session.get(Organisation, organisation_id)
         if org is None:
             raise NotFound("Cette collectivité n'existe plus dans le fichier.")
-        return OrganisationIdentity(
-            org.id,
-            org.version,
-            org.name,
-            org.siret,
-            org.kind,
-            org.population,
-            org.insee_code,
-            org.postcode,
-            org.commune,
-        )
+        return _identity(org)
+
+
+def _identity(org: Organisation) -> OrganisationIdentity:
+    return OrganisationIdentity(
+        org.id,
+        org.version,
+        org.name,
+        org.siret,
+        org.kind,
+        org.population,
+        org.insee_code,
+        org.postcode,
+        org.commune,
+    )
 
 
 def save_identity(
@@ -73,7 +77,7 @@ def save_identity(
             label = "code INSEE" if field == "insee_code" else "code postal"
             raise ValidationError(f"Le {label} « {value} » doit compter {size} caractères.", field=field)
     try:
-        with db.session() as session:
+        with db.write() as session:
             org = session.get(Organisation, identity.id)
             if org is None:
                 raise NotFound("Cette collectivité n'existe plus dans le fichier.")
@@ -89,11 +93,12 @@ def save_identity(
             session.flush()
             after = {"name": org.name, "siret": org.siret, "population": org.population}
             audit.record(session, "organisation", org.id, "update", audit.diff(before, after), user_name)
+            session.flush()
+            return _identity(org)
     except IntegrityError as exc:
         raise ValidationError(
             f"Une autre collectivité du fichier a déjà le SIRET {siret}.", field="siret"
         ) from exc
-    return get_identity(db, identity.id)
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class SettingLine:
 def setting_lines(db: Database, organisation_id: uuid.UUID, today: dt.date) -> list[SettingLine]:
     """Every setting of the catalogue with the value in force today for the organisation."""
     shipped = catalogue()
-    with db.session(write=False) as session:
+    with db.read() as session:
         settings = settings_for(session, organisation_id)
     lines = []
     for key, declaration in shipped.declarations.items():
@@ -170,7 +175,7 @@ def save_setting(
     user_name: str = "",
 ) -> None:
     """Record the organisation's own value of ``key`` from ``valid_from`` (validated by the settings service)."""
-    with db.session() as session:
+    with db.write() as session:
         row = _set_organisation_value(session, organisation_id, key, value, valid_from)
         audit.record(
             session,
@@ -185,7 +190,7 @@ def save_setting(
 def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_name: str = "") -> int:
     """Drop the organisation's own values of ``key``: the shipped catalogue applies again. Returns
     how many dated values were dropped."""
-    with db.session() as session:
+    with db.write() as session:
         rows = _drop_organisation_values(session, organisation_id, key)
         for row_id, value, valid_from in rows:
             audit.record(

@@ -1,5 +1,5 @@
 """Settings are resolved when read: a release's new dated value reaches an existing file at once, the
-town's own choices still win, and migration 0003 drops the copies of shipped values (issue 12)."""
+town's own choices still win, and migration 0003 drops the copies of shipped values."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The Paramètres screen shows the catalogue: value in force, source, law or the town's choice, and
-lets the town change only its own choices (issue 12)."""
+lets the town change only its own choices."""
 
 from __future__ import annotations
 
