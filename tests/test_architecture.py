@@ -252,7 +252,8 @@ def _unit_openings(function: ast.FunctionDef) -> list[str]:
 def use_case_problems(sources: dict[str, str], exempt: set[str] = frozenset()) -> list[str]:
     """Use cases (public functions of ``app/services`` taking a ``Database``) must declare their unit
     of work (``db.read()`` / ``db.write()``, not ``db.session()``), open at most one per function,
-    and never call another use case, which would open a transaction of its own."""
+    and never call another use case, which would open a transaction of its own; their private
+    helpers take the ``Session``, not the ``Database``."""
     trees = {r: ast.parse(t) for r, t in sources.items() if r.startswith("services/")}
     use_cases = {
         (module_name(r), f.name)
@@ -281,6 +282,10 @@ def use_case_problems(sources: dict[str, str], exempt: set[str] = frozenset()) -
                 )
             if len(openings) > 1:
                 problems.append(f"{relative}:{function.name} opens {len(openings)} units of work")
+            if function.name.startswith("_") and _takes_database(function):
+                problems.append(
+                    f"{relative}:{function.name} is a helper taking a Database: give it the Session"
+                )
             if function.name.startswith("_") or not _takes_database(function):
                 continue
             for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
@@ -360,7 +365,8 @@ def test_the_unit_of_work_rule_catches_planted_examples():
             "def listing(db: Database):\n    with db.read() as s:\n        return 1\n\n"
             "def twice(db: Database):\n    with db.read() as s:\n        pass\n    with db.write() as s:\n        pass\n\n"
             "def undeclared(db: Database):\n    with db.session() as s:\n        pass\n\n"
-            "def _helper(session):\n    return 2\n"
+            "def _helper(session):\n    return 2\n\n"
+            "def _opener(db: Database):\n    with db.read() as s:\n        return 3\n"
         ),
         "services/b.py": (
             "from app.services.a import listing\nfrom app.services import a as other\n"
@@ -373,6 +379,7 @@ def test_the_unit_of_work_rule_catches_planted_examples():
     assert use_case_problems(planted) == [
         "services/a.py:twice opens 2 units of work",
         "services/a.py:undeclared opens db.session(): declare db.read() or db.write()",
+        "services/a.py:_opener is a helper taking a Database: give it the Session",
         "services/b.py:nested calls the use case app.services.a.listing",
         "services/b.py:nested_by_module calls the use case app.services.a.listing",
     ]

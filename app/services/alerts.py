@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from app.enums import ContractStatus
 from app.queries.organisation_settings import settings_for
 from app.queries.register import ContractRow, contract_rows
@@ -37,13 +39,12 @@ def delays_for(db: Database, organisation_id: uuid.UUID, on: dt.date) -> cal.Cyc
 
 
 def _rows_and_delays(
-    db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None
+    session: Session, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None
 ) -> tuple[list[ContractRow], cal.CycleDelays]:
-    """The register's rows (unless the caller has them) and the delays in force, in one read."""
-    with db.read() as session:
-        if rows is None:
-            rows = contract_rows(session, organisation_id)
-        return rows, cycle_delays(settings_for(session, organisation_id), today)
+    """The register's rows (unless the caller has them) and the delays in force."""
+    if rows is None:
+        rows = contract_rows(session, organisation_id)
+    return rows, cycle_delays(settings_for(session, organisation_id), today)
 
 
 def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
@@ -66,14 +67,16 @@ def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
 def alerts_for(
     db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
 ) -> list[cal.Alert]:
-    rows, delays = _rows_and_delays(db, organisation_id, today, rows)
+    with db.read() as session:
+        rows, delays = _rows_and_delays(session, organisation_id, today, rows)
     return cal.alerts(contract_dates(rows), delays, today)
 
 
 def timeline_for(
     db: Database, organisation_id: uuid.UUID, today: dt.date, months: int = 48
 ) -> list[cal.TimelineEntry]:
-    rows, delays = _rows_and_delays(db, organisation_id, today, None)
+    with db.read() as session:
+        rows, delays = _rows_and_delays(session, organisation_id, today, None)
     return cal.timeline(contract_dates(rows), delays, today, months)
 
 
@@ -91,7 +94,8 @@ class DashboardCounts:
 def dashboard_counts(
     db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
 ) -> DashboardCounts:
-    rows, delays = _rows_and_delays(db, organisation_id, today, rows)
+    with db.read() as session:
+        rows, delays = _rows_and_delays(session, organisation_id, today, rows)
     active = [r for r in rows if r.status == ContractStatus.ACTIVE]
     horizon = cal.add_months(today, 12)
     in_cotation = 0

@@ -232,7 +232,7 @@ def ensure_builtin_clauses(db: Database) -> None:
         from app.services.emission_factors import seed_emission_factors
 
         with db.session() as session:
-            seed_emission_factors(session)  # and the shipped emission factors, as a new file has
+            seed_emission_factors(session)  # the shipped emission factors and clause library
             seed_builtin_clauses(session)
 
 
