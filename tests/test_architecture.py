@@ -251,7 +251,7 @@ def _unit_openings(function: ast.FunctionDef) -> list[str]:
 
 def use_case_problems(sources: dict[str, str], exempt: set[str] = frozenset()) -> list[str]:
     """Use cases (public functions of ``app/services`` taking a ``Database``) must declare their unit
-    of work (``db.read()`` / ``db.write()``, not ``db.session()``), open at most one per function,
+    of work (``db.read()`` / ``db.write()``, not ``db.session()``), open exactly one,
     and never call another use case, which would open a transaction of its own; their private
     helpers take the ``Session``, not the ``Database``."""
     trees = {r: ast.parse(t) for r, t in sources.items() if r.startswith("services/")}
@@ -288,6 +288,8 @@ def use_case_problems(sources: dict[str, str], exempt: set[str] = frozenset()) -
                 )
             if function.name.startswith("_") or not _takes_database(function):
                 continue
+            if not openings:
+                problems.append(f"{relative}:{function.name} opens no unit of work of its own")
             for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
                 target = None
                 if isinstance(call.func, ast.Name):
@@ -372,7 +374,8 @@ def test_the_unit_of_work_rule_catches_planted_examples():
             "from app.services.a import listing\nfrom app.services import a as other\n"
             "from app.queries.x import listing as query\n\n"
             "def nested(db: Database):\n    with db.read() as s:\n        return listing(db)\n\n"
-            "def nested_by_module(db: Database):\n    return other.listing(db)\n\n"
+            "def nested_by_module(db: Database):\n    with db.read() as s:\n        return other.listing(db)\n\n"
+            "def none(db: Database):\n    return 4\n\n"
             "def composed(db: Database):\n    with db.read() as s:\n        return query(s)\n"
         ),
     }
@@ -382,5 +385,6 @@ def test_the_unit_of_work_rule_catches_planted_examples():
         "services/a.py:_opener is a helper taking a Database: give it the Session",
         "services/b.py:nested calls the use case app.services.a.listing",
         "services/b.py:nested_by_module calls the use case app.services.a.listing",
+        "services/b.py:none opens no unit of work of its own",
     ]
     assert use_case_problems(planted, {"services/a.py", "services/b.py"}) == []
