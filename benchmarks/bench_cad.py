@@ -1,5 +1,5 @@
 """CAD dossier speed: 200 presented contracts, each with 11 rated levers and a chart, must be written
-in under 2 s (issue 15). Baseline measured in the same run: a plain reportlab document with the same
+in under 2 s. Baseline measured in the same run: a plain reportlab document with the same
 number of table pages and no charts. Registered in ``run_all.py``.
 
     python benchmarks/bench_cad.py

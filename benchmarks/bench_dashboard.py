@@ -78,7 +78,8 @@ def naive(db, org_id) -> dict[str, tuple[int, int]]:  # noqa: ANN001
 
 
 def main(contracts: int, orders: int) -> None:
-    from app.services.dashboard import dashboard_data, gather_facts, target_points
+    from app.queries.dashboard import gather_facts, target_points
+    from app.services.dashboard import dashboard_data
     from app.storage import open_database
     from benchmarks.scale_data import write_scale_database
 

@@ -4,7 +4,7 @@
 
 Baseline in the same round: a whole process that reads the same rows with the sqlite3 module (with
 the department names) and writes them as indented JSON in one write — the floor of any program
-that reads these orders and writes them out. Target (issue 15): under 1.5 s.
+that reads these orders and writes them out. Target: under 1.5 s.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ the scale database (``open_database_in``, as the app does), then the clock runs 
 ``window.open_screen(key)`` — the screen module's ``create(context, parent)`` and showing it — until
 the screen's widget has received its first paint event. Work a screen hands to a background thread
 is not waited for. Baseline in the same process: reading the 10,000 contract rows with the sqlite3
-module. Target (issue 15): under 1 s each.
+module. Target: under 1 s each.
 """
 
 from __future__ import annotations

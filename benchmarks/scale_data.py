@@ -3,7 +3,7 @@
 
 One organisation, 8 departments, 40 families, 500 suppliers, N contracts and M orders, seeded and
 written with Core ``executemany`` (ORM ``add_all`` is 10x slower, PERFORMANCE.md §6). Every order is
-placed in 2025, so ``group-orders --year 2025`` works on all M of them (issue 15's measure).
+placed in 2025, so ``group-orders --year 2025`` works on all M of them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import insert  # noqa: E402
 from app.enums import Procedure, PurchaseNature  # noqa: E402
 from app.model import Contract, DeliverySite, Department, Order, Organisation, PurchaseFamily, Supplier  # noqa: E402
 from app.rules.values import with_luhn_key  # noqa: E402
-from app.services.settings import seed_defaults  # noqa: E402
+from app.services.organisations import seed_defaults  # noqa: E402
 from app.storage import create_database  # noqa: E402
 
 STAMP = dt.datetime(2026, 11, 1, 8, 0)

@@ -82,6 +82,307 @@ def test_one_home_for_the_contract_amount_and_the_calendar(path):
         )
 
 
+# --- Queries and use cases apart (DESIGN.md "Database access") ---------------------------
+# Each rule below is a function of the sources it reads, so that a planted example proves it fails.
+
+# Files of other engineers that still break a rule; the lead removes these entries after merging.
+SELECT_ALLOWED = {
+    # branch `typed` (grouping, census, joint purchasing, clauses, demo data):
+    "services/grouping.py",
+    "services/order_census.py",
+    "services/joint_purchasing.py",
+    "services/clauses/",
+    "demo/",  # the demo database's builders
+    # branch `imports`:
+    "services/imports.py",
+    # branch `ops`:
+    "ui/dialogs/contract_form.py",
+}
+PRIVATE_IMPORT_ALLOWED = {
+    ("storage/integrity.py", "app.storage.database", "_corrupt"),  # branch `server`
+}
+LOOPS_ALLOWED = [
+    {"app.storage.backup", "app.storage.database"},  # branch `server`
+    {"app.ui.dialogs.print_preview", "app.ui.dialogs.printing"},  # branch `townhall`
+    {"app.ui.application", "app.ui.dialogs.wizard", "app.ui.main_window"},  # branch `ops`
+]
+# Use-case modules of other engineers, not yet one unit of work per use case.
+UNIT_OF_WORK_EXEMPT = {
+    "services/clauses/library.py",  # branch `typed`: ensure_builtin_clauses reads, then writes if needed
+    "services/clauses/sharing.py",  # branch `typed`: export_library lists the library (a use case)
+    "services/imports.py",  # branch `imports`
+}
+# A use case that still calls one of services.clauses' (branch `typed`): that module has no
+# session-level reader of its checklists yet.
+NESTED_ALLOWED = {
+    ("services/alerts.py", "dashboard_counts", "app.services.clauses", "contracts_missing_mandatory"),
+    ("services/egalim.py", "egalim_indicator", "app.services.clauses", "ensure_builtin_clauses"),
+}
+
+
+def app_sources() -> dict[str, str]:
+    """relative path (``services/cotation.py``) -> source of every module of ``app``."""
+    return {p.relative_to(APP).as_posix(): p.read_text(encoding="utf-8") for p in sorted(APP.rglob("*.py"))}
+
+
+def module_name(relative: str) -> str:
+    parts = relative.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(["app", *parts])
+
+
+def _imports(tree: ast.AST):  # noqa: ANN202 - (module, name or None) of every absolute import of app
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and node.module.startswith("app")
+        ):
+            for alias in node.names:
+                yield node.module, alias.name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("app"):
+                    yield alias.name, None
+
+
+def private_imports(sources: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(file, module, name) of every ``from app.x import _y`` where ``app.x`` is another module."""
+    found = []
+    for relative, text in sources.items():
+        own = module_name(relative)
+        for module, name in _imports(ast.parse(text)):
+            if name and name.startswith("_") and not name.startswith("__") and module != own:
+                found.append((relative, module, name))
+    return found
+
+
+def import_graph(sources: dict[str, str]) -> dict[str, set[str]]:
+    """module -> the modules of ``app`` it imports, at the top or inside a function."""
+    modules = {module_name(r) for r in sources}
+    graph: dict[str, set[str]] = {}
+    for relative, text in sources.items():
+        own = module_name(relative)
+        targets = set()
+        for module, name in _imports(ast.parse(text)):
+            target = f"{module}.{name}" if name and f"{module}.{name}" in modules else module
+            if target in modules and target != own:
+                targets.add(target)
+        graph[own] = targets
+    return graph
+
+
+def import_loops(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The groups of modules that import each other, directly or around a loop (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    loops: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                loops.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return loops
+
+
+def select_calls(sources: dict[str, str]) -> list[str]:
+    """``file:line`` of every ``select(...)`` call outside ``app/queries`` and ``app/storage``."""
+    found = []
+    for relative, text in sources.items():
+        if relative.startswith(("queries/", "storage/")):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name == "select":
+                    found.append(f"{relative}:{node.lineno}")
+    return found
+
+
+def _takes_database(function: ast.FunctionDef) -> bool:
+    args = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+    return any(a.annotation is not None and ast.unparse(a.annotation) == "Database" for a in args)
+
+
+def _unit_openings(function: ast.FunctionDef) -> list[str]:
+    """What each ``with`` of the function opens on a database: read, write, or session (undeclared)."""
+    found = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr in ("read", "write", "session")
+                ):
+                    found.append(call.func.attr)
+    return found
+
+
+def use_case_problems(sources: dict[str, str], exempt: set[str] = frozenset()) -> list[str]:
+    """Use cases (public functions of ``app/services`` taking a ``Database``) must declare their unit
+    of work (``db.read()`` / ``db.write()``, not ``db.session()``), open exactly one,
+    and never call another use case, which would open a transaction of its own; their private
+    helpers take the ``Session``, not the ``Database``."""
+    trees = {r: ast.parse(t) for r, t in sources.items() if r.startswith("services/")}
+    use_cases = {
+        (module_name(r), f.name)
+        for r, tree in trees.items()
+        for f in tree.body
+        if isinstance(f, ast.FunctionDef) and not f.name.startswith("_") and _takes_database(f)
+    }
+    problems = []
+    for relative, tree in trees.items():
+        if relative in exempt:
+            continue
+        own = module_name(relative)
+        names: dict[str, tuple[str, str | None]] = {}  # local name -> (module, attribute or None)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    if f"{node.module}.{alias.name}" in {m for m, _ in use_cases}:
+                        names[alias.asname or alias.name] = (f"{node.module}.{alias.name}", None)
+                    else:
+                        names[alias.asname or alias.name] = (node.module, alias.name)
+        for function in (f for f in tree.body if isinstance(f, ast.FunctionDef)):
+            openings = _unit_openings(function)
+            if "session" in openings:
+                problems.append(
+                    f"{relative}:{function.name} opens db.session(): declare db.read() or db.write()"
+                )
+            if len(openings) > 1:
+                problems.append(f"{relative}:{function.name} opens {len(openings)} units of work")
+            if function.name.startswith("_") and _takes_database(function):
+                problems.append(
+                    f"{relative}:{function.name} is a helper taking a Database: give it the Session"
+                )
+            if function.name.startswith("_") or not _takes_database(function):
+                continue
+            if not openings:
+                problems.append(f"{relative}:{function.name} opens no unit of work of its own")
+            for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+                target = None
+                if isinstance(call.func, ast.Name):
+                    module, attribute = names.get(call.func.id, (own, call.func.id))
+                    target = (module, attribute or call.func.id)
+                elif isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+                    module, attribute = names.get(call.func.value.id, (None, None))
+                    if module is not None and attribute is None:
+                        target = (module, call.func.attr)
+                    elif module is not None:
+                        target = (f"{module}.{attribute}", call.func.attr)
+                if target in use_cases and (relative, function.name, *target) not in NESTED_ALLOWED:
+                    problems.append(f"{relative}:{function.name} calls the use case {target[0]}.{target[1]}")
+    return problems
+
+
+def test_no_private_helper_imported_across_modules():
+    found = [f for f in private_imports(app_sources()) if f not in PRIVATE_IMPORT_ALLOWED]
+    assert not found, f"private helpers imported from another module (make them public): {found}"
+
+
+def test_no_import_loop_inside_app():
+    loops = [loop for loop in import_loops(import_graph(app_sources())) if loop not in LOOPS_ALLOWED]
+    assert not loops, f"modules of app that import each other: {loops}"
+
+
+def test_select_only_in_queries_and_storage():
+    found = [
+        where
+        for where in select_calls(app_sources())
+        if not any(where.split(":")[0].startswith(allowed) for allowed in SELECT_ALLOWED)
+    ]
+    assert not found, f"select() outside app/queries and app/storage (write a query): {found}"
+
+
+def test_each_use_case_opens_one_declared_unit_of_work():
+    problems = use_case_problems(app_sources(), UNIT_OF_WORK_EXEMPT)
+    assert not problems, "\n".join(problems)
+
+
+# Planted examples: each rule fails on code that breaks it, and only on that.
+
+
+def test_the_private_import_rule_catches_a_planted_example():
+    planted = {
+        "services/a.py": "from app.services.b import _helper, public\nfrom app.services.a import _own\n",
+        "services/b.py": "def _helper(): ...\ndef public(): ...\n",
+    }
+    assert private_imports(planted) == [("services/a.py", "app.services.b", "_helper")]
+
+
+def test_the_import_loop_rule_catches_a_planted_example():
+    planted = {
+        "services/a.py": "from app.services.b import f\n",
+        "services/b.py": "def f():\n    from app.services import a\n",
+        "services/c.py": "from app.services.a import g\n",
+    }
+    assert import_loops(import_graph(planted)) == [{"app.services.a", "app.services.b"}]
+    del planted["services/b.py"]
+    assert import_loops(import_graph(planted)) == []
+
+
+def test_the_select_rule_catches_a_planted_example():
+    planted = {
+        "services/a.py": "from sqlalchemy import select\n\ndef f(s):\n    return s.scalars(select(X))\n",
+        "queries/a.py": "def f(s):\n    return s.scalars(select(X))\n",
+        "storage/a.py": "def f(s):\n    return s.execute(sa.select(X))\n",
+    }
+    assert select_calls(planted) == ["services/a.py:4"]
+
+
+def test_the_unit_of_work_rule_catches_planted_examples():
+    planted = {
+        "services/a.py": (
+            "def listing(db: Database):\n    with db.read() as s:\n        return 1\n\n"
+            "def twice(db: Database):\n    with db.read() as s:\n        pass\n    with db.write() as s:\n        pass\n\n"
+            "def undeclared(db: Database):\n    with db.session() as s:\n        pass\n\n"
+            "def _helper(session):\n    return 2\n\n"
+            "def _opener(db: Database):\n    with db.read() as s:\n        return 3\n"
+        ),
+        "services/b.py": (
+            "from app.services.a import listing\nfrom app.services import a as other\n"
+            "from app.queries.x import listing as query\n\n"
+            "def nested(db: Database):\n    with db.read() as s:\n        return listing(db)\n\n"
+            "def nested_by_module(db: Database):\n    with db.read() as s:\n        return other.listing(db)\n\n"
+            "def none(db: Database):\n    return 4\n\n"
+            "def composed(db: Database):\n    with db.read() as s:\n        return query(s)\n"
+        ),
+    }
+    assert use_case_problems(planted) == [
+        "services/a.py:twice opens 2 units of work",
+        "services/a.py:undeclared opens db.session(): declare db.read() or db.write()",
+        "services/a.py:_opener is a helper taking a Database: give it the Session",
+        "services/b.py:nested calls the use case app.services.a.listing",
+        "services/b.py:nested_by_module calls the use case app.services.a.listing",
+        "services/b.py:none opens no unit of work of its own",
+    ]
+    assert use_case_problems(planted, {"services/a.py", "services/b.py"}) == []
+
+
 def test_every_file_for_the_user_is_written_through_the_output_helper():
     """A file is written (``open(…, "w")``, ``write_text``, ``write_bytes``, ``.save(path)``,
     ``SimpleDocTemplate``, ``shutil.copy*``) only inside ``with output_path(…)`` (app/io/output.py:

@@ -20,7 +20,7 @@ def add_demo_checklists(db: Database, *, today: dt.date, stamp: dt.datetime) -> 
     """Demo: decisions on the clause checklists of the running contracts, deterministic. One contract
     in three has every mandatory clause in its tender file; one in three has a retained tie-break
     clause and a justified non-allotment; the others are left to the buyer (and flagged)."""
-    with db.session() as session:
+    with db.write() as session:
         contracts = session.scalars(
             select(Contract)
             .where(Contract.status.in_(OPEN_CONTRACT_STATUSES))

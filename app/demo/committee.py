@@ -7,10 +7,10 @@ import datetime as dt
 import random
 import uuid
 
-from sqlalchemy import select
-
 from app.demo.cotation import add_demo_cotation
-from app.model import Committee, CommitteeDecision, CommitteeMember, Contract, Organisation
+from app.model import Committee, CommitteeDecision, CommitteeMember
+from app.queries.contracts import recurrent_contracts
+from app.queries.organisations import organisations
 from app.services.committee import PRESIDENT_ROLE
 from app.storage.database import Database
 
@@ -38,8 +38,8 @@ def add_demo_committees(db: Database, *, today: dt.date, stamp: dt.datetime, see
         return uuid.UUID(int=rng.getrandbits(128), version=4)
 
     stamps = {"created_at": stamp, "updated_at": stamp}
-    with db.session() as session:
-        for org in session.scalars(select(Organisation).order_by(Organisation.name)).all():
+    with db.write() as session:
+        for org in organisations(session):
             add_demo_cotation(session, org.id, today, stamp, new_id, year=today.year - 1, every=3)
             add_demo_cotation(session, org.id, today, stamp, new_id, year=today.year)
             last = Committee(
@@ -74,11 +74,7 @@ def add_demo_committees(db: Database, *, today: dt.date, stamp: dt.datetime, see
                             updated_at=stamp,
                         )
                     )
-            renewed = session.scalars(
-                select(Contract)
-                .where(Contract.organisation_id == org.id, Contract.recurrent.is_(True))
-                .order_by(Contract.end_date, Contract.reference)
-            ).all()
+            renewed = recurrent_contracts(session, org.id)
             presented = [c for c in renewed if c.end_date and c.end_date.year == today.year][:6]
             choices = (
                 ["insertion_clause", "social_clauses"],

@@ -7,14 +7,12 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.model import Assessment, AssessmentLever, Contract
+from app.model import Assessment, AssessmentLever
 from app.queries import contracts as queries
+from app.queries import cotation as cycle
 from app.rules import cotation as rules
-from app.services.cotation import cad_date
-from app.services.settings import settings_for
 
 
 def add_demo_cotation(
@@ -29,13 +27,8 @@ def add_demo_cotation(
 ) -> None:
     """Assess one in ``every`` contracts ending in ``year`` + 1, for the CAD of ``year`` (deterministic)."""
     stamps = {"created_at": stamp, "updated_at": stamp}
-    settings = settings_for(session, organisation_id)
-    thresholds = rules.thresholds_from_settings(settings, cad_date(session, organisation_id, year, settings))
-    contracts = session.scalars(
-        select(Contract)
-        .where(Contract.organisation_id == organisation_id, Contract.recurrent.is_(True))
-        .order_by(Contract.end_date, Contract.reference)
-    ).all()
+    thresholds = cycle.thresholds(session, organisation_id, year)
+    contracts = queries.recurrent_contracts(session, organisation_id)
     next_year = [c for c in contracts if c.end_date and c.end_date.year == year + 1]
     for index, contract in enumerate(next_year):
         if index % every:

@@ -17,7 +17,7 @@ from app.demo.insertion_hours import add_demo_insertion_hours
 from app.demo.towns import SeededIds, build_town
 from app.model import Supplier
 from app.rules.values import with_luhn_key
-from app.services.settings import seed_defaults
+from app.services.organisations import seed_defaults
 from app.services.text import normalize_name
 from app.storage.database import Database, create_database
 
@@ -27,7 +27,7 @@ def build_demo(db: Database, *, today: dt.date = DEMO_TODAY, seed: int = DEMO_SE
     rng = random.Random(seed)
     new_id = SeededIds(rng)
     stamps = {"created_at": STAMP, "updated_at": STAMP}
-    with db.session() as session:
+    with db.write() as session:
         seed_defaults(session, created_at=STAMP)
         suppliers: dict[str, list[Supplier]] = {}
         for index, (name, size, ess, postcode, commune, families) in enumerate(SUPPLIERS):

@@ -26,7 +26,7 @@ def add_demo_insertion_hours(db: Database, *, today: dt.date, stamp: dt.datetime
     from app.model import Clause, ContractClause, InsertionHours
 
     namespace = uuid.UUID("6f1c2b1e-8a61-4c8e-9d51-3f0c1a2b4d00")
-    with db.session() as session:
+    with db.write() as session:
         with_clause = select(ContractClause.contract_id).join(Clause, Clause.id == ContractClause.clause_id)
         with_clause = with_clause.where(
             Clause.code.in_(("insertion-clause", "insertion-criterion")),

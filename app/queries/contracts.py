@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.model import Amendment, Contract, Department, Lot, Organisation, PurchaseFamily, Supplier
 from app.model.base import Money
-from app.queries.settings import settings_for
+from app.queries.organisation_settings import settings_for
 from app.rules import contract as facts_rules
 from app.rules.contract import ContractFacts, ContractRecord, FamilyInfo, ProcedureThresholds
-from app.rules.settings import MissingSetting, SettingKey, Settings
+from app.rules.dated_settings import MissingSetting, SettingKey, Settings
 from app.rules.settings_catalogue import K
 
 
@@ -223,3 +223,14 @@ def contract_facts(
     if not found:
         raise NotFound("Ce marché n'existe plus dans le fichier (supprimé sur un autre poste ?).")
     return found[0]
+
+
+def recurrent_contracts(session: Session, organisation_id: uuid.UUID) -> list[Contract]:
+    """The organisation's contracts known to be recurrent, by end date then reference."""
+    return list(
+        session.scalars(
+            select(Contract)
+            .where(Contract.organisation_id == organisation_id, Contract.recurrent.is_(True))
+            .order_by(Contract.end_date, Contract.reference)
+        )
+    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.rules.clauses import agec_rates
-from app.rules.settings import Settings
+from app.rules.dated_settings import Settings
 from app.rules.settings_catalogue import catalogue
 
 SOURCE = (

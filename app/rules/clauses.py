@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from app.enums import FORMALISED_PROCEDURES, Procedure, PurchaseNature, SupplierSize, label
 from app.rules.contract import ContractFacts, UnknownFact, fold, known
-from app.rules.settings import MissingSetting, SettingKey, Settings, UnverifiedSetting
+from app.rules.dated_settings import MissingSetting, SettingKey, Settings, UnverifiedSetting
 from app.rules.settings_catalogue import K, agec_key, catalogue, slug
 
 __all__ = ["Applicability", "ContractFacts", "Verdict", "evaluate", "evaluate_all"]

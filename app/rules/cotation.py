@@ -35,8 +35,8 @@ from app.enums import (
 )
 from app.rules.calendar import add_months
 from app.rules.contract import ContractFacts
+from app.rules.dated_settings import MissingSetting, Settings
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
-from app.rules.settings import MissingSetting, Settings
 
 RATING_MAX = 3
 TOP_LEVERS = 3

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from app.paths import resource
-from app.rules.settings import DatedValue, SettingKey, Settings, validate_setting_value
+from app.rules.dated_settings import DatedValue, SettingKey, Settings, validate_setting_value
 
 KINDS = ("amount", "rate", "integer", "duration", "text", "date")
 

@@ -11,12 +11,14 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from app.enums import ContractStatus
+from app.queries.organisation_settings import settings_for
+from app.queries.register import ContractRow, contract_rows
 from app.rules import calendar as cal
-from app.rules.settings import Settings
+from app.rules.dated_settings import Settings
 from app.rules.settings_catalogue import K
-from app.services.contracts import ContractRow, list_contracts
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 
@@ -32,8 +34,17 @@ def cycle_delays(settings: Settings, on: dt.date) -> cal.CycleDelays:
 
 
 def delays_for(db: Database, organisation_id: uuid.UUID, on: dt.date) -> cal.CycleDelays:
-    with db.session(write=False) as session:
+    with db.read() as session:
         return cycle_delays(settings_for(session, organisation_id), on)
+
+
+def _rows_and_delays(
+    session: Session, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None
+) -> tuple[list[ContractRow], cal.CycleDelays]:
+    """The register's rows (unless the caller has them) and the delays in force."""
+    if rows is None:
+        rows = contract_rows(session, organisation_id)
+    return rows, cycle_delays(settings_for(session, organisation_id), today)
 
 
 def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
@@ -56,15 +67,17 @@ def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
 def alerts_for(
     db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
 ) -> list[cal.Alert]:
-    rows = list_contracts(db, organisation_id) if rows is None else rows
-    return cal.alerts(contract_dates(rows), delays_for(db, organisation_id, today), today)
+    with db.read() as session:
+        rows, delays = _rows_and_delays(session, organisation_id, today, rows)
+    return cal.alerts(contract_dates(rows), delays, today)
 
 
 def timeline_for(
     db: Database, organisation_id: uuid.UUID, today: dt.date, months: int = 48
 ) -> list[cal.TimelineEntry]:
-    rows = list_contracts(db, organisation_id)
-    return cal.timeline(contract_dates(rows), delays_for(db, organisation_id, today), today, months)
+    with db.read() as session:
+        rows, delays = _rows_and_delays(session, organisation_id, today, None)
+    return cal.timeline(contract_dates(rows), delays, today, months)
 
 
 @dataclass(frozen=True)
@@ -81,8 +94,8 @@ class DashboardCounts:
 def dashboard_counts(
     db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
 ) -> DashboardCounts:
-    rows = list_contracts(db, organisation_id) if rows is None else rows
-    delays = delays_for(db, organisation_id, today)
+    with db.read() as session:
+        rows, delays = _rows_and_delays(session, organisation_id, today, rows)
     active = [r for r in rows if r.status == ContractStatus.ACTIVE]
     horizon = cal.add_months(today, 12)
     in_cotation = 0
@@ -97,6 +110,7 @@ def dashboard_counts(
         )
         if used is not None and used.warning:
             near_max += 1
+    # A second transaction: the clause checklists' reader is still a use case of services.clauses.
     from app.services.clauses import contracts_missing_mandatory
 
     missing = contracts_missing_mandatory(db, organisation_id)

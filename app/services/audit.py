@@ -7,21 +7,14 @@ import decimal
 import enum
 import platform
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.model import AuditEntry, utcnow
+from app.queries import audit as queries
+from app.queries.audit import ACTION_LABELS, AuditRow  # noqa: F401 - read by the contract form
 from app.storage.database import Database
-
-ACTION_LABELS = {
-    "create": "Création",
-    "update": "Modification",
-    "delete": "Suppression",
-    "restore": "Rétablissement",
-}
 
 
 def plain(value: Any) -> Any:
@@ -74,32 +67,7 @@ def record(
     )
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    at: dt.datetime
-    user_name: str
-    workstation: str
-    action: str
-    changes: dict[str, Any]
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
-
-
 def history(db: Database, entity_id: uuid.UUID) -> list[AuditRow]:
     """The audit entries of one record, newest first."""
-    with db.session(write=False) as session:
-        rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.at.desc())
-        )
-        return [AuditRow(r.at, r.user_name, r.workstation, r.action, dict(r.changes or {})) for r in rows]
-
-
-def last_change(session: Session, entity_id: uuid.UUID) -> AuditRow | None:
-    row = session.scalars(
-        select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.at.desc()).limit(1)
-    ).first()
-    if row is None:
-        return None
-    return AuditRow(row.at, row.user_name, row.workstation, row.action, dict(row.changes or {}))
+    with db.read() as session:
+        return queries.entries(session, entity_id)

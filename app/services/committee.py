@@ -10,25 +10,15 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import Priority
 from app.errors import ConcurrentEdit, NotFound, ValidationError
-from app.model import (
-    Assessment,
-    Committee,
-    CommitteeDecision,
-    CommitteeMember,
-    Contract,
-    Organisation,
-    Supplier,
-)
-from app.queries.contracts import contracts_facts
+from app.model import Committee, CommitteeDecision, CommitteeMember, Contract, Organisation
+from app.queries import committee as queries
+from app.queries.committee import CommitteeView, DecisionRow, MemberRow  # noqa: F401 - read by the screens
+from app.queries.cotation import due_list
 from app.rules.levers import LEVERS_BY_CODE
-from app.services.cotation import due_list
 from app.storage.database import Database
 
 PRESIDENT_ROLE = "Président de la CAO"
@@ -36,55 +26,6 @@ CLOSED_MESSAGE = (
     "Le CAD {year} est clôturé : la liste des marchés ciblés a été arrêtée par le président de la CAO. "
     "Il ne peut plus être modifié."
 )
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    name: str
-    role: str
-
-
-@dataclass(frozen=True)
-class DecisionRow:
-    id: uuid.UUID
-    contract_id: uuid.UUID
-    reference: str
-    object: str
-    supplier: str
-    amount: Decimal | None
-    end_date: dt.date | None
-    score: int | None
-    priority: Priority | None
-    targeted: bool
-    actions: list[str]  # lever codes
-    comment: str
-    review_done: bool | None
-    review_comment: str
-    version: int
-
-    @property
-    def action_titles(self) -> list[str]:
-        return [LEVERS_BY_CODE[a].title if a in LEVERS_BY_CODE else a for a in self.actions]
-
-
-@dataclass(frozen=True)
-class CommitteeView:
-    id: uuid.UUID | None  # None: no session recorded yet for this year
-    organisation_id: uuid.UUID
-    organisation: str
-    year: int
-    meeting_date: dt.date | None
-    place: str
-    closed: bool
-    notes: str
-    members: list[MemberRow]
-    decisions: list[DecisionRow]
-    bilan: list[DecisionRow]  # decisions of the CAD of year - 1
-    version: int | None
-
-    @property
-    def targeted(self) -> list[DecisionRow]:
-        return [d for d in self.decisions if d.targeted]
 
 
 @dataclass(frozen=True)
@@ -102,96 +43,13 @@ def is_president(role: str) -> bool:
     return "president" in folded and "cao" in folded
 
 
-def _committee(session: Session, organisation_id: uuid.UUID, year: int) -> Committee | None:
-    return session.scalar(
-        select(Committee).where(Committee.organisation_id == organisation_id, Committee.year == year)
-    )
-
-
-def _decisions(session: Session, committee: Committee | None) -> list[DecisionRow]:
-    if committee is None:
-        return []
-    rows = session.execute(
-        select(CommitteeDecision, Contract, Supplier.name)
-        .join(Contract, Contract.id == CommitteeDecision.contract_id)
-        .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
-        .where(CommitteeDecision.committee_id == committee.id)
-        .order_by(Contract.end_date, Contract.reference)
-    ).all()
-    scores = {
-        a.contract_id: a
-        for a in session.scalars(
-            select(Assessment)
-            .where(
-                Assessment.contract_id.in_([c.id for _d, c, _s in rows]), Assessment.year <= committee.year
-            )
-            .order_by(Assessment.year)
-        )
-        if a.score is not None
-    }
-    totals = {
-        f.id: f.total_with_amendments
-        for f in contracts_facts(session, committee.organisation_id, [c.id for _d, c, _s in rows])
-    }
-    out = []
-    for decision, contract, supplier in rows:
-        assessment = scores.get(contract.id)
-        out.append(
-            DecisionRow(
-                id=decision.id,
-                contract_id=contract.id,
-                reference=contract.reference,
-                object=contract.object,
-                supplier=supplier or "",
-                amount=totals.get(contract.id),
-                end_date=contract.end_date,
-                score=assessment.score if assessment else None,
-                priority=assessment.priority if assessment else None,
-                targeted=decision.targeted,
-                actions=list(decision.actions or []),
-                comment=decision.comment or "",
-                review_done=decision.review_done,
-                review_comment=decision.review_comment or "",
-                version=decision.version,
-            )
-        )
-    return out
-
-
 def committee_view(db: Database, organisation_id: uuid.UUID, year: int) -> CommitteeView:
-    with db.session(write=False) as session:
-        org = session.get(Organisation, organisation_id)
-        if org is None:
-            raise NotFound("Collectivité introuvable dans ce fichier.")
-        committee = _committee(session, organisation_id, year)
-        members = []
-        if committee is not None:
-            members = [
-                MemberRow(m.name, m.role)
-                for m in session.scalars(
-                    select(CommitteeMember)
-                    .where(CommitteeMember.committee_id == committee.id)
-                    .order_by(CommitteeMember.created_at, CommitteeMember.name)
-                )
-            ]
-        return CommitteeView(
-            id=committee.id if committee else None,
-            organisation_id=organisation_id,
-            organisation=org.name,
-            year=year,
-            meeting_date=committee.meeting_date if committee else None,
-            place=(committee.place or "") if committee else "",
-            closed=bool(committee and committee.closed),
-            notes=(committee.notes or "") if committee else "",
-            members=members,
-            decisions=_decisions(session, committee),
-            bilan=_decisions(session, _committee(session, organisation_id, year - 1)),
-            version=committee.version if committee else None,
-        )
+    with db.read() as session:
+        return queries.committee_view(session, organisation_id, year)
 
 
 def _open_committee(session: Session, organisation_id: uuid.UUID, year: int) -> Committee:
-    committee = _committee(session, organisation_id, year)
+    committee = queries.committee_of(session, organisation_id, year)
     if committee is None:
         if session.get(Organisation, organisation_id) is None:
             raise NotFound("Collectivité introuvable dans ce fichier.")
@@ -221,7 +79,7 @@ def save_session(
             f"La séance du CAD {year} doit se tenir en {year} (date saisie : {meeting_date:%d/%m/%Y}).",
             field="meeting_date",
         )
-    with db.session() as session:
+    with db.write() as session:
         committee = _open_committee(session, organisation_id, year)
         if expected_version is not None and committee.version != expected_version:
             raise ConcurrentEdit(
@@ -230,9 +88,7 @@ def save_session(
         committee.meeting_date = meeting_date
         committee.place = place.strip() or None
         committee.notes = notes.strip() or None
-        for old in session.scalars(
-            select(CommitteeMember).where(CommitteeMember.committee_id == committee.id)
-        ):
+        for old in queries.members_of(session, committee.id):
             session.delete(old)
         session.flush()
         base = dt.datetime(2000, 1, 1)
@@ -247,19 +103,16 @@ def save_session(
                 )
             )
         committee.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    return committee_view(db, organisation_id, year)
+        session.flush()
+        return queries.committee_view(session, organisation_id, year)
 
 
 def present_due_contracts(db: Database, organisation_id: uuid.UUID, year: int) -> int:
     """Put on the agenda every contract due at this CAD (ending next year); returns how many were added."""
-    due = due_list(db, organisation_id, year)
-    with db.session() as session:
+    with db.write() as session:
+        due = due_list(session, organisation_id, year)
         committee = _open_committee(session, organisation_id, year)
-        present = set(
-            session.scalars(
-                select(CommitteeDecision.contract_id).where(CommitteeDecision.committee_id == committee.id)
-            )
-        )
+        present = queries.presented_contract_ids(session, committee.id)
         added = 0
         for row in due.to_present:
             if row.contract_id not in present:
@@ -269,17 +122,12 @@ def present_due_contracts(db: Database, organisation_id: uuid.UUID, year: int) -
 
 
 def present_contract(db: Database, organisation_id: uuid.UUID, year: int, contract_id: uuid.UUID) -> None:
-    with db.session() as session:
+    with db.write() as session:
         committee = _open_committee(session, organisation_id, year)
         contract = session.get(Contract, contract_id)
         if contract is None or contract.organisation_id != organisation_id:
             raise NotFound("Ce marché n'existe pas pour cette collectivité.")
-        exists = session.scalar(
-            select(CommitteeDecision.id).where(
-                CommitteeDecision.committee_id == committee.id, CommitteeDecision.contract_id == contract_id
-            )
-        )
-        if exists is None:
+        if contract_id not in queries.presented_contract_ids(session, committee.id):
             session.add(CommitteeDecision(committee_id=committee.id, contract_id=contract_id))
 
 
@@ -307,7 +155,7 @@ def record_decision(
         raise ValidationError(
             "Un marché ciblé doit recevoir au moins une action : cochez les leviers retenus.", field="actions"
         )
-    with db.session() as session:
+    with db.write() as session:
         decision = _decision(session, decision_id)
         committee = session.get(Committee, decision.committee_id)
         if committee.closed:
@@ -322,7 +170,7 @@ def record_decision(
 
 
 def withdraw_contract(db: Database, decision_id: uuid.UUID) -> None:
-    with db.session() as session:
+    with db.write() as session:
         decision = _decision(session, decision_id)
         committee = session.get(Committee, decision.committee_id)
         if committee.closed:
@@ -343,8 +191,8 @@ def close_committee(
 ) -> CloseResult:
     """The CAO president fixes the list of targeted contracts: the session is locked and each
     targeted contract's chosen actions become items of its clause checklist."""
-    with db.session() as session:
-        committee = _committee(session, organisation_id, year)
+    with db.write() as session:
+        committee = queries.committee_of(session, organisation_id, year)
         if committee is None:
             raise ValidationError(f"Aucune séance du CAD {year} n'est enregistrée.")
         if committee.closed:
@@ -353,18 +201,14 @@ def close_committee(
             raise ValidationError(
                 "Saisissez la date de la séance avant de clôturer le CAD.", field="meeting_date"
             )
-        members = session.scalars(
-            select(CommitteeMember).where(CommitteeMember.committee_id == committee.id)
-        ).all()
+        members = queries.members_of(session, committee.id)
         if not any(is_president(m.role) for m in members):
             raise ValidationError(
                 f"Ajoutez le président de la CAO aux membres (rôle « {PRESIDENT_ROLE} ») : "
                 "c'est lui qui arrête la liste des marchés ciblés.",
                 field="members",
             )
-        decisions = session.scalars(
-            select(CommitteeDecision).where(CommitteeDecision.committee_id == committee.id)
-        ).all()
+        decisions = queries.decisions_of(session, committee.id)
         if not decisions:
             raise ValidationError("Aucun marché n'est présenté à ce CAD : rien à arrêter.")
         committee.closed = True
@@ -389,7 +233,7 @@ def record_review(
         raise ValidationError(
             "Indiquez pourquoi l'action n'a pas été réalisée : le bilan du CAD le demande.", field="comment"
         )
-    with db.session() as session:
+    with db.write() as session:
         decision = _decision(session, decision_id)
         if expected_version is not None and decision.version != expected_version:
             raise ConcurrentEdit("Ce bilan a été modifié entre-temps sur un autre poste. Rechargez l'écran.")

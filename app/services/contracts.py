@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, Table, func, insert, select, type_coerce, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.enums import ContractStatus, Procedure, PurchaseNature
 from app.errors import ConcurrentEdit, NotFound, UserError, ValidationError
-from app.model import Amendment, Base, Contract, Department, Lot, Order, PurchaseFamily, Supplier, utcnow
-from app.model.base import Money
+from app.model import Amendment, Base, Contract, Lot, utcnow
+from app.queries import audit as queries_audit
+from app.queries import deletion, register
+from app.queries.register import ContractRow  # noqa: F401 - the register's rows, read by the screens
 from app.rules import calendar as cal
 from app.rules import contract as facts_rules
 from app.services import audit
@@ -30,128 +32,10 @@ from app.services.text import fold
 from app.storage.database import Database
 
 
-@dataclass(frozen=True)
-class ContractRow:
-    id: uuid.UUID
-    reference: str
-    object: str
-    department: str
-    family: str
-    supplier: str
-    amount: Decimal | None
-    start_date: dt.date | None
-    end_date: dt.date | None
-    procedure: Procedure | None
-    nature: PurchaseNature | None
-    status: ContractStatus
-    recurrent: bool | None
-    department_id: uuid.UUID | None = None
-    family_id: uuid.UUID | None = None
-    supplier_id: uuid.UUID | None = None
-    is_framework: bool = False
-    max_amount: Decimal | None = None
-    consumed: Decimal | None = None
-    notice_months: int | None = None
-    version: int = 1
-
-    def months_left(self, today: dt.date) -> int | None:
-        return None if self.end_date is None else cal.months_between(today, self.end_date)
-
-
-def _consumed_subquery():  # noqa: ANN202
-    return (
-        select(Order.contract_id.label("contract_id"), func.sum(Order.amount, type_=Money).label("consumed"))
-        .where(Order.contract_id.is_not(None))
-        .group_by(Order.contract_id)
-        .subquery()
-    )
-
-
 def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow]:
     """Every contract of an organisation, ordered by end date, as plain rows (one query)."""
-    dep = aliased(Department)
-    fam = aliased(PurchaseFamily)
-    sup = aliased(Supplier)
-    used = _consumed_subquery()
-    deltas = (
-        select(Amendment.contract_id, func.sum(Amendment.amount_delta, type_=Money).label("delta"))
-        .where(Amendment.amount_delta.is_not(None))
-        .group_by(Amendment.contract_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Contract.id,
-            Contract.reference,
-            Contract.object,
-            dep.name,
-            fam.label,
-            sup.name,
-            Contract.notified_amount,
-            Contract.estimated_amount,
-            Contract.start_date,
-            Contract.end_date,
-            Contract.procedure,
-            Contract.nature,
-            Contract.status,
-            Contract.recurrent,
-            type_coerce(Contract.department_id, String),
-            type_coerce(Contract.family_id, String),
-            type_coerce(Contract.supplier_id, String),
-            Contract.is_framework,
-            Contract.max_amount,
-            used.c.consumed,
-            Contract.notice_months,
-            Contract.version,
-            deltas.c.delta,
-        )
-        .outerjoin(dep, dep.id == Contract.department_id)
-        .outerjoin(fam, fam.id == Contract.family_id)
-        .outerjoin(sup, sup.id == Contract.supplier_id)
-        .outerjoin(used, used.c.contract_id == Contract.id)
-        .outerjoin(deltas, deltas.c.contract_id == Contract.id)
-        .where(Contract.organisation_id == organisation_id)
-        .order_by(Contract.end_date, Contract.reference)
-    )
-    # The three foreign keys repeat a lot: parse each distinct one once (UUID parsing dominated
-    # the cost of opening a 10,000-contract register).
-    ids: dict[str, uuid.UUID] = {}
-
-    def as_id(raw: str | None) -> uuid.UUID | None:
-        if raw is None:
-            return None
-        found = ids.get(raw)
-        if found is None:
-            found = ids[raw] = uuid.UUID(raw)
-        return found
-
-    with db.session(write=False) as session:
-        return [
-            ContractRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3] or "",
-                r[4] or "",
-                r[5] or "",
-                facts_rules.total_amount(r[6], r[7], r[22]),
-                r[8],
-                r[9],
-                r[10],
-                r[11],
-                r[12],
-                r[13],
-                as_id(r[14]),
-                as_id(r[15]),
-                as_id(r[16]),
-                r[17],
-                r[18],
-                r[19],
-                r[20],
-                r[21],
-            )
-            for r in session.execute(stmt)
-        ]
+    with db.read() as session:
+        return register.contract_rows(session, organisation_id)
 
 
 # --- filtering and searching (pure, over rows) -----------------------------------------------------
@@ -249,20 +133,11 @@ class ContractChoices:
 
 
 def contract_choices(db: Database, organisation_id: uuid.UUID) -> ContractChoices:
-    with db.session(write=False) as s:
-        deps = s.execute(
-            select(Department.id, Department.name)
-            .where(Department.organisation_id == organisation_id)
-            .order_by(Department.name)
-        )
-        fams = s.execute(
-            select(PurchaseFamily.id, PurchaseFamily.label)
-            .where(PurchaseFamily.organisation_id == organisation_id)
-            .order_by(PurchaseFamily.label)
-        )
-        sups = s.execute(select(Supplier.id, Supplier.name).order_by(Supplier.name))
+    with db.read() as s:
         return ContractChoices(
-            [Choice(*r) for r in deps], [Choice(*r) for r in fams], [Choice(*r) for r in sups]
+            [Choice(*r) for r in register.departments(s, organisation_id)],
+            [Choice(*r) for r in register.families(s, organisation_id)],
+            [Choice(*r) for r in register.suppliers(s)],
         )
 
 
@@ -431,15 +306,8 @@ def _audit_values(data: ContractInput) -> dict[str, Any]:
     return values
 
 
-def _consumed(session: Session, contract_id: uuid.UUID) -> Decimal:
-    value = session.scalar(
-        select(func.sum(Order.amount, type_=Money)).where(Order.contract_id == contract_id)
-    )
-    return value or Decimal(0)
-
-
 def get_contract(db: Database, contract_id: uuid.UUID) -> ContractDetail:
-    with db.session(write=False) as session:
+    with db.read() as session:
         contract = session.get(Contract, contract_id)
         if contract is None:
             raise NotFound("Ce marché n'existe plus : il a peut-être été supprimé depuis un autre poste.")
@@ -447,13 +315,13 @@ def get_contract(db: Database, contract_id: uuid.UUID) -> ContractDetail:
             contract.id,
             contract.version,
             _input_from(contract),
-            _consumed(session, contract.id),
+            register.consumed(session, contract.id),
             contract.updated_at,
         )
 
 
 def _conflict_message(session: Session, contract: Contract) -> str:
-    last = audit.last_change(session, contract.id)
+    last = queries_audit.last_change(session, contract.id)
     who = ""
     if last is not None:
         name = last.user_name or last.workstation or "un autre poste"
@@ -481,15 +349,8 @@ def save_contract(
     """
     data = validate_contract(data)
     try:
-        with db.session() as session:
-            clash = session.scalar(
-                select(Contract.id).where(
-                    Contract.organisation_id == organisation_id,
-                    Contract.reference == data.reference,
-                    Contract.id != contract_id if contract_id else True,
-                )
-            )
-            if clash is not None:
+        with db.write() as session:
+            if register.reference_holder(session, organisation_id, data.reference, contract_id) is not None:
                 raise ValidationError(
                     f"Un autre marché porte déjà la référence « {data.reference} ».", field="reference"
                 )
@@ -529,7 +390,11 @@ def save_contract(
             )
             session.flush()
             return ContractDetail(
-                contract.id, contract.version, data, _consumed(session, contract.id), contract.updated_at
+                contract.id,
+                contract.version,
+                data,
+                register.consumed(session, contract.id),
+                contract.updated_at,
             )
     except StaleDataError as exc:  # the row changed between our read and our write
         raise ConcurrentEdit(
@@ -572,44 +437,17 @@ class DeletedContract:
     unlinked: list[tuple[str, str, list[uuid.UUID]]] = field(default_factory=list)  # SET NULL links
 
 
-def _children(table: Table) -> list[tuple[Table, Any, str]]:
-    found = []
-    for other in Base.metadata.sorted_tables:
-        for fk in other.foreign_keys:
-            if fk.column.table is table and fk.column.name == "id":
-                found.append((other, fk.parent, (fk.ondelete or "").upper()))
-    return found
-
-
-def _snapshot(session: Session, table: Table, ids: list[uuid.UUID], out: DeletedContract) -> None:
-    if not ids:
-        return
-    rows = [dict(r._mapping) for r in session.execute(select(table).where(table.c.id.in_(ids)))]
-    out.rows.append((table.name, rows))
-    for child, column, ondelete in _children(table):
-        child_ids = list(session.scalars(select(child.c.id).where(column.in_(ids))))
-        if not child_ids:
-            continue
-        if ondelete == "CASCADE":
-            _snapshot(session, child, child_ids, out)
-        elif ondelete == "SET NULL":
-            # Only the direct link to the deleted rows is undone; other columns are untouched.
-            for cid in child_ids:
-                value = session.scalar(select(column).where(child.c.id == cid))
-                out.unlinked.append((child.name, column.name, [cid, value]))
-
-
 def delete_contract(
     db: Database, contract_id: uuid.UUID, *, expected_version: int | None = None, user_name: str = ""
 ) -> DeletedContract:
-    with db.session() as session:
+    with db.write() as session:
         contract = session.get(Contract, contract_id)
         if contract is None:
             raise NotFound("Ce marché a déjà été supprimé.")
         if expected_version is not None and contract.version != expected_version:
             raise ConcurrentEdit(_conflict_message(session, contract))
-        snapshot = DeletedContract(contract.id, contract.reference)
-        _snapshot(session, Contract.__table__, [contract.id], snapshot)
+        rows, unlinked = deletion.cascade(session, Contract.__table__, [contract.id])
+        snapshot = DeletedContract(contract.id, contract.reference, rows, unlinked)
         session.expunge(contract)
         session.execute(Contract.__table__.delete().where(Contract.__table__.c.id == contract_id))
         audit.record(session, "contract", contract_id, "delete", {"reference": contract.reference}, user_name)
@@ -620,7 +458,7 @@ def restore_contract(db: Database, snapshot: DeletedContract, *, user_name: str 
     """Put back a deleted contract and everything that went with it (undo)."""
     tables = Base.metadata.tables
     try:
-        with db.session() as session:
+        with db.write() as session:
             for name, rows in snapshot.rows:
                 session.execute(insert(tables[name]), rows)
             for name, column, (row_id, value) in snapshot.unlinked:

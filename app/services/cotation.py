@@ -7,80 +7,19 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from app.enums import ContractStatus, Priority
+from app.enums import Priority
 from app.errors import ConcurrentEdit, NotFound, ValidationError
-from app.model import (
-    Assessment,
-    AssessmentLever,
-    Committee,
-    Contract,
-    Organisation,
-    Supplier,
-)
+from app.model import Assessment, AssessmentLever, Contract, Supplier
 from app.queries import contracts as queries
+from app.queries import cotation as cycle
+from app.queries.cotation import DueList, DueRow  # noqa: F401 - the due list, read by screens and the CLI
+from app.queries.organisation_settings import settings_for
 from app.rules import cotation as rules
-from app.rules.contract import ContractFacts
 from app.rules.levers import LEVERS_BY_CODE
-from app.rules.settings import Settings
-from app.services.settings import settings_for
 from app.storage.database import Database
-
-
-@dataclass(frozen=True)
-class DueRow:
-    contract_id: uuid.UUID
-    reference: str
-    object: str
-    supplier: str
-    family: str
-    amount: Decimal | None
-    end_date: dt.date | None
-    score: int | None  # latest assessment, if any
-    priority: Priority | None
-    assessed_year: int | None
-
-    @property
-    def assessed(self) -> bool:
-        return self.score is not None
-
-
-@dataclass(frozen=True)
-class DueList:
-    year: int
-    windows: rules.CycleWindows
-    to_diagnose: list[DueRow]
-    to_present: list[DueRow]
-    targets: list[rules.YearTarget]
-    # Contracts that end in the years concerned but whose recurrence nobody confirmed yet: they are
-    # neither counted in nor out, the screen sends the buyer to « Données à compléter ».
-    recurrence_unknown: list[DueRow] = field(default_factory=list)
-    # Contracts with no end date at all: they cannot be placed in the cycle.
-    no_end_date: int = 0
-
-    def empty_reason(self) -> str:
-        """Why nothing is to present at this CAD, in French, with the way to fix it ("" if not empty)."""
-        if self.to_present:
-            return ""
-        year = self.windows.present_year
-        parts = [f"aucun marché récurrent n'arrive à échéance en {year}"]
-        unknown = [r for r in self.recurrence_unknown if r.end_date and r.end_date.year == year]
-        if unknown:
-            parts.append(
-                f"{len(unknown)} marché(s) échéant en {year} n'ont pas de récurrence confirmée : "
-                "indiquez-la dans « Données à compléter » (ou acceptez les propositions)"
-            )
-        if self.no_end_date:
-            parts.append(f"{self.no_end_date} marché(s) n'ont pas de date de fin")
-        return " ; ".join(parts) + "."
-
-    @property
-    def present_target(self) -> rules.YearTarget | None:
-        return next((t for t in self.targets if t.renewal_year == self.windows.present_year), None)
 
 
 @dataclass(frozen=True)
@@ -112,109 +51,28 @@ class AssessmentView:
     thresholds: rules.Thresholds | None = None  # to recompute the score while the buyer edits
 
 
-def cad_date(session: Session, organisation_id: uuid.UUID, year: int, settings: Settings) -> dt.date:
-    """The CAD session's date when it is fixed, else the usual month of the year."""
-    meeting = session.scalar(
-        select(Committee.meeting_date).where(
-            Committee.organisation_id == organisation_id, Committee.year == year
-        )
-    )
-    return meeting or rules.default_cad_date(settings, year)
-
-
 def next_cad_year(db: Database, organisation_id: uuid.UUID, today: dt.date) -> int:
     """The year of the next CAD whose meeting is still ahead (today's included): the one a user means
     when opening the cotation screen or the reports."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         settings = settings_for(session, organisation_id)
         for year in (today.year, today.year + 1):
-            if cad_date(session, organisation_id, year, settings) >= today:
+            if cycle.cad_date(session, organisation_id, year, settings) >= today:
                 return year
     return today.year + 1
-
-
-def _thresholds(session: Session, organisation_id: uuid.UUID, year: int) -> rules.Thresholds:
-    settings = settings_for(session, organisation_id)
-    return rules.thresholds_from_settings(settings, cad_date(session, organisation_id, year, settings))
-
-
-def _latest_assessments(session: Session, contract_ids: list[uuid.UUID]) -> dict[uuid.UUID, Assessment]:
-    latest: dict[uuid.UUID, Assessment] = {}
-    if not contract_ids:
-        return latest
-    for row in session.scalars(
-        select(Assessment).where(Assessment.contract_id.in_(contract_ids)).order_by(Assessment.year)
-    ):
-        if row.score is not None:
-            latest[row.contract_id] = row
-    return latest
 
 
 def due_list(db: Database, organisation_id: uuid.UUID, year: int) -> DueList:
     """Contracts to diagnose (the CAD of ``year`` falls within J-24..J-14 of their end) and to present
     (ending in ``year`` + 1), with the deployment targets of the years concerned."""
-    with db.session(write=False) as session:
-        if session.get(Organisation, organisation_id) is None:
-            raise NotFound("Collectivité introuvable dans ce fichier.")
-        settings = settings_for(session, organisation_id)
-        windows = rules.cycle_windows(settings, year, cad_date(session, organisation_id, year, settings))
-        latest_ids = []
-        concerned_years = (year, year + 1, year + 2)
-        facts = [
-            f
-            for f in queries.contracts_facts(session, organisation_id, settings=settings)
-            if f.status is not ContractStatus.CANCELLED
-        ]
-        no_end_date = sum(1 for f in facts if f.end_date is None and f.recurrent is not False)
-        dated = [f for f in facts if f.end_date is not None]
-        latest_ids = [f.id for f in dated if f.recurrent is not False]
-        latest = _latest_assessments(session, latest_ids)
-
-        def due_row(f: ContractFacts) -> DueRow:
-            a = latest.get(f.id)
-            return DueRow(
-                contract_id=f.id,
-                reference=f.reference,
-                object=f.object,
-                supplier=f.supplier_name or "",
-                family=f.family_label,
-                amount=f.total_with_amendments,
-                end_date=f.end_date,
-                score=a.score if a else None,
-                priority=a.priority if a else None,
-                assessed_year=a.year if a else None,
-            )
-
-        all_rows = [due_row(f) for f in dated if f.recurrent is True]
-        unknown = [
-            due_row(f)
-            for f in dated
-            if f.recurrent is None
-            and (f.end_date.year in concerned_years or rules.to_diagnose(f.end_date, windows))
-        ]
-        to_diagnose = [r for r in all_rows if rules.to_diagnose(r.end_date, windows)]
-        to_present = [r for r in all_rows if rules.to_present(r.end_date, windows)]
-        targets = []
-        for renewal_year in concerned_years:
-            concerned = [r for r in all_rows if r.end_date.year == renewal_year]
-            targets.append(
-                rules.YearTarget(
-                    renewal_year=renewal_year,
-                    contracts=len(concerned),
-                    diagnosed=sum(1 for r in concerned if r.assessed),
-                    target=rules.cotation_target(settings, renewal_year),
-                    unknown=sum(1 for r in unknown if r.end_date.year == renewal_year),
-                )
-            )
-        return DueList(year, windows, to_diagnose, to_present, targets, unknown, no_end_date)
+    with db.read() as session:
+        return cycle.due_list(session, organisation_id, year)
 
 
 def _history(session: Session, contract_id: uuid.UUID) -> list[AssessmentSummary]:
     return [
         AssessmentSummary(a.year, a.score, a.priority, a.assessed_on, a.assessed_by)
-        for a in session.scalars(
-            select(Assessment).where(Assessment.contract_id == contract_id).order_by(Assessment.year.desc())
-        )
+        for a in cycle.assessment_history(session, contract_id)
     ]
 
 
@@ -225,31 +83,10 @@ def _contract(session: Session, contract_id: uuid.UUID) -> Contract:
     return contract
 
 
-def _stored_ratings(assessment: Assessment) -> list[rules.LeverRating]:
-    order = {code: i for i, code in enumerate(LEVERS_BY_CODE)}
-    return sorted(
-        (
-            rules.LeverRating(
-                lever=row.lever,
-                stake=row.stake,
-                feasibility=row.feasibility,
-                effort=row.effort,
-                reason=row.reason or "",
-                prefilled_stake=row.prefilled_stake,
-                prefilled_feasibility=row.prefilled_feasibility,
-                prefilled_effort=row.prefilled_effort,
-            )
-            for row in assessment.levers
-            if row.lever in LEVERS_BY_CODE
-        ),
-        key=lambda r: order[r.lever],
-    )
-
-
 def _view(session: Session, contract: Contract, year: int, assessment: Assessment | None) -> AssessmentView:
-    thresholds = _thresholds(session, contract.organisation_id, year)
+    thresholds = cycle.thresholds(session, contract.organisation_id, year)
     if assessment is not None:
-        ratings = _stored_ratings(assessment)
+        ratings = cycle.stored_ratings(assessment)
     else:
         ratings = rules.prefill(queries.contract_facts(session, contract.id), thresholds)
     result = rules.evaluate(ratings, thresholds)
@@ -276,18 +113,18 @@ def _view(session: Session, contract: Contract, year: int, assessment: Assessmen
 
 def load_assessment(db: Database, contract_id: uuid.UUID, year: int) -> AssessmentView:
     """The saved assessment of ``year``, or a pre-filled proposal (``saved`` is False)."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         contract = _contract(session, contract_id)
-        assessment = _find(session, contract_id, year)
+        assessment = cycle.assessment_of(session, contract_id, year)
         return _view(session, contract, year, assessment)
 
 
 def proposal(db: Database, contract_id: uuid.UUID, year: int) -> AssessmentView:
     """A fresh pre-filled proposal, even when an assessment is saved (to restore the proposed values)."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         contract = _contract(session, contract_id)
         view = _view(session, contract, year, None)
-        saved = _find(session, contract_id, year)
+        saved = cycle.assessment_of(session, contract_id, year)
         if saved is None:
             return view
         return AssessmentView(
@@ -298,14 +135,6 @@ def proposal(db: Database, contract_id: uuid.UUID, year: int) -> AssessmentView:
                 "notes": saved.notes or "",
             }
         )
-
-
-def _find(session: Session, contract_id: uuid.UUID, year: int) -> Assessment | None:
-    return session.scalar(
-        select(Assessment)
-        .options(selectinload(Assessment.levers))
-        .where(Assessment.contract_id == contract_id, Assessment.year == year)
-    )
 
 
 def save_assessment(
@@ -332,10 +161,10 @@ def save_assessment(
                 rules.check_rating(name, getattr(rating, name))
             except ValueError as exc:
                 raise ValidationError(f"{rating.title} : {exc}", field=name) from exc
-    with db.session() as session:
+    with db.write() as session:
         contract = _contract(session, contract_id)
-        thresholds = _thresholds(session, contract.organisation_id, year)  # before any change: one write
-        assessment = _find(session, contract_id, year)
+        thresholds = cycle.thresholds(session, contract.organisation_id, year)  # before any change: one write
+        assessment = cycle.assessment_of(session, contract_id, year)
         if assessment is None:
             if expected_version is not None:
                 raise ConcurrentEdit(
@@ -370,7 +199,7 @@ def save_assessment(
 
 
 def delete_assessment(db: Database, contract_id: uuid.UUID, year: int) -> None:
-    with db.session() as session:
-        assessment = _find(session, contract_id, year)
+    with db.write() as session:
+        assessment = cycle.assessment_of(session, contract_id, year)
         if assessment is not None:
             session.delete(assessment)

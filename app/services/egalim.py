@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from app.enums import label
 from app.queries.contracts import contracts_facts
-from app.queries.settings import settings_for
+from app.queries.organisation_settings import settings_for
 from app.rules.clauses import catering
-from app.rules.settings import MissingSetting
+from app.rules.dated_settings import MissingSetting
 from app.rules.settings_catalogue import K
 from app.services.clauses import OPEN_CONTRACT_STATUSES, checklist_in, ensure_builtin_clauses
 from app.storage.database import Database
@@ -51,7 +51,7 @@ class EgalimIndicator:
 
 def egalim_indicator(db: Database, organisation_id: uuid.UUID, today: dt.date) -> EgalimIndicator:
     ensure_builtin_clauses(db)  # a file made before the EGalim clause shipped gets it
-    with db.session(write=False) as session:
+    with db.read() as session:
         settings = settings_for(session, organisation_id)
         found = []
         for facts in contracts_facts(session, organisation_id, today=today, settings=settings):

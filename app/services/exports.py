@@ -9,13 +9,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
-
 from app.errors import UserError
 from app.io import xlsx_writer
 from app.io.templates import Template, export_value, template
-from app.model import Contract, DeliverySite, Department, Order, Organisation, PurchaseFamily, Supplier
+from app.model import Organisation
+from app.queries import exports as queries
 from app.storage.database import Database
 
 EXPORT_KINDS = ("contracts", "orders", "suppliers", "decp")
@@ -50,78 +48,12 @@ def _check_target(out: Path, suffixes: tuple[str, ...]) -> Path:
     return out
 
 
-def _rows(session, kind: str, organisation_id: uuid.UUID) -> list[dict]:  # noqa: ANN001
-    if kind == "contracts":
-        dep, fam, sup = aliased(Department), aliased(PurchaseFamily), aliased(Supplier)
-        stmt = (
-            select(Contract, dep.name, fam.label, sup.name, sup.siret)
-            .outerjoin(dep, dep.id == Contract.department_id)
-            .outerjoin(fam, fam.id == Contract.family_id)
-            .outerjoin(sup, sup.id == Contract.supplier_id)
-            .where(Contract.organisation_id == organisation_id)
-            .order_by(Contract.reference)
-        )
-        out = []
-        for c, dep_name, fam_label, sup_name, sup_siret in session.execute(stmt):
-            values = {col.key: getattr(c, col.key, None) for col in template("contracts").columns}
-            values |= {
-                "department": dep_name,
-                "family": fam_label,
-                "supplier": sup_name,
-                "supplier_siret": sup_siret,
-            }
-            out.append(values)
-        return out
-    if kind == "orders":
-        o = Order.__table__.c
-        dep, fam, sup, con, site = (
-            aliased(Department),
-            aliased(PurchaseFamily),
-            aliased(Supplier),
-            aliased(Contract),
-            aliased(DeliverySite),
-        )
-        stmt = (
-            select(
-                o.number,
-                o.order_date,
-                dep.name,
-                sup.name,
-                sup.siret,
-                con.reference,
-                fam.label,
-                o.amount,
-                o.weight_kg,
-                site.name,
-                o.latest_delivery_date,
-                o.description,
-            )
-            .select_from(Order.__table__)
-            .outerjoin(dep, dep.id == o.department_id)
-            .outerjoin(fam, fam.id == o.family_id)
-            .outerjoin(sup, sup.id == o.supplier_id)
-            .outerjoin(con, con.id == o.contract_id)
-            .outerjoin(site, site.id == o.delivery_site_id)
-            .where(o.organisation_id == organisation_id)
-            .order_by(o.order_date, o.number)
-        )
-        keys = [c.key for c in template("orders").columns]
-        return [dict(zip(keys, row, strict=True)) for row in session.execute(stmt)]
-    if kind == "suppliers":
-        keys = [c.key for c in template("suppliers").columns]
-        return [
-            {k: getattr(s, k) for k in keys}
-            for s in session.scalars(select(Supplier).order_by(Supplier.normalized_name))
-        ]
-    raise ValueError(kind)
-
-
 def export_table(db: Database, organisation_id: uuid.UUID, kind: str, out: Path) -> ExportResult:
     """Contracts, orders or suppliers to .xlsx (one sheet, template columns) or .csv."""
     out = _check_target(out, (".xlsx", ".csv"))
     tpl = template(kind)
-    with db.session(write=False) as session:
-        rows = _rows(session, kind, organisation_id)
+    with db.read() as session:
+        rows = queries.table_rows(session, kind, organisation_id)
     return ExportResult(kind, out, write_rows(tpl, rows, out))
 
 
@@ -177,16 +109,16 @@ def export_decp(
     listed with what they miss, never published with invented values."""
     from app.io.decp import DecpContract, to_decp, write_decp
     from app.queries.contracts import contracts_facts
-    from app.rules.settings import MissingSetting
+    from app.queries.organisation_settings import settings_for
+    from app.rules.dated_settings import MissingSetting
     from app.rules.settings_catalogue import K
     from app.services.clauses import contract_considerations
-    from app.services.settings import settings_for
 
     out = _check_target(out, (".json",))
     today = today or dt.date.today()
     result = ExportResult("decp", out, 0)
     marches: list[dict] = []
-    with db.session(write=False) as session:
+    with db.read() as session:
         org = session.get(Organisation, organisation_id)
         if org is None:
             raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
@@ -196,12 +128,7 @@ def export_decp(
             )
         settings = settings_for(session, organisation_id)
         facts = {f.id: f for f in contracts_facts(session, organisation_id, settings=settings, today=today)}
-        stmt = (
-            select(Contract)
-            .where(Contract.organisation_id == organisation_id)
-            .order_by(Contract.notification_date, Contract.reference)
-        )
-        for c in session.scalars(stmt):
+        for c in queries.contracts_by_notification(session, organisation_id):
             f = facts[c.id]
             amount = f.publication_amount
             if not include_all:

@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.enums import ContractStatus, label
 from app.errors import NotFound, UserError, ValidationError
 from app.io import cells
 from app.io.templates import CONTRACTS as CONTRACT_TEMPLATE
-from app.model import Contract, Department, Organisation, PurchaseFamily, utcnow
+from app.model import Contract, Department, PurchaseFamily, utcnow
+from app.queries import register
 from app.queries.contracts import contracts_facts
+from app.queries.organisations import require_organisation
 from app.rules import contract as rules
 from app.rules.contract import ContractFacts, Feature, MissingFact, Source
 from app.services import audit
@@ -143,16 +145,10 @@ def _cell(facts: ContractFacts, name: str) -> FactCell:
     )
 
 
-def _rows(db: Database, organisation_id: uuid.UUID, today: dt.date | None) -> list[FactsRow]:
-    with db.session(write=False) as session:
-        if session.get(Organisation, organisation_id) is None:
-            raise NotFound("Collectivité introuvable dans ce fichier.")
-        facts = contracts_facts(session, organisation_id, today=today)
-        versions = dict(
-            session.execute(
-                select(Contract.id, Contract.version).where(Contract.organisation_id == organisation_id)
-            ).all()
-        )
+def _rows(session: Session, organisation_id: uuid.UUID, today: dt.date | None) -> list[FactsRow]:
+    require_organisation(session, organisation_id)
+    facts = contracts_facts(session, organisation_id, today=today)
+    versions = register.versions(session, organisation_id)
     return [
         FactsRow(
             contract_id=f.id,  # type: ignore[arg-type]
@@ -181,7 +177,15 @@ def facts_rows(
     today: dt.date | None = None,
 ) -> list[FactsRow]:
     """Every contract's facts (or those of ``references``), cancelled ones left out."""
-    rows = [r for r in _rows(db, organisation_id, today) if r.status is not ContractStatus.CANCELLED]
+    with db.read() as session:
+        rows = _rows(session, organisation_id, today)
+    return _listed(rows, references, only_incomplete)
+
+
+def _listed(
+    rows: list[FactsRow], references: Sequence[str] | None = None, only_incomplete: bool = False
+) -> list[FactsRow]:
+    rows = [r for r in rows if r.status is not ContractStatus.CANCELLED]
     if references:
         wanted = {ref.casefold() for ref in references}
         rows = [r for r in rows if r.reference.casefold() in wanted]
@@ -194,7 +198,8 @@ def facts_rows(
 
 
 def summary(db: Database, organisation_id: uuid.UUID, *, today: dt.date | None = None) -> FactsSummary:
-    return summarise(facts_rows(db, organisation_id, today=today))
+    with db.read() as session:
+        return summarise(_listed(_rows(session, organisation_id, today)))
 
 
 def summarise(rows: Sequence[FactsRow]) -> FactsSummary:
@@ -276,10 +281,7 @@ def parse_fact(name: str, text: object) -> object:
 
 
 def _named(session, model, organisation_id: uuid.UUID, name: str, **extra: object) -> uuid.UUID:  # noqa: ANN001
-    attribute = model.name if model is Department else model.label
-    found = session.scalar(
-        select(model.id).where(model.organisation_id == organisation_id, attribute == name)
-    )
+    found = register.id_by_name(session, model, organisation_id, name)
     if found is not None:
         return found
     row = model(
@@ -330,22 +332,9 @@ def _apply(session, contract: Contract, name: str, value: object, source: Source
     return {SETTABLE.get(name, name): [_text(name, old) if column == name else "", _text(name, value)]}
 
 
-def _contracts(session, organisation_id: uuid.UUID, ids: Iterable[uuid.UUID] | None) -> list[Contract]:  # noqa: ANN001
-    stmt = select(Contract).where(Contract.organisation_id == organisation_id)
-    if ids is not None:
-        ids = list(ids)
-        stmt = stmt.where(Contract.id.in_(ids))
-    return list(session.scalars(stmt.order_by(Contract.reference)))
-
-
 def contract_ids_of(db: Database, organisation_id: uuid.UUID, references: Sequence[str]) -> list[uuid.UUID]:
-    with db.session(write=False) as session:
-        found = dict(
-            (ref.casefold(), cid)
-            for cid, ref in session.execute(
-                select(Contract.id, Contract.reference).where(Contract.organisation_id == organisation_id)
-            )
-        )
+    with db.read() as session:
+        found = register.ids_by_reference(session, organisation_id)
     missing = [r for r in references if r.casefold() not in found]
     if missing:
         raise NotFound("Marché(s) introuvable(s) : " + ", ".join(missing) + ".")
@@ -380,8 +369,8 @@ def set_fact(
     if not contract_ids:
         raise UserError("Choisissez au moins un marché.")
     changed = written = 0
-    with db.session() as session:
-        for contract in _contracts(session, organisation_id, contract_ids):
+    with db.write() as session:
+        for contract in register.contracts_to_edit(session, organisation_id, contract_ids):
             _check_version(contract, expected_versions)
             change = _apply(session, contract, name, typed, Source.CONFIRMED)
             if change:
@@ -413,11 +402,11 @@ def accept_proposals(
 ) -> EditResult:
     """Write every proposal the app made (nature, procedure, recurrence) as confirmed values: what
     the grid's « Accepter les propositions » does."""
-    rows = {r.contract_id: r for r in _rows(db, organisation_id, today)}
-    wanted = set(contract_ids) if contract_ids is not None else set(rows)
     changed = written = 0
-    with db.session() as session:
-        for contract in _contracts(session, organisation_id, sorted(wanted & set(rows))):
+    with db.write() as session:
+        rows = {r.contract_id: r for r in _rows(session, organisation_id, today)}
+        wanted = set(contract_ids) if contract_ids is not None else set(rows)
+        for contract in register.contracts_to_edit(session, organisation_id, sorted(wanted & set(rows))):
             proposals = rows[contract.id].proposals
             change: dict[str, Any] = {}
             for name, proposal in proposals.items():

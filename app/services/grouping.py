@@ -46,10 +46,10 @@ from app.model import (
     PurchaseFamily,
     Supplier,
 )
+from app.queries.organisation_settings import settings_for
+from app.rules.dated_settings import decimal_in_force, year_end
 from app.rules.emissions import CargoBikeLimits, Delivery, Factor, factors_in_force, three_scenarios
-from app.rules.settings import SettingKey, Settings
 from app.rules.settings_catalogue import K
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
@@ -83,13 +83,9 @@ class LoadedOrders:
 # --- settings helpers -------------------------------------------------------------------------
 
 
-def _setting_value(settings: Settings, key: SettingKey, on: dt.date) -> Decimal:
-    """The value in force on ``on``, as a Decimal (the catalogue declares every key it is asked)."""
-    return Decimal(settings.get(key, on))
-
-
-def _year_end(year: int) -> dt.date:
-    return dt.date(year, 12, 31)
+# Shared with census and joint purchasing through their public names in app.rules.dated_settings.
+_setting_value = decimal_in_force
+_year_end = year_end
 
 
 def gc_paused(function: Callable) -> Callable:
@@ -290,7 +286,7 @@ def emission_factors(session: Session) -> list[Factor]:
 
 
 def available_years(db: Database, organisation_id: uuid.UUID) -> list[int]:
-    with db.session(write=False) as session:
+    with db.read() as session:
         low, high = session.execute(
             select(func.min(Order.order_date), func.max(Order.order_date)).where(
                 Order.organisation_id == organisation_id
@@ -347,7 +343,7 @@ def propose_grouping(
     ``details=False``: leave ``families`` and ``calendar`` empty, for a caller that shows neither
     (``group-orders`` without ``--out``); the summary and the rows are the same."""
     _check_capacity(capacity)
-    with db.session(write=False) as session:
+    with db.read() as session:
         inputs = proposal_inputs(session, organisation_id, year)
     return proposal_from(
         inputs,
@@ -503,7 +499,7 @@ def accept_proposal(db: Database, proposal: GroupingProposal, *, accepted_by: st
     if not merged:
         raise UserError("Aucune commande ne peut être groupée cette année : il n'y a rien à enregistrer.")
     order_ids = [as_uuid(o.id) for g in merged for o in g.orders]
-    with db.session() as session:
+    with db.write() as session:
         found = set()
         for start in range(0, len(order_ids), 500):
             chunk = order_ids[start : start + 500]
@@ -550,7 +546,7 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_plans(db: Database, organisation_id: uuid.UUID) -> list[PlanRow]:
-    with db.session(write=False) as session:
+    with db.read() as session:
         counts = dict(
             session.execute(
                 select(GroupedOrder.plan_id, func.count(GroupedOrder.id)).group_by(GroupedOrder.plan_id)
@@ -578,7 +574,7 @@ class PlanItem:
 
 def plan_items(db: Database, plan_id: uuid.UUID) -> list[PlanItem]:
     """Each grouped order of a plan with its original order numbers and their departments."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         rows = session.execute(
             select(GroupedOrder.id, Order.number, Department.name)
             .join(GroupedOrderItem, GroupedOrderItem.grouped_order_id == GroupedOrder.id)

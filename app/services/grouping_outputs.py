@@ -20,7 +20,7 @@ from app.storage.database import Database
 
 def report_data(db: Database, proposal: GroupingProposal):  # noqa: ANN201 - reportlab types stay lazy
     """What the PDF shows of ``proposal``, with the census of its year."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         census = census_in(session, proposal.organisation_id, proposal.year)
     return _report_data(proposal, census)
 
@@ -51,7 +51,7 @@ def write_grouping_report(
     The proposal and the census are read in one unit of work, so their figures agree."""
     from app.reports.grouping import build_grouping_report
 
-    with db.session(write=False) as session:
+    with db.read() as session:
         inputs = proposal_inputs(session, organisation_id, year)
         census = census_in(session, organisation_id, year)
     proposal = proposal_from(inputs, organisation_id, year, **options)

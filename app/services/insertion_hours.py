@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import format as fmt
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import Contract, InsertionHours
+from app.queries.insertion_hours import hours_by_year
 from app.services import audit
 from app.storage.database import Database
 
@@ -74,13 +74,6 @@ def _contract(session: Session, contract_id: uuid.UUID) -> Contract:
     return contract
 
 
-def _stored(session: Session, contract_id: uuid.UUID) -> dict[int, InsertionHours]:
-    return {
-        r.year: r
-        for r in session.scalars(select(InsertionHours).where(InsertionHours.contract_id == contract_id))
-    }
-
-
 def _log(session: Session, contract_id: uuid.UUID, year: int, old, new, user_name: str) -> None:  # noqa: ANN001
     def shown(value: Decimal | None) -> str:
         return "—" if value is None else f"{fmt.number(value, 2)} h"
@@ -103,9 +96,9 @@ def _changed_meanwhile(year: int) -> ConcurrentEdit:
 
 
 def list_insertion_hours(db: Database, contract_id: uuid.UUID) -> tuple[HoursRow, ...]:
-    with db.session(write=False) as session:
+    with db.read() as session:
         _contract(session, contract_id)
-        return tuple(_row(r) for _, r in sorted(_stored(session, contract_id).items()))
+        return tuple(_row(r) for _, r in sorted(hours_by_year(session, contract_id).items()))
 
 
 def set_insertion_hours(
@@ -121,9 +114,9 @@ def set_insertion_hours(
     """Enter or correct the hours of one year. ``expected_version``: the version read (0 when the
     year had no figure yet); ``None`` skips the check (command line, imports)."""
     validate_rows([HoursRow(year, hours, source)])
-    with db.session() as session:
+    with db.write() as session:
         _contract(session, contract_id)
-        row = _stored(session, contract_id).get(year)
+        row = hours_by_year(session, contract_id).get(year)
         if expected_version is not None and (row.version if row else 0) != expected_version:
             raise _changed_meanwhile(year)
         old = row.hours if row else None
@@ -146,9 +139,9 @@ def delete_insertion_hours(
     expected_version: int | None = None,
     user_name: str = "",
 ) -> None:
-    with db.session() as session:
+    with db.write() as session:
         _contract(session, contract_id)
-        row = _stored(session, contract_id).get(year)
+        row = hours_by_year(session, contract_id).get(year)
         if row is None:
             raise NotFound(f"Ce marché n'a pas d'heures d'insertion saisies pour {year}.")
         if expected_version is not None and row.version != expected_version:
@@ -169,9 +162,9 @@ def save_insertion_hours(
     when saving, ``loaded`` as read when the form opened (a loaded row missing from ``rows`` was
     removed by the user). A figure changed or entered meanwhile elsewhere is refused."""
     validate_rows(rows)
-    with db.session() as session:
+    with db.write() as session:
         _contract(session, contract_id)
-        by_id = {r.id: r for r in _stored(session, contract_id).values()}
+        by_id = {r.id: r for r in hours_by_year(session, contract_id).values()}
         kept = {r.id for r in rows if r.id is not None}
         for gone in loaded:
             if gone.id is None or gone.id in kept:
@@ -211,4 +204,4 @@ def save_insertion_hours(
             taken[row.year] = stored
             session.flush()
         session.flush()
-        return tuple(_row(r) for _, r in sorted(_stored(session, contract_id).items()))
+        return tuple(_row(r) for _, r in sorted(hours_by_year(session, contract_id).items()))

@@ -13,10 +13,9 @@ from app.errors import UserError
 from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
 from app.model import Organisation, PurchasingGroup, PurchasingGroupMember
 from app.queries.contracts import contracts_facts
-from app.rules.settings import MissingSetting, Settings
+from app.queries.organisation_settings import settings_for
+from app.rules.dated_settings import MissingSetting, Settings, decimal_in_force
 from app.rules.settings_catalogue import K
-from app.services.grouping import _setting_value
-from app.services.settings import settings_for
 from app.storage.database import Database
 
 # The procedure thresholds a joint purchase may cross, and which contracts each applies to.
@@ -47,10 +46,10 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
     """Contracts of different organisations in the same family or CPV group that end within the
     window (setting ``K.JOINT_WINDOW_MONTHS``) of each other, from ``since`` (default today) on."""
     since = since or dt.date.today()
-    with db.session(write=False) as session:
+    with db.read() as session:
         settings = settings_for(session, None)
-        window = int(_setting_value(settings, K.JOINT_WINDOW_MONTHS, since))
-        digits = int(_setting_value(settings, K.JOINT_CPV_GROUP_DIGITS, since))
+        window = int(decimal_in_force(settings, K.JOINT_WINDOW_MONTHS, since))
+        digits = int(decimal_in_force(settings, K.JOINT_CPV_GROUP_DIGITS, since))
         names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         contracts = [
             JointContract(
@@ -75,7 +74,7 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
 
 def record_purchasing_group(db: Database, proposal: JointProposal) -> uuid.UUID:
     """Record a proposal as a ``PurchasingGroup`` (status « proposé ») with its members' contracts."""
-    with db.session() as session:
+    with db.write() as session:
         existing = session.scalar(
             select(PurchasingGroup.id).where(
                 PurchasingGroup.name == _group_name(proposal), PurchasingGroup.status == "proposed"

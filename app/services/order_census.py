@@ -8,22 +8,25 @@ from sqlalchemy.orm import Session
 
 from app.grouping.order_counts import Census
 from app.grouping.order_counts import order_census as census_of
+from app.queries.organisation_settings import settings_for
+from app.rules.dated_settings import decimal_in_force, year_end
 from app.rules.settings_catalogue import K
-from app.services.grouping import _setting_value, _year_end, load_orders
-from app.services.settings import settings_for
+from app.services.grouping import load_orders
 from app.storage.database import Database
 
 
 def order_census(db: Database, organisation_id: uuid.UUID, year: int) -> Census:
     """Orders of ``year`` per family, contract, department and supplier, with ``year - 1`` beside."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         return census_in(session, organisation_id, year)
 
 
 def census_in(session: Session, organisation_id: uuid.UUID, year: int) -> Census:
     """``order_census`` inside the caller's unit of work (the grouping report's)."""
     loaded = load_orders(session, organisation_id, [year - 1, year])
-    target = _setting_value(settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, _year_end(year))
+    target = decimal_in_force(
+        settings_for(session, organisation_id), K.TARGET_ORDER_REDUCTION, year_end(year)
+    )
     names = loaded.names
     return census_of(
         loaded.orders,

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.enums import OrganisationKind
 from app.errors import NotFound, UserError, ValidationError
-from app.model import Contract, Department, Organisation
+from app.model import Department, Organisation
+from app.queries import organisations as queries
 from app.rules.values import InvalidValue
-from app.services.settings import seed_defaults
+from app.services.clauses import seed_builtin_clauses
+from app.services.emission_factors import seed_emission_factors
 from app.storage.database import Database, create_database_with
 
 DEFAULT_DEPARTMENTS = (
@@ -23,6 +26,14 @@ DEFAULT_DEPARTMENTS = (
     "Espaces verts",
     "Culture, sports et vie associative",
 )
+
+
+def seed_defaults(session: Session, *, created_at: dt.datetime | None = None) -> None:
+    """Insert the shipped emission factors and clause library that the file does not have yet
+    (idempotent). Settings are not copied: they are read from the catalogue
+    (``app.queries.organisation_settings``)."""
+    seed_emission_factors(session, created_at=created_at)
+    seed_builtin_clauses(session, created_at=created_at)
 
 
 @dataclass(frozen=True)
@@ -49,8 +60,8 @@ def create_organisation(
         raise ValidationError("Le nom de la collectivité est obligatoire.", field="name")
     if population is not None and population < 0:
         raise ValidationError("La population ne peut pas être négative.", field="population")
-    with db.session() as session:
-        if siret and session.scalar(select(Organisation.id).where(Organisation.siret == siret)):
+    with db.write() as session:
+        if siret and queries.organisation_with_siret(session, siret):
             raise ValidationError(
                 f"Une collectivité avec le SIRET {siret} existe déjà dans ce fichier.", field="siret"
             )
@@ -89,21 +100,22 @@ def init_database(
 
 
 def list_organisations(db: Database) -> list[OrganisationRow]:
-    with db.session(write=False) as session:
-        counts = dict(
-            session.execute(
-                select(Contract.organisation_id, func.count()).group_by(Contract.organisation_id)
-            ).all()
-        )
-        return [
-            OrganisationRow(o.id, o.name, o.siret, o.kind, o.population, counts.get(o.id, 0))
-            for o in session.scalars(select(Organisation).order_by(Organisation.name))
-        ]
+    with db.read() as session:
+        return _rows(session)
+
+
+def _rows(session: Session) -> list[OrganisationRow]:
+    counts = queries.contract_counts(session)
+    return [
+        OrganisationRow(o.id, o.name, o.siret, o.kind, o.population, counts.get(o.id, 0))
+        for o in queries.organisations(session)
+    ]
 
 
 def find_organisation(db: Database, key: str | None) -> OrganisationRow:
     """The organisation named by SIRET or name; the only one if ``key`` is None."""
-    rows = list_organisations(db)
+    with db.read() as session:
+        rows = _rows(session)
     if key is None:
         if len(rows) == 1:
             return rows[0]

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.enums import SocialEconomyStatus, SupplierSize, label
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import DeliverySite, Department, PurchaseFamily, Supplier
+from app.queries import reference as queries
 from app.rules.values import InvalidValue, normalize_cpv, normalize_siret, siret_problem
 from app.services import audit
 from app.services.text import normalize_name
@@ -192,14 +192,16 @@ def _read(obj: Any, spec: FieldSpec) -> Any:
 
 def list_items(db: Database, kind_key: str, organisation_id: uuid.UUID | None) -> list[ReferenceItem]:
     kind = KINDS[kind_key]
-    model = kind.model
-    stmt = select(model).order_by(getattr(model, kind.order_by))
-    if kind.organisation_scoped:
-        stmt = stmt.where(model.organisation_id == organisation_id)
-    with db.session(write=False) as session:
+    with db.read() as session:
         return [
             ReferenceItem(obj.id, obj.version, {f.name: _read(obj, f) for f in kind.fields})
-            for obj in session.scalars(stmt)
+            for obj in queries.items(
+                session,
+                kind.model,
+                kind.order_by,
+                scoped=kind.organisation_scoped,
+                organisation_id=organisation_id,
+            )
         ]
 
 
@@ -307,15 +309,18 @@ def save_item(
     clean = clean_values(kind, values)
     model = kind.model
     try:
-        with db.session() as session:
+        with db.write() as session:
             unique_value = clean.get(kind.unique)
             if unique_value:
-                stmt = select(model.id).where(getattr(model, kind.unique) == unique_value)
-                if kind.organisation_scoped:
-                    stmt = stmt.where(model.organisation_id == organisation_id)
-                if item_id is not None:
-                    stmt = stmt.where(model.id != item_id)
-                if session.scalar(stmt) is not None:
+                holder = queries.holder_of(
+                    session,
+                    model,
+                    kind.unique,
+                    unique_value,
+                    organisation_id=organisation_id if kind.organisation_scoped else None,
+                    other_than=item_id,
+                )
+                if holder is not None:
                     field_label = next(f.label for f in kind.fields if f.name == kind.unique)
                     raise ValidationError(
                         f"Un autre enregistrement a déjà ce {field_label.lower()} : « {unique_value} ».",
@@ -359,7 +364,7 @@ def save_item(
 
 def delete_item(db: Database, kind_key: str, item_id: uuid.UUID, *, user_name: str = "") -> None:
     kind = KINDS[kind_key]
-    with db.session() as session:
+    with db.write() as session:
         obj = session.get(kind.model, item_id)
         if obj is None:
             raise NotFound("Cet enregistrement a déjà été supprimé.")

@@ -16,7 +16,7 @@ import stat
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -268,6 +268,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def read(self) -> AbstractContextManager[Session]:
+        """A read unit of work (``BEGIN DEFERRED``, nothing committed): a use case that only reads
+        declares it with ``with db.read() as session``, as calibre's ``read_api`` does."""
+        return self.session(write=False)
+
+    def write(self) -> AbstractContextManager[Session]:
+        """A write unit of work (``BEGIN IMMEDIATE``, committed on success): ``with db.write() as session``."""
+        return self.session(write=True)
 
     def _take_write_lock(self, session: Session) -> None:
         """``BEGIN IMMEDIATE`` before the unit's body runs. Nothing is done yet, so a lock still busy

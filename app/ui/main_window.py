@@ -7,7 +7,6 @@ opened just after (see ``application.run_gui``).
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -29,21 +28,9 @@ from PySide6.QtWidgets import (
 
 from app.ui import messages
 from app.ui.context import AppContext, ui_settings
-from app.ui.screens import SCREENS, ScreenSpec
+from app.ui.screens import SCREENS
 
 FILE_FILTER = "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)"
-
-
-def placeholder(spec: ScreenSpec) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    title = QLabel(f"<h2>{spec.title}</h2>")
-    text = QLabel(f"{spec.explanation}<br><br><i>{messages.SCREEN_COMING}</i>")
-    text.setWordWrap(True)
-    layout.addWidget(title)
-    layout.addWidget(text)
-    layout.addStretch(1)
-    return widget
 
 
 def screen_row(key: str) -> int:
@@ -192,11 +179,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         if row not in self._screens:
-            spec = SCREENS[row]
-            if importlib.util.find_spec(spec.module) is None:
-                widget = placeholder(spec)
-            else:
-                widget = importlib.import_module(spec.module).create(self.context, self)
+            widget = importlib.import_module(SCREENS[row].module).create(self.context, self)
             old = self.stack.widget(row)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -265,19 +248,16 @@ class MainWindow(QMainWindow):
         if wizard.exec() and wizard.chosen_path is not None:
             self.open_path(wizard.chosen_path)
 
-    def _optional_dialog(self, module: str, function: str) -> None:
+    def _open_dialog(self, module: str, function: str) -> None:
         if not self._require_ready():
-            return
-        if importlib.util.find_spec(module) is None:
-            QMessageBox.information(self, messages.APP_TITLE, messages.COMING_SOON)
             return
         getattr(importlib.import_module(module), function)(self.context, self)
 
     def open_import(self) -> None:
-        self._optional_dialog("app.ui.dialogs.import_dialog", "open_import_dialog")
+        self._open_dialog("app.ui.dialogs.import_dialog", "open_import_dialog")
 
     def open_export(self) -> None:
-        self._optional_dialog("app.ui.dialogs.export_dialog", "open_export_dialog")
+        self._open_dialog("app.ui.dialogs.export_dialog", "open_export_dialog")
 
     # --- help ----------------------------------------------------------------------------------------
     def show_about(self) -> None:

@@ -9,10 +9,8 @@ UNEXPECTED_ERROR = (
     "journal :\n{log}"
 )
 NO_DATABASE = "Aucun fichier n'est ouvert. Ouvrez un fichier ou la base de démonstration (menu Fichier)."
-SCREEN_COMING = "Cet écran arrive bientôt."
 NO_ORGANISATION = "Ce fichier ne contient encore aucune collectivité."
 NOT_READY = "Ouvrez d'abord un fichier (menu Fichier › Ouvrir, ou la base de démonstration)."
-COMING_SOON = "Bientôt disponible : cette fonction arrive dans une prochaine version."
 NOTHING_TO_PRINT = "Il n'y a rien à imprimer sur cet écran. Ouvrez le registre des marchés ou l'échéancier."
 OPENED_ALSO_BY = "Ouvert aussi par : —"
 STATUS_FILE = "Fichier : {path}"

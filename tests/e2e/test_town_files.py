@@ -27,9 +27,9 @@ from app.services.cad_report import EmptyDossier, gather_cad_data, write_cad_dos
 from app.services.clauses import checklist, find_contract
 from app.services.cotation import due_list
 from app.services.exports import export_decp
+from app.services.identity_and_settings import get_identity, save_identity
 from app.services.imports import import_file, preview_import, undo_import
 from app.services.organisations import create_organisation
-from app.services.parameters import get_identity, save_identity
 from app.storage import create_database
 
 TOWNS = Path(__file__).resolve().parent.parent / "fixtures" / "towns"

@@ -1,5 +1,5 @@
 """``demo`` and ``init`` killed with SIGKILL at random points never leave a half-made file: at the
-target name there is either no file or a complete one (RELIABILITY R4-like crash loop, issue 13).
+target name there is either no file or a complete one (RELIABILITY R4-like crash loop).
 
 Before the fix both commands wrote the target in several transactions (``init``: schema, then the
 organisation; ``demo``: data, committees, checklists), so a kill between them left a file that

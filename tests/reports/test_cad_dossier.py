@@ -96,3 +96,23 @@ def test_demo_dossier(demo_db, demo_org, tmp_path):
         assert b.reference in whole
     assert "Relevé de décisions du CAD 2026" in whole and "Président de la CAO" in whole
     assert "Potentiel durable" in whole and not out.with_name(out.name + ".part").exists()
+
+
+def test_demo_dossier_shows_the_score_stored_with_each_assessment(demo_db, demo_org):
+    """The dossier prints what the buyer's assessment recorded, not a score recomputed with today's
+    thresholds (which may have changed since)."""
+    from app.enums import Priority
+    from app.queries.cotation import latest_assessments
+    from app.queries.register import ids_by_reference
+    from app.services.cad_report import gather_cad_data
+
+    before = {c.reference: c for c in gather_cad_data(demo_db, demo_org, 2026).contracts}
+    scored = next(ref for ref, c in before.items() if c.score is not None)
+    with demo_db.write() as session:
+        contract_id = ids_by_reference(session, demo_org)[scored.casefold()]
+        latest = latest_assessments(session, [contract_id], up_to_year=2026, scored_only=False)[contract_id]
+        assert (latest.score, latest.priority.value) == (before[scored].score, before[scored].priority)
+        latest.score, latest.priority = 7, Priority.C
+    after = {c.reference: c for c in gather_cad_data(demo_db, demo_org, 2026).contracts}
+    assert (after[scored].score, after[scored].priority) == (7, "C")
+    assert after[scored].levers == before[scored].levers  # the ratings themselves are untouched

@@ -1,4 +1,4 @@
-"""The dashboard counts active contracts missing a mandatory clause (issue 6: "counted by the
+"""The dashboard counts active contracts missing a mandatory clause ("counted by the
 dashboards"), and the count falls when the buyer settles a contract's mandatory clauses."""
 
 from __future__ import annotations

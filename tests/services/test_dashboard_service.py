@@ -26,8 +26,8 @@ from app.model import (
 from app.rules.indicators import Status
 from app.services.clauses import clause_id, ensure_builtin_clauses
 from app.services.dashboard import ALL_ORGANISATIONS, dashboard_data, dashboard_sheets
+from app.services.identity_and_settings import save_setting
 from app.services.organisations import create_organisation
-from app.services.settings import set_organisation_value
 from app.storage import create_database
 
 TODAY = dt.date(2026, 12, 1)
@@ -127,8 +127,8 @@ def file(tmp_path):
         s.add(group)
         s.flush()
         s.add_all([PurchasingGroupMember(group_id=group.id, organisation_id=o) for o in (town, other)])
-        # The town raises its own environmental-criterion target for 2026 to 90 %.
-        set_organisation_value(s, town, "target.env_criterion", "0.90", dt.date(2026, 1, 1))
+    # The town raises its own environmental-criterion target for 2026 to 90 %.
+    save_setting(db, town, "target.env_criterion", "0.90", dt.date(2026, 1, 1))
     yield db, town, other
     db.dispose()
 

@@ -1,5 +1,5 @@
 """``group-orders --json`` writes exactly the same bytes as before its loading and its serialisation
-were made fast (issue 15): the golden files were written by the previous implementation (ORM load
+were made fast: the golden files were written by the previous implementation (ORM load
 with one ``uuid.UUID`` per key, ``json.dump(indent=2)`` of the whole structure) on a small,
 deterministic database that exercises the awkward cases: an excluded family, orders without
 supplier, without contract or family, without weight, known distances, delivery sites that split

@@ -1,5 +1,5 @@
 """A mandatory clause says whether the law or the town's SPASER makes it so: in the CLI JSON (stable
-field ``basis``), the printed list, the checklist PDF and xlsx (issue 12)."""
+field ``basis``), the printed list, the checklist PDF and xlsx."""
 
 from __future__ import annotations
 

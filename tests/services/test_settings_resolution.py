@@ -1,5 +1,5 @@
 """Settings are resolved when read: a release's new dated value reaches an existing file at once, the
-town's own choices still win, and migration 0003 drops the copies of shipped values (issue 12)."""
+town's own choices still win, and migration 0003 drops the copies of shipped values."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pytest
 
 from app.errors import ValidationError
 from app.model import Contract
+from app.queries.organisation_settings import settings_for
 from app.rules import settings_catalogue
 from app.rules.settings_catalogue import K, catalogue
-from app.services import parameters
+from app.services import identity_and_settings
 from app.services.clauses import checklist
 from app.services.cotation import proposal
-from app.services.settings import settings_for
 from app.storage import open_database
 
 OLD = Path(__file__).resolve().parent.parent / "fixtures" / "schemas" / "demo_0001.sqlite"
@@ -109,15 +109,15 @@ def test_the_towns_override_wins_for_a_local_choice_and_the_law_is_not_overridab
             shipped = settings_for(session, None)
         assert settings.get(K.RESERVATION, dt.date(2026, 1, 1)) == D("60000")
         assert shipped.get(K.RESERVATION, dt.date(2026, 1, 1)) == D("90000")
-        parameters.save_setting(db, VDS, K.INSERTION_STUDY.key, "50 000", dt.date(2027, 1, 1))
+        identity_and_settings.save_setting(db, VDS, K.INSERTION_STUDY.key, "50 000", dt.date(2027, 1, 1))
         with db.session(write=False) as session:
             settings = settings_for(session, VDS)
         assert settings.get(K.INSERTION_STUDY, dt.date(2026, 12, 31)) == D("90000")
         assert settings.get(K.INSERTION_STUDY, dt.date(2027, 1, 1)) == D("50000")
         with pytest.raises(ValidationError, match="fixé par un texte"):
-            parameters.save_setting(db, VDS, K.EU_WORKS.key, "1000", dt.date(2027, 1, 1))
+            identity_and_settings.save_setting(db, VDS, K.EU_WORKS.key, "1000", dt.date(2027, 1, 1))
         with pytest.raises(ValidationError, match="inconnu"):
-            parameters.save_setting(db, VDS, "threshold.nothing", "1000", dt.date(2027, 1, 1))
+            identity_and_settings.save_setting(db, VDS, "threshold.nothing", "1000", dt.date(2027, 1, 1))
     finally:
         db.dispose()
 
@@ -144,12 +144,12 @@ def test_a_law_value_left_in_a_file_is_ignored(new_db):
 
 
 def test_setting_lines_show_the_catalogue_with_scope_source_and_the_towns_choice(new_db):
-    parameters.save_setting(
+    identity_and_settings.save_setting(
         new_db, new_db.organisation_id, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1)
     )
     lines = {
         line.key: line
-        for line in parameters.setting_lines(new_db, new_db.organisation_id, dt.date(2026, 6, 1))
+        for line in identity_and_settings.setting_lines(new_db, new_db.organisation_id, dt.date(2026, 6, 1))
     }
     assert set(lines) == set(catalogue().declarations)
     target = lines[K.TARGET_ORDER_REDUCTION.key]
@@ -182,9 +182,11 @@ def test_a_file_at_the_current_schema_gets_the_new_value_when_opened(tmp_path, r
 
 def test_reset_brings_back_the_shipped_value(new_db):
     org = new_db.organisation_id
-    parameters.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1))
-    parameters.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,35", dt.date(2027, 1, 1))
-    assert parameters.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, user_name="Léa") == 2
+    identity_and_settings.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1))
+    identity_and_settings.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,35", dt.date(2027, 1, 1))
+    assert (
+        identity_and_settings.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, user_name="Léa") == 2
+    )
     with new_db.session(write=False) as session:
         assert settings_for(session, org).get(K.TARGET_ORDER_REDUCTION, dt.date(2027, 6, 1)) == D("0.25")
-    assert parameters.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key) == 0
+    assert identity_and_settings.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key) == 0

@@ -1,4 +1,4 @@
-"""Creating, opening and refusing database files (issue 2, RELIABILITY R9/R10)."""
+"""Creating, opening and refusing database files (RELIABILITY R9/R10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Defects of issue 13 about one file shared by several towns, each reproduced first: backups of
+"""Defects about one file shared by several towns, each reproduced first: backups of
 other databases rotated away, a leftover journal reported as damage, read-only files refused,
 ``init`` on an existing file, a schema-less file migrated without backup, unwritable home folder."""
 

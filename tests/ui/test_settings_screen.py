@@ -1,5 +1,5 @@
 """The Paramètres screen shows the catalogue: value in force, source, law or the town's choice, and
-lets the town change only its own choices (issue 12)."""
+lets the town change only its own choices."""
 
 from __future__ import annotations
 
@@ -62,10 +62,12 @@ def test_the_law_cannot_be_edited_a_local_choice_can(tab, monkeypatch):
 
 
 def test_reset_button_follows_the_towns_own_values(tab, monkeypatch):
-    from app.services import parameters
+    from app.services import identity_and_settings
 
     ctx = tab.context
-    parameters.save_setting(ctx.db, ctx.organisation_id, K.SPASER_ADVANCE.key, "100000", dt.date(2026, 1, 1))
+    identity_and_settings.save_setting(
+        ctx.db, ctx.organisation_id, K.SPASER_ADVANCE.key, "100000", dt.date(2026, 1, 1)
+    )
     tab.reload()
     select(tab, K.SPASER_ADVANCE.key)
     assert tab.reset_button.isEnabled()

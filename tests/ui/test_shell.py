@@ -279,7 +279,7 @@ def test_dated_setting_edit_changes_the_alert_delay(qtbot, window):
     assert delays_for(ctx.db, ctx.organisation_id, ctx.today()).notice_alert_days == 120
 
 
-def test_dashboard_todo_timeline_and_placeholders(qtbot, window):
+def test_every_screen_opens_with_the_todo_and_timeline(qtbot, window):
     from app.ui.screens import SCREENS
 
     for row in range(len(SCREENS)):
@@ -297,21 +297,6 @@ def test_dashboard_todo_timeline_and_placeholders(qtbot, window):
         e.milestones.cotation_start < e.milestones.cotation_end < e.milestones.cad < e.milestones.end
         for e in contracts.timeline.canvas.entries
     )
-
-
-def test_import_without_module_says_coming_soon(qtbot, window, monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name.endswith("import_dialog") else real(name, *a),
-    )
-    seen = []
-    on_modal(qtbot, lambda box: (seen.append(box.text()), click_button(qtbot, box, "OK")))
-    window.import_action.trigger()
-    assert seen and "Bientôt disponible" in seen[0]
 
 
 def test_unexpected_error_shows_log_path_and_app_keeps_running(qtbot, window):

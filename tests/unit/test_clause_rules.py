@@ -9,7 +9,7 @@ import pytest
 
 from app.enums import Procedure, PurchaseNature, SupplierSize
 from app.rules.clauses import Applicability, ContractFacts, agec_rates, evaluate
-from app.rules.settings import DatedValue, Settings
+from app.rules.dated_settings import DatedValue, Settings
 from app.rules.settings_catalogue import catalogue
 
 M, R, S, N = (

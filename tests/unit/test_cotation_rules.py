@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.enums import Priority, Procedure, PurchaseNature, SocialEconomyStatus, SupplierSize
 from app.rules import cotation as c
-from app.rules.settings import DatedValue, Settings
+from app.rules.dated_settings import DatedValue, Settings
 from app.rules.settings_catalogue import catalogue
 
 

@@ -1,4 +1,4 @@
-"""The rules brought up to date (issue 12): deliveries decided by what is delivered, EGalim for public
+"""The rules brought up to date: deliveries decided by what is delivered, EGalim for public
 catering, the innovative-purchase route, online documents and small lots, at their boundaries and
 dates. Values come from the shipped catalogue; every row names the status and a part of the reason."""
 

@@ -1,5 +1,5 @@
 """The settings catalogue: every setting declared once with its source, typed handles for all of
-them, no string keys or fallbacks left in the services (issue 12, DESIGN.md "Settings")."""
+them, no string keys or fallbacks left in the services (DESIGN.md "Settings")."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.rules.settings import MissingSetting, UnverifiedSetting
+from app.rules.dated_settings import MissingSetting, UnverifiedSetting
 from app.rules.settings_catalogue import (
     AGEC_KINDS,
     CatalogueError,

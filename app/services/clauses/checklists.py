@@ -132,7 +132,7 @@ def _load_contract(session: Session, contract_id: uuid.UUID) -> Contract:
 
 
 def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | None = None) -> Checklist:
-    from app.services.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     contract = _load_contract(session, contract_id)
     facts = contract_facts(session, contract.id, today=today)
@@ -185,12 +185,12 @@ def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | N
 
 def checklist(db: Database, contract_id: uuid.UUID, *, today: dt.date | None = None) -> Checklist:
     """Every clause of the organisation's library for one contract, with verdict and decision."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         return checklist_in(session, contract_id, today=today)
 
 
 def find_contract(db: Database, organisation_id: uuid.UUID, reference: str) -> uuid.UUID:
-    with db.session(write=False) as session:
+    with db.read() as session:
         found = session.scalar(
             select(Contract.id).where(
                 Contract.organisation_id == organisation_id, Contract.reference == reference.strip()
@@ -220,7 +220,7 @@ def set_item_status(
             "(elle sera lue au comité et lors d'un contrôle).",
             field="justification",
         )
-    with db.session() as session:
+    with db.write() as session:
         _load_contract(session, contract_id)
         if session.get(Clause, clause_id_) is None:
             raise NotFound("Cette clause n'existe plus.")
@@ -253,7 +253,7 @@ def add_items_for_levers(
     Every clause implementing one of the levers is added unless the rules find it not applicable
     to this contract or the contract already has a line for it. Returns the number of lines added.
     """
-    from app.services.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     wanted: set[str] = set()
     for code in lever_codes:

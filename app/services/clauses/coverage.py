@@ -32,7 +32,7 @@ def contracts_missing_mandatory(
 ) -> set[uuid.UUID]:
     """Contracts in preparation or running that lack a mandatory clause (not shown by their data,
     not retained, not dismissed with a justification). Used by the register filter and dashboards."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         return missing_mandatory_in(session, organisation_id, today=today)
 
 
@@ -40,7 +40,7 @@ def missing_mandatory_in(
     session: Session, organisation_id: uuid.UUID, *, today: dt.date | None = None
 ) -> set[uuid.UUID]:
     """``contracts_missing_mandatory`` inside the caller's unit of work (a dashboard's, an alert's)."""
-    from app.services.settings import settings_for
+    from app.queries.organisation_settings import settings_for
 
     settings = settings_for(session, organisation_id)
     contracts = [

@@ -146,13 +146,14 @@ def seed_builtin_clauses(session: Session, *, created_at: dt.datetime | None = N
 
 def ensure_builtin_clauses(db: Database) -> None:
     """Seed the library into a file created before it existed (cheap when already there)."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         count = len(session.scalars(select(Clause.code).where(Clause.builtin.is_(True))).all())
     if count < len(builtin_library()):
-        from app.services.settings import seed_defaults
+        from app.services.emission_factors import seed_emission_factors
 
-        with db.session() as session:
-            seed_defaults(session)  # the shipped clause library and emission factors
+        with db.write() as session:
+            seed_emission_factors(session)  # the shipped emission factors and clause library
+            seed_builtin_clauses(session)
 
 
 def visible_to(organisation_id: uuid.UUID | None):  # noqa: ANN202
@@ -171,7 +172,7 @@ def list_library(
     from app.services.text import normalize_name
 
     builtins = builtin_by_code()
-    with db.session(write=False) as session:
+    with db.read() as session:
         rows = [
             clause_row(c, builtins)
             for c in session.scalars(select(Clause).where(visible_to(organisation_id)))
@@ -192,7 +193,7 @@ def list_library(
 
 
 def get_clause(db: Database, clause_id_: uuid.UUID) -> ClauseRow:
-    with db.session(write=False) as session:
+    with db.read() as session:
         clause = session.get(Clause, clause_id_)
         if clause is None:
             raise NotFound("Cette clause n'existe plus (supprimée sur un autre poste ?).")
@@ -255,7 +256,7 @@ def _fields(data: ClauseInput) -> dict:
 def add_clause(db: Database, organisation_id: uuid.UUID, data: ClauseInput) -> uuid.UUID:
     """A clause of the organisation's own; its code is generated once and travels with it."""
     data = _validated(data)
-    with db.session() as session:
+    with db.write() as session:
         code = _new_code(session, "perso")
         session.add(
             Clause(
@@ -267,7 +268,7 @@ def add_clause(db: Database, organisation_id: uuid.UUID, data: ClauseInput) -> u
 
 def copy_clause(db: Database, organisation_id: uuid.UUID, source_id: uuid.UUID) -> uuid.UUID:
     """An editable copy of any clause; the copy keeps the original's applicability rule."""
-    with db.session() as session:
+    with db.write() as session:
         source = session.get(Clause, source_id)
         if source is None:
             raise NotFound("Cette clause n'existe plus.")
@@ -311,14 +312,14 @@ def update_clause(
     db: Database, clause_id_: uuid.UUID, data: ClauseInput, *, expected_version: int | None = None
 ) -> None:
     data = _validated(data)
-    with db.session() as session:
+    with db.write() as session:
         clause = _editable(session, clause_id_, expected_version)
         for key, value in _fields(data).items():
             setattr(clause, key, value)
 
 
 def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int | None = None) -> None:
-    with db.session() as session:
+    with db.write() as session:
         session.delete(_editable(session, clause_id_, expected_version))
 
 

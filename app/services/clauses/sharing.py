@@ -52,7 +52,7 @@ def export_library(
             "Votre collectivité n'a encore ni clause propre ni copie : il n'y a rien à partager. "
             "Cochez « inclure les clauses livrées » pour exporter toute la bibliothèque."
         )
-    with db.session(write=False) as session:
+    with db.read() as session:
         org = session.get(Organisation, organisation_id)
         name = org.name if org else ""
     text = dump_library(
@@ -83,7 +83,7 @@ def import_library(db: Database, organisation_id: uuid.UUID, path: Path | str) -
         ) from exc
     added: list[str] = []
     skipped: list[str] = []
-    with db.session() as session:
+    with db.write() as session:
         known = set(session.scalars(select(Clause.code)))
         for spec in specs:
             if spec.code in known:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app import format as fmt
 from app.enums import OrganisationKind, label
 from app.errors import UserError, ValidationError
-from app.services import parameters as svc
+from app.services import identity_and_settings as svc
 from app.ui.context import AppContext
 from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel

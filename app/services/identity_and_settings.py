@@ -1,4 +1,6 @@
-"""Paramètres: the organisation's identity and the dated settings in force, edited with validation."""
+"""The « Paramètres » screen's use cases: the organisation's identity, and the dated settings in force
+with the organisation's own values of its local choices (validated; a legal value is not the town's
+to change)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,16 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from app.enums import OrganisationKind
+from app.enums import OrganisationKind, SettingKind
 from app.errors import ConcurrentEdit, NotFound, ValidationError
-from app.model import Organisation
-from app.rules.settings import MissingSetting
+from app.model import Organisation, Setting
+from app.queries.organisation_settings import own_values, settings_for
+from app.rules.dated_settings import MissingSetting, validate_setting_value
 from app.rules.settings_catalogue import SCOPE_LABELS, Scope, catalogue
 from app.rules.values import normalize_siret, siret_problem
 from app.services import audit
-from app.services.settings import drop_organisation_values, set_organisation_value, settings_for
 from app.storage.database import Database
 
 
@@ -33,21 +36,25 @@ class OrganisationIdentity:
 
 
 def get_identity(db: Database, organisation_id: uuid.UUID) -> OrganisationIdentity:
-    with db.session(write=False) as session:
+    with db.read() as session:
         org = session.get(Organisation, organisation_id)
         if org is None:
             raise NotFound("Cette collectivité n'existe plus dans le fichier.")
-        return OrganisationIdentity(
-            org.id,
-            org.version,
-            org.name,
-            org.siret,
-            org.kind,
-            org.population,
-            org.insee_code,
-            org.postcode,
-            org.commune,
-        )
+        return _identity(org)
+
+
+def _identity(org: Organisation) -> OrganisationIdentity:
+    return OrganisationIdentity(
+        org.id,
+        org.version,
+        org.name,
+        org.siret,
+        org.kind,
+        org.population,
+        org.insee_code,
+        org.postcode,
+        org.commune,
+    )
 
 
 def save_identity(
@@ -70,7 +77,7 @@ def save_identity(
             label = "code INSEE" if field == "insee_code" else "code postal"
             raise ValidationError(f"Le {label} « {value} » doit compter {size} caractères.", field=field)
     try:
-        with db.session() as session:
+        with db.write() as session:
             org = session.get(Organisation, identity.id)
             if org is None:
                 raise NotFound("Cette collectivité n'existe plus dans le fichier.")
@@ -86,11 +93,12 @@ def save_identity(
             session.flush()
             after = {"name": org.name, "siret": org.siret, "population": org.population}
             audit.record(session, "organisation", org.id, "update", audit.diff(before, after), user_name)
+            session.flush()
+            return _identity(org)
     except IntegrityError as exc:
         raise ValidationError(
             f"Une autre collectivité du fichier a déjà le SIRET {siret}.", field="siret"
         ) from exc
-    return get_identity(db, identity.id)
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ class SettingLine:
 def setting_lines(db: Database, organisation_id: uuid.UUID, today: dt.date) -> list[SettingLine]:
     """Every setting of the catalogue with the value in force today for the organisation."""
     shipped = catalogue()
-    with db.session(write=False) as session:
+    with db.read() as session:
         settings = settings_for(session, organisation_id)
     lines = []
     for key, declaration in shipped.declarations.items():
@@ -167,8 +175,8 @@ def save_setting(
     user_name: str = "",
 ) -> None:
     """Record the organisation's own value of ``key`` from ``valid_from`` (validated by the settings service)."""
-    with db.session() as session:
-        row = set_organisation_value(session, organisation_id, key, value, valid_from)
+    with db.write() as session:
+        row = _set_organisation_value(session, organisation_id, key, value, valid_from)
         audit.record(
             session,
             "setting",
@@ -182,8 +190,8 @@ def save_setting(
 def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_name: str = "") -> int:
     """Drop the organisation's own values of ``key``: the shipped catalogue applies again. Returns
     how many dated values were dropped."""
-    with db.session() as session:
-        rows = drop_organisation_values(session, organisation_id, key)
+    with db.write() as session:
+        rows = _drop_organisation_values(session, organisation_id, key)
         for row_id, value, valid_from in rows:
             audit.record(
                 session,
@@ -194,3 +202,53 @@ def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_na
                 user_name,
             )
         return len(rows)
+
+
+def _set_organisation_value(
+    session: Session, organisation_id: uuid.UUID, key: str, value: str, valid_from: dt.date
+) -> Setting:
+    """Record an organisation's own value for a local choice ``key`` from ``valid_from`` (validated).
+    A legal value is not the town's to change."""
+    declaration = catalogue().declaration(key)
+    if declaration is None:
+        raise ValidationError(f"Réglage inconnu : « {key} ».", field="key")
+    if not declaration.local_choice:
+        raise ValidationError(
+            f"« {declaration.label} » est fixé par un texte ({declaration.source}) : "
+            "la collectivité ne peut pas le modifier.",
+            field="key",
+        )
+    problem = validate_setting_value(declaration.kind, value)
+    if problem:
+        raise ValidationError(problem, field="value")
+    normalized = value.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
+    found = own_values(session, organisation_id, key, valid_from)
+    row = found[0] if found else None
+    if row is None:
+        row = Setting(
+            organisation_id=organisation_id,
+            key=key,
+            kind=SettingKind(declaration.kind),
+            unit=declaration.unit,
+            label=declaration.label,
+            source="Valeur choisie par la collectivité",
+            valid_from=valid_from,
+            value=normalized,
+        )
+        session.add(row)
+    else:
+        row.value = normalized
+    session.flush()
+    return row
+
+
+def _drop_organisation_values(
+    session: Session, organisation_id: uuid.UUID, key: str
+) -> list[tuple[uuid.UUID, str, dt.date]]:
+    """Delete the organisation's own values of ``key`` (id, value, date of each)."""
+    rows = own_values(session, organisation_id, key)
+    dropped = [(row.id, row.value, row.valid_from) for row in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return dropped

@@ -4,7 +4,7 @@ Thresholds change with the law (EU thresholds every two years, the no-publicity 
 2026-04-01...). They are never literals in code: rules ask a ``Settings`` snapshot for the value in
 force on the date that matters (notification, launch of the consultation, CAD year...). The values
 come from the catalogue (``app.rules.settings_catalogue``) and the organisation's own choices,
-resolved when read (``app.queries.settings``); code reads them through typed keys (``SettingKey``).
+resolved when read (``app.queries.organisation_settings``); code reads them through typed keys (``SettingKey``).
 """
 
 from __future__ import annotations
@@ -131,6 +131,16 @@ class Settings:
 
     def date(self, key: str, on: dt.date) -> dt.date:
         return dt.date.fromisoformat(self.raw(key, on))
+
+
+def decimal_in_force(settings: Settings, key: SettingKey, on: dt.date) -> Decimal:
+    """The value of ``key`` in force on ``on``, as a Decimal (the catalogue declares every key asked)."""
+    return Decimal(settings.get(key, on))
+
+
+def year_end(year: int) -> dt.date:
+    """The day a year's settings are read on (31 December): targets and delays of the year."""
+    return dt.date(year, 12, 31)
 
 
 def validate_setting_value(kind: str, value: str) -> str | None:

@@ -7,13 +7,14 @@ organisation), so a release's new dated values apply to every file as soon as it
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.model import Setting
-from app.rules.settings import Settings
+from app.rules.dated_settings import Settings
 from app.rules.settings_catalogue import Catalogue, Override, catalogue
 
 
@@ -34,3 +35,14 @@ def settings_for(
     if organisation_id is None:
         return shipped.shipped()
     return shipped.resolve(organisation_overrides(session, organisation_id))
+
+
+def own_values(
+    session: Session, organisation_id: uuid.UUID, key: str, valid_from: dt.date | None = None
+) -> list[Setting]:
+    """The organisation's own dated values of ``key`` (the one of ``valid_from`` when given), as rows
+    to edit."""
+    stmt = select(Setting).where(Setting.organisation_id == organisation_id, Setting.key == key)
+    if valid_from is not None:
+        stmt = stmt.where(Setting.valid_from == valid_from)
+    return list(session.scalars(stmt))
