@@ -254,6 +254,16 @@ def use_case_problems(sources: dict[str, str], exempt: set[str] = frozenset()) -
         for f in tree.body
         if isinstance(f, ast.FunctionDef) and not f.name.startswith("_") and _takes_database(f)
     }
+    # A package that gathers its modules' names (services/clauses/__init__.py) re-exports their use cases.
+    use_cases |= {
+        (module_name(r), alias.name)
+        for r, tree in trees.items()
+        if r.endswith("/__init__.py")
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+        if (node.module, alias.name) in use_cases
+    }
     problems = []
     for relative, tree in trees.items():
         if relative in exempt:
