@@ -4,8 +4,13 @@ All-or-nothing by default: one invalid row rejects the file (``ImportRejected`` 
 problem) and nothing is written. ``skip_invalid`` imports the valid rows; ``dry_run`` reports
 without writing. Re-importing a file updates the rows it created (orders matched on number,
 contracts on reference, per organisation) and never duplicates them. Unknown departments, purchase
-families, suppliers and delivery sites are created on the fly and listed in the report. Every
-write is Core ``executemany`` inside ONE unit of work: a failure or a cancel writes nothing.
+families, suppliers and delivery sites are created on the fly and listed in the report.
+
+Each kind of spreadsheet is an ``Importer`` in ``IMPORTERS`` (template, row mapping, key, existing
+keys, pre-checks): a new kind is one more entry. The file is read, validated and resolved against a
+read snapshot, and the inserts built, BEFORE the write lock is taken; then ONE short unit of work
+re-reads what another writer may have changed, writes with Core ``executemany``, records the
+import batch and its audit entry: a failure or a cancel writes nothing.
 """
 
 from __future__ import annotations
@@ -375,11 +380,13 @@ class _Resolver:
     def planned_ids(self) -> set[uuid.UUID]:
         return {row["id"] for rows in self.new_rows.values() for row in rows}
 
-    def recheck(self, session: Session, rows: list[dict]) -> bool:
+    def recheck(self, session: Session, rows: list[dict], referenced: set[uuid.UUID]) -> bool:
         """Under the write lock: what another writer did since the rows were prepared. A department,
         family, site or supplier it created meanwhile under a name the file uses is reused, not
-        created twice; a row the file refers to that it deleted meanwhile rejects the import."""
+        created twice; a row the file refers to (``referenced``) that it deleted meanwhile rejects
+        the import. True when rows were changed (ids of rows created meanwhile)."""
         fresh = _Resolver(session, self.org_id, self.now)
+        planned = self.planned_ids()
         remap: dict[uuid.UUID, uuid.UUID] = {}
         for model, find in (
             (Department, lambda r: fresh.departments.get(key_of(r["name"]))),
@@ -414,8 +421,7 @@ class _Resolver:
                 for column in _REFERENCES:
                     if row.get(column) in remap:
                         row[column] = remap[row[column]]
-        referenced = {row[c] for row in rows for c in _REFERENCES if row.get(c) is not None}
-        if referenced - self.planned_ids() - fresh.known_ids():
+        if referenced - planned - fresh.known_ids():
             raise ImportRejected(
                 "Un service, une famille, un fournisseur, un lieu ou un marché que nomme le fichier a été "
                 "supprimé sur un autre poste pendant la préparation de l'import. Rien n'a été enregistré : "
@@ -640,11 +646,28 @@ def _prepare_inserts(db: Database, table, rows: list[dict], base: dict, now: dt.
         else:
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
-            columns[n] = [None if v is None else process(v) for v in columns[n]]
+            columns[n] = _processed(columns[n], process, memo=not isinstance(column.type, Numeric))
     quoted = ", ".join(f'"{n}"' for n in names)
     marks = ", ".join("?" for _ in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
     return _Inserts(ids, list(zip(*columns, strict=True)), sql)
+
+
+def _processed(values: list, process: Callable[[object], object], *, memo: bool) -> list:
+    """``values`` in their stored form; a column's repeated values (ids of a few departments, the
+    same dates, one timestamp) are converted once."""
+    if not memo:
+        return [None if v is None else process(v) for v in values]
+    done: dict = {None: None}
+    out = []
+    for v in values:
+        try:
+            out.append(done[v])
+        except KeyError:
+            out.append(done.setdefault(v, process(v)))
+        except TypeError:  # unhashable (a JSON list): converted each time
+            out.append(process(v))
+    return out
 
 
 def _as_uuid(value: object) -> uuid.UUID:
@@ -1098,6 +1121,15 @@ IMPORTERS: dict[str, Importer] = {
 }
 
 
+def _referenced_ids(rows: list[dict]) -> set[uuid.UUID]:
+    """The ids of other rows (departments, suppliers, contracts…) that ``rows`` refer to."""
+    found: set[uuid.UUID] = set()
+    for column in _REFERENCES:
+        found.update(row.get(column) for row in rows)
+    found.discard(None)
+    return found
+
+
 def _hold_dirty_pages(session: Session, rows: int) -> None:
     """On SQLite, a page cache big enough for the whole write: when the default 2 MB cache spills,
     SQLite takes the EXCLUSIVE lock early, and readers wait from that moment until COMMIT instead of
@@ -1126,10 +1158,11 @@ def _write(
     now = resolver.now
     table = importer.model.__table__  # type: ignore[attr-defined]
     prepared = _prepare_inserts(db, table, rows, importer.base(options), now)
+    referenced = _referenced_ids(rows)
     with db.session() as session:
         if session.get(Organisation, options.organisation_id) is None:
             raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
-        if resolver.recheck(session, rows):  # another writer created a name the file uses: rare
+        if resolver.recheck(session, rows, referenced):  # another writer created a name the file uses: rare
             prepared = _prepare_inserts(db, table, rows, importer.base(options), now)
         existing = importer.existing(session, options.organisation_id, rows)
         if importer.lists_created_rows:
