@@ -216,13 +216,14 @@ def _parse_column(
     is parsed once."""
     out: list[object] = []
     append = out.append
-    seen: dict[tuple[type, object], object] = {}
+    seen: dict[object, object] = {}
     for row in rows:
         cell = row[index] if index < len(row) else None
         if cell is None or cell == "" or (cell.__class__ is str and not cell.strip()):
             append(_BLANK)
             continue
-        key = (cell.__class__, cell)
+        # 1 == 1.0 == True: a number is remembered with its type; a text never equals a tuple.
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
         if memo:
             try:
                 hit = seen.get(key, seen)

@@ -658,15 +658,18 @@ def _processed(values: list, process: Callable[[object], object], *, memo: bool)
     same dates, one timestamp) are converted once."""
     if not memo:
         return [None if v is None else process(v) for v in values]
-    done: dict = {None: None}
+    # Keyed by identity: repeated values are the same objects (the resolver's ids, the parser's
+    # remembered cells), and every value stays alive in ``values`` meanwhile, so no id is reused.
+    done: dict[int, object] = {}
     out = []
     for v in values:
+        if v is None:
+            out.append(None)
+            continue
         try:
-            out.append(done[v])
+            out.append(done[id(v)])
         except KeyError:
-            out.append(done.setdefault(v, process(v)))
-        except TypeError:  # unhashable (a JSON list): converted each time
-            out.append(process(v))
+            out.append(done.setdefault(id(v), process(v)))
     return out
 
 
