@@ -782,8 +782,8 @@ def _remember_before(session: Session, table, cols: tuple[str, ...], ids: list, 
         chunk = ids[start : start + 500]
         for row in session.execute(
             select(table.c.id, *(table.c[c] for c in wanted)).where(table.c.id.in_(chunk))
-        ):
-            kept.append({k: _json_safe(v) for k, v in row._mapping.items()})
+        ).mappings():
+            kept.append({k: _json_safe(v) for k, v in row.items()})
 
 
 def _record_batch(
