@@ -79,36 +79,8 @@ def _list_parser(col: Column) -> Callable[[object], list[str]]:
     return parse
 
 
+# Kinds whose columns repeat their values: each distinct cell is parsed once.
 _CACHED_KINDS = ("text", "enum", "list", "siret", "cpv", "bool", "date")
-
-
-def _cached(parse: Callable[[object], object]) -> Callable[[object], object]:
-    """Columns repeat their values (services, suppliers, dates): parse each distinct cell once."""
-    cache: dict[tuple[type, object], object] = {}
-
-    def parse_once(value: object) -> object:
-        try:
-            key = (type(value), value)
-            hit = cache.get(key, cache)
-        except TypeError:  # unhashable: parse it every time
-            return parse(value)
-        if hit is cache:
-            try:
-                hit = parse(value)
-            except Exception as exc:  # noqa: BLE001 - the error is cached and raised again below
-                hit = exc
-            if len(cache) < 200_000:
-                cache[key] = hit
-        if isinstance(hit, Exception):
-            raise hit
-        return hit
-
-    return parse_once
-
-
-def _parser(col: Column, *, cache: bool = True) -> Callable[[object], object]:
-    parse = _raw_parser(col)
-    return _cached(parse) if cache and col.kind in _CACHED_KINDS else parse
 
 
 def parse_cell(col: Column, value: object) -> object:
@@ -224,13 +196,60 @@ def _is_total(row: list[object], key_index: int | None) -> bool:
     return any(_looks_total(cell) for cell in row[:6])
 
 
+_BLANK = object()  # an empty cell, in a parsed column
+_CELL_ERRORS = (CellError, InvalidValue, ValueError, OverflowError, TypeError)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A cell that could not be read, in a parsed column."""
+
+    shown: str
+    message: str
+
+
+def _parse_column(
+    rows: list[list[object]], index: int, parse: Callable[[object], object], memo: bool
+) -> list:
+    """Column ``index`` of ``rows`` parsed: for each row its value, ``_BLANK`` or a ``_Failure``.
+    With ``memo`` (columns that repeat their values: services, suppliers, dates), each distinct cell
+    is parsed once."""
+    out: list[object] = []
+    append = out.append
+    seen: dict[object, object] = {}
+    for row in rows:
+        cell = row[index] if index < len(row) else None
+        if cell is None or cell == "" or (cell.__class__ is str and not cell.strip()):
+            append(_BLANK)
+            continue
+        # 1 == 1.0 == True: a number is remembered with its type; a text never equals a tuple.
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
+        if memo:
+            try:
+                hit = seen.get(key, seen)
+            except TypeError:  # unhashable: parsed every time
+                hit, key = seen, None
+            if hit is not seen:
+                append(hit)
+                continue
+        try:
+            value = parse(cell)
+        except _CELL_ERRORS as exc:
+            value = _Failure(_shown(cell), str(exc))
+        if memo and key is not None and len(seen) < 200_000:
+            seen[key] = value
+        append(value)
+    return out
+
+
 def validate(table: Table, tpl: Template) -> Validation:
-    """Check every data row of ``table``; bad cells become problems, good rows plain dicts."""
+    """Check every data row of ``table``; bad cells become problems, good rows plain dicts.
+
+    Column by column first (each column's parser over its cells, each distinct cell of a repetitive
+    column parsed once), then row by row, in the sheet's order, to gather each row's values and
+    problems."""
     result = Validation()
     columns = sorted(table.columns.items())
-    parsers = [
-        (i, tpl.column(key), _parser(tpl.column(key), cache=key != tpl.key_column)) for i, key in columns
-    ]
     indexes = [i for i, _key in columns]
     key_index = next((i for i, key in columns if key == tpl.key_column), None)
     absent_required = [c for c in tpl.columns if c.required and c.key not in table.columns.values()]
@@ -245,10 +264,16 @@ def validate(table: Table, tpl: Template) -> Validation:
             )
         )
     first = table.header_row + 1
+    data = table.rows[first:]
+    parsed = []
+    for i, key in columns:
+        col = tpl.column(key)
+        memo = key != tpl.key_column and col.kind in _CACHED_KINDS
+        parsed.append((col, col.required, _parse_column(data, i, _raw_parser(col), memo)))
     width = max(indexes, default=-1) + 1
     padding = [None] * width
     cross = _CROSS_CHECKS.get(tpl.kind)
-    for offset, row in enumerate(table.rows[first:]):
+    for offset, row in enumerate(data):
         number = first + offset + 1
         if len(row) < width:
             row = [*row, *padding[: width - len(row)]]
@@ -265,24 +290,22 @@ def validate(table: Table, tpl: Template) -> Validation:
         values: dict[str, object] = {}
         row_problems: list[Problem] = []
         blanks = 0
-        for i, col, parse in parsers:
-            cell = row[i]
-            if cell is None or cell == "" or (cell.__class__ is str and not cell.strip()):
+        for col, required, outcomes in parsed:
+            value = outcomes[offset]
+            if value is _BLANK:
                 blanks += 1
-                if col.required:
+                if required:
                     row_problems.append(Problem(number, col.label, "", "valeur manquante", col.expected))
                 continue
-            try:
-                value = parse(cell)
-            except (CellError, InvalidValue, ValueError, OverflowError, TypeError) as exc:
-                row_problems.append(Problem(number, col.label, _shown(cell), str(exc), col.expected))
+            if value.__class__ is _Failure:
+                row_problems.append(Problem(number, col.label, value.shown, value.message, col.expected))
                 continue
             if value == "" or value == []:
-                if col.required:
+                if required:
                     row_problems.append(Problem(number, col.label, "", "valeur manquante", col.expected))
                 continue
             values[col.key] = value
-        if blanks == len(parsers):
+        if blanks == len(parsed):
             result.blank_rows += 1
             continue
         if (key_index is None or is_blank(row[key_index])) and _is_total(row, key_index):

@@ -4,14 +4,20 @@ All-or-nothing by default: one invalid row rejects the file (``ImportRejected`` 
 problem) and nothing is written. ``skip_invalid`` imports the valid rows; ``dry_run`` reports
 without writing. Re-importing a file updates the rows it created (orders matched on number,
 contracts on reference, per organisation) and never duplicates them. Unknown departments, purchase
-families, suppliers and delivery sites are created on the fly and listed in the report. Every
-write is Core ``executemany`` inside ONE unit of work: a failure or a cancel writes nothing.
+families, suppliers and delivery sites are created on the fly and listed in the report.
+
+Each kind of spreadsheet is an ``Importer`` in ``IMPORTERS`` (template, row mapping, key, existing
+keys, pre-checks): a new kind is one more entry. The file is read, validated and resolved against a
+read snapshot, and the inserts built, BEFORE the write lock is taken; then ONE short unit of work
+re-reads what another writer may have changed, writes with Core ``executemany``, records the
+import batch and its audit entry: a failure or a cancel writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -19,7 +25,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Date, DateTime, Float, Numeric, Uuid, bindparam, insert, select, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    Numeric,
+    String,
+    Uuid,
+    bindparam,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.enums import ContractStatus
@@ -28,7 +46,7 @@ from app.io.cells import key_of
 from app.io.decp import DecpRecord, read_decp
 from app.io.readers import Table, open_table
 from app.io.templates import Template, template
-from app.io.validate import Problem, Validation, validate
+from app.io.validate import Problem, Validation, ValidRow, validate
 from app.model import (
     Contract,
     DeliverySite,
@@ -41,6 +59,7 @@ from app.model import (
     utcnow,
 )
 from app.rules.contract import FACT_LABELS, Source
+from app.services import audit
 from app.services.text import normalize_name
 from app.storage.backup import backup_before
 from app.storage.database import Database
@@ -180,12 +199,22 @@ def preview_import(
 
 # ------------------------------------------------------------------------------------ resolution
 
+_REFERENCES = ("department_id", "family_id", "delivery_site_id", "supplier_id", "contract_id")
+
+
+def _contracts_by_reference(session: Session, org_id: uuid.UUID) -> dict[str, uuid.UUID]:
+    return {
+        ref.casefold(): id_
+        for id_, ref in session.execute(
+            select(Contract.id, Contract.reference).where(Contract.organisation_id == org_id)
+        )
+    }
+
 
 class _Resolver:
     """Finds or plans departments, families, suppliers, sites and contracts named in a file."""
 
     def __init__(self, session: Session, org_id: uuid.UUID, now: dt.datetime) -> None:
-        self.session = session
         self.org_id = org_id
         self.now = now
         self.departments = {
@@ -221,12 +250,7 @@ class _Resolver:
             else:
                 self.suppliers_without_siret.add(id_)
             self.suppliers_by_name.setdefault(normalized, id_)
-        self.contracts = {
-            ref.casefold(): id_
-            for id_, ref in session.execute(
-                select(Contract.id, Contract.reference).where(Contract.organisation_id == org_id)
-            )
-        }
+        self.contracts = _contracts_by_reference(session, org_id)
         self.new_rows: dict[type, list[dict]] = {
             Department: [],
             DeliverySite: [],
@@ -341,13 +365,77 @@ class _Resolver:
         self.new_names[Supplier].append(display)
         return row["id"]
 
-    def write_new(self) -> None:
+    def known_ids(self) -> set[uuid.UUID]:
+        """Every id this resolver found in the database."""
+        return {
+            *self.departments.values(),
+            *self.sites.values(),
+            *self.families.values(),
+            *self.suppliers_by_siret.values(),
+            *self.suppliers_by_name.values(),
+            *self.suppliers_without_siret,
+            *self.contracts.values(),
+        }
+
+    def planned_ids(self) -> set[uuid.UUID]:
+        return {row["id"] for rows in self.new_rows.values() for row in rows}
+
+    def recheck(self, session: Session, rows: list[dict], referenced: set[uuid.UUID]) -> bool:
+        """Under the write lock: what another writer did since the rows were prepared. A department,
+        family, site or supplier it created meanwhile under a name the file uses is reused, not
+        created twice; a row the file refers to (``referenced``) that it deleted meanwhile rejects
+        the import. True when rows were changed (ids of rows created meanwhile)."""
+        fresh = _Resolver(session, self.org_id, self.now)
+        planned = self.planned_ids()
+        remap: dict[uuid.UUID, uuid.UUID] = {}
+        for model, find in (
+            (Department, lambda r: fresh.departments.get(key_of(r["name"]))),
+            (DeliverySite, lambda r: fresh.sites.get(key_of(r["name"]))),
+            (PurchaseFamily, lambda r: fresh.families.get(key_of(r["label"]))),
+            (
+                Supplier,
+                lambda r: (
+                    (r["siret"] and fresh.suppliers_by_siret.get(r["siret"]))
+                    or (not r["siret"] and fresh.suppliers_by_name.get(r["normalized_name"]))
+                    or None
+                ),
+            ),
+        ):
+            kept = [
+                (row, name) for row, name in zip(self.new_rows[model], self.new_names[model], strict=True)
+            ]
+            for row, _name in kept:
+                found = find(row)
+                if found is not None:
+                    remap[row["id"]] = found
+            self.new_rows[model] = [row for row, _name in kept if row["id"] not in remap]
+            self.new_names[model] = [name for row, name in kept if row["id"] not in remap]
+        self.siret_fills = [
+            fill
+            for fill in self.siret_fills
+            if fill["b_id"] in fresh.suppliers_without_siret
+            and fill["p_siret"] not in fresh.suppliers_by_siret
+        ]
+        if remap:
+            for row in rows:
+                for column in _REFERENCES:
+                    if row.get(column) in remap:
+                        row[column] = remap[row[column]]
+        if referenced - planned - fresh.known_ids():
+            raise ImportRejected(
+                "Un service, une famille, un fournisseur, un lieu ou un marché que nomme le fichier a été "
+                "supprimé sur un autre poste pendant la préparation de l'import. Rien n'a été enregistré : "
+                "importez le fichier de nouveau."
+            )
+        return bool(remap)
+
+    def write_new(self, session: Session) -> None:
         for model in (Department, DeliverySite, PurchaseFamily, Supplier):
             rows = self.new_rows[model]
             if rows:
-                self.session.connection().execute(insert(model.__table__), rows)
+                session.connection().execute(insert(model.__table__), rows)
         if self.siret_fills:
-            self.session.connection().execute(
+            session.connection().execute(
                 update(Supplier.__table__)
                 .where(Supplier.__table__.c.id == bindparam("b_id"))
                 .values(
@@ -486,79 +574,138 @@ def _reject(report: ImportReport, problems: list[Problem], path: Path) -> Import
     )
 
 
-def _uuid_hex(value: uuid.UUID) -> str:
-    return value.hex
+def _stored_uuid(value: uuid.UUID) -> str:
+    return value.hex  # what Uuid(as_uuid=True) stores on SQLite, without re-checking our own ids
 
 
-def _bulk_insert(session: Session, table, rows: list[dict]) -> None:  # noqa: ANN001
-    """One executemany of ``rows`` (which may miss optional keys) into ``table``.
+@dataclass
+class _Inserts:
+    """Every prepared row as it would be inserted (ids given, stamps and defaults filled in), built
+    before the write lock is taken: under the lock, inserting is only the driver's executemany.
 
-    On SQLite the values go through the columns' own bind processors (the exact stored form that a
-    typed insert writes) straight to the driver's executemany: SQLAlchemy's per-row parameter
-    compilation costs more than the insert itself for 100,000 rows. Other databases get the typed
-    Core insert."""
-    conn = session.connection()
-    keys = sorted(set().union(*(r.keys() for r in rows)))
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), [{k: r.get(k) for k in keys} for r in rows])
-        return
-    # Python-side column defaults (JSON lists, flags) that a typed insert would have filled in.
-    defaults: dict[str, object] = {}
-    for column in table.c:
-        if column.key not in keys and column.default is not None:
-            arg = column.default.arg
-            defaults[column.key] = arg(None) if column.default.is_callable else arg
-    keys = sorted([*keys, *defaults])
-    processors = []
-    for k in keys:
-        column_type = table.c[k].type
-        if isinstance(column_type, Uuid):
-            processors.append(_uuid_hex)  # what Uuid(as_uuid=True) stores on SQLite, without its checks
+    On SQLite the values go column by column through each column type's public bind processor
+    (``dialect_impl(dialect).bind_processor``: the exact stored form a typed insert writes) and the
+    rows go straight to the driver: SQLAlchemy's per-row parameter compilation costs more than the
+    insert itself for 100,000 rows. Other databases get the typed Core insert of plain dicts."""
+
+    ids: list[str]  # the new rows' ids, as hex
+    params: list  # one tuple (SQLite) or dict (others) per prepared row
+    sql: str | None  # the driver-level INSERT on SQLite
+
+    def execute(self, session: Session, table, indexes: list[int]) -> None:  # noqa: ANN001
+        params = [self.params[i] for i in indexes]
+        if self.sql is None:
+            session.connection().execute(insert(table), params)
         else:
-            processors.append(column_type._cached_bind_processor(conn.dialect))
-    plan = [(k, proc, defaults.get(k)) for k, proc in zip(keys, processors, strict=True)]
-    params = []
-    for r in rows:
-        out = []
-        for k, proc, default in plan:
-            value = r.get(k, default)
-            out.append(proc(value) if value is not None and proc is not None else value)
-        params.append(tuple(out))
-    columns = ", ".join(f'"{k}"' for k in keys)
-    marks = ", ".join("?" for _ in keys)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', params)
+            session.connection().exec_driver_sql(self.sql, params)
+
+
+def _new_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs as hex, as ``uuid.uuid4().hex`` but without building
+    100,000 UUID objects: 16 random bytes each, with the version and variant bits set."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])
+    text = raw.hex()
+    return [text[i : i + 32] for i in range(0, 32 * count, 32)]
+
+
+def _prepare_inserts(db: Database, table, rows: list[dict], base: dict, now: dt.datetime) -> _Inserts:  # noqa: ANN001
+    ids = _new_ids(len(rows))
+    stamps = {"created_at": now, "updated_at": now, "version": 1}
+    row_keys = set().union(*(r.keys() for r in rows)) if rows else set()
+    dialect = db.engine.dialect
+    names: list[str] = []
+    columns: list[list[object]] = []
+    for column in table.c:
+        key = column.key
+        if key == "id":
+            values: list[object] = [uuid.UUID(h) for h in ids] if dialect.name != "sqlite" else list(ids)
+        elif key in stamps:
+            values = [stamps[key]] * len(rows)
+        elif key in row_keys:
+            fallback = base.get(key)
+            values = [r.get(key, fallback) for r in rows]
+        elif key in base:
+            values = [base[key]] * len(rows)
+        elif column.default is not None:  # Python-side default (JSON lists, flags) a typed insert fills in
+            arg = column.default.arg
+            values = [arg(None) if column.default.is_callable else arg] * len(rows)
+        else:
+            continue
+        names.append(column.name)
+        columns.append(values)
+    if dialect.name != "sqlite":
+        return _Inserts(ids, [dict(zip(names, v, strict=True)) for v in zip(*columns, strict=True)], None)
+    for n, column_name in enumerate(names):
+        column = table.c[column_name]
+        if column_name == "id":
+            continue  # already the stored hex
+        if isinstance(column.type, Uuid):
+            process = _stored_uuid
+        else:
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            columns[n] = _processed(columns[n], process, memo=not isinstance(column.type, Numeric))
+    quoted = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    return _Inserts(ids, list(zip(*columns, strict=True)), sql)
+
+
+def _processed(values: list, process: Callable[[object], object], *, memo: bool) -> list:
+    """``values`` in their stored form; a column's repeated values (ids of a few departments, the
+    same dates, one timestamp) are converted once."""
+    if not memo:
+        return [None if v is None else process(v) for v in values]
+    # Keyed by identity: repeated values are the same objects (the resolver's ids, the parser's
+    # remembered cells), and every value stays alive in ``values`` meanwhile, so no id is reused.
+    done: dict[int, object] = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        try:
+            out.append(done[id(v)])
+        except KeyError:
+            out.append(done.setdefault(id(v), process(v)))
+    return out
+
+
+def _as_uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _upsert(
     session: Session,
     model: type,
     rows: list[dict],
-    existing: dict[str, uuid.UUID],
+    prepared: _Inserts,
+    existing: dict[str, object],
     key: Callable[[dict], str | None],
     now: dt.datetime,
     report: ImportReport,
     progress: ProgressFn | None,
     cancelled: CancelFn | None,
-    base: dict,
     undo: dict | None = None,
 ) -> None:
     """Insert new rows and update existing ones (same key), by chunks of executemany. The ids it
     creates and the values it overwrites go to ``undo`` (the import batch), so the import can be undone."""
     table = model.__table__  # type: ignore[attr-defined]
-    inserts: list[dict] = []
+    inserts: list[int] = []
     updates: dict[tuple[str, ...], list[dict]] = {}
-    for row in rows:
-        found = existing.get(key(row) or "")
+    for i, row in enumerate(rows):
+        k = key(row) or ""
+        found = existing.get(k)
         if found is None:
-            new = base | row | {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1}
-            inserts.append(new)
-            k = key(row)
+            inserts.append(i)
             if k:
-                existing[k] = new["id"]
+                existing[k] = prepared.ids[i]
         else:
             cols = tuple(sorted(row))
             updates.setdefault(cols, []).append(
-                {f"p_{c}": v for c, v in row.items()} | {"b_id": found, "p_updated_at": now}
+                {f"p_{c}": v for c, v in row.items()} | {"b_id": _as_uuid(found), "p_updated_at": now}
             )
     total = len(inserts) + sum(len(v) for v in updates.values())
     done = 0
@@ -571,13 +718,12 @@ def _upsert(
 
     tick()
     if undo is not None:
-        undo.setdefault("created", {}).setdefault(table.name, []).extend(r["id"].hex for r in inserts)
+        undo.setdefault("created", {}).setdefault(table.name, []).extend(prepared.ids[i] for i in inserts)
         for cols, params in updates.items():
             _remember_before(session, table, cols, [p["b_id"] for p in params], undo)
     for start in range(0, len(inserts), CHUNK):
         chunk = inserts[start : start + CHUNK]
-        # Rows may miss optional columns: executemany needs the same keys on every row.
-        _bulk_insert(session, table, chunk)
+        prepared.execute(session, table, chunk)
         done += len(chunk)
         tick()
     for cols, params in updates.items():
@@ -636,8 +782,8 @@ def _remember_before(session: Session, table, cols: tuple[str, ...], ids: list, 
         chunk = ids[start : start + 500]
         for row in session.execute(
             select(table.c.id, *(table.c[c] for c in wanted)).where(table.c.id.in_(chunk))
-        ):
-            kept.append({k: _json_safe(v) for k, v in row._mapping.items()})
+        ).mappings():
+            kept.append({k: _json_safe(v) for k, v in row.items()})
 
 
 def _record_batch(
@@ -811,6 +957,265 @@ def undo_import(db: Database, batch_id: uuid.UUID, *, user_name: str = "") -> Un
     return UndoResult(removed, restored, kept)
 
 
+# ------------------------------------------------------------------------------ one importer per kind
+
+
+@dataclass(frozen=True)
+class _Options:
+    organisation_id: uuid.UUID
+    today: dt.date
+    defaults: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """How one kind of spreadsheet becomes rows of one table.
+
+    ``precheck`` drops the rows the database refuses (problems added to the file's); ``build`` turns
+    valid rows into column values, resolving names through the resolver; ``existing`` maps the keys
+    of rows already in the database to their ids (read again under the write lock); ``base`` gives
+    the columns of created rows that the file does not."""
+
+    kind: str
+    model: type
+    key: Callable[[dict], str]
+    build: Callable[[list, _Resolver, _Options], list[dict]]  # valid rows (DECP: records) -> rows
+    existing: Callable[[Session, uuid.UUID, list[dict]], dict[str, object]]  # key -> id (or its stored form)
+    base: Callable[[_Options], dict]
+    precheck: Callable[[list[ValidRow], Template, _Resolver], tuple[list[ValidRow], list[Problem]]] | None = (
+        None
+    )
+    lists_created_rows: bool = False  # the report names the rows created (suppliers), not the looked-up ones
+
+    @property
+    def template(self) -> Template:
+        return template(self.kind)
+
+
+def _order_precheck(
+    valid: list[ValidRow], tpl: Template, resolver: _Resolver
+) -> tuple[list[ValidRow], list[Problem]]:
+    kept: list[ValidRow] = []
+    problems: list[Problem] = []
+    for row in valid:
+        ref = row.values.get("contract_reference")
+        if not row.values.get("department"):
+            # The census of orders is per department: an order without one is not counted.
+            problems.append(
+                Problem(
+                    row.row,
+                    tpl.column("department").label,
+                    "",
+                    MISSING_DEPARTMENT,
+                    "le service qui a passé la commande (ou un service pour toutes les lignes "
+                    "choisi dans l'assistant d'import)",
+                )
+            )
+        elif ref and ref.casefold() not in resolver.contracts:
+            problems.append(
+                Problem(
+                    row.row,
+                    tpl.column("contract_reference").label,
+                    ref,
+                    "aucun marché de ce nom dans le registre",
+                    "la référence d'un marché existant (importez d'abord les marchés)",
+                )
+            )
+        else:
+            kept.append(row)
+    return kept, problems
+
+
+def _existing_orders(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, object]:
+    """Order numbers already in the register -> their id as stored (made a UUID only for the rows
+    the import updates: read under the write lock, 100,000 UUID objects would cost for nothing)."""
+    stored_id = type_coerce(Order.id, String)
+    return {
+        n.casefold(): i
+        for i, n in session.execute(select(stored_id, Order.number).where(Order.organisation_id == org_id))
+    }
+
+
+def _existing_contracts(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, uuid.UUID]:
+    return _contracts_by_reference(session, org_id)
+
+
+def _contract_rows(valid: list[ValidRow], resolver: _Resolver, options: _Options) -> list[dict]:
+    given = set(options.defaults)
+    rows = [_contract_row(r.values, resolver, options.today, given_by_default=given) for r in valid]
+    for r in rows:
+        if "status" not in r and r.get("end_date") and r["end_date"] < options.today:
+            r["status"] = ContractStatus.ENDED
+    return rows
+
+
+def _supplier_key(row: dict) -> str:
+    return row.get("siret") or f"name:{row['normalized_name']}"
+
+
+def _supplier_rows(valid: list[ValidRow], resolver: _Resolver, options: _Options) -> list[dict]:
+    rows = []
+    for r in valid:
+        row = {k: r.values[k] for k in _SUPPLIER_FIELDS if k in r.values}
+        if "distance_km" in row:
+            row["distance_km"] = float(row["distance_km"])
+        row["normalized_name"] = normalize_name(row["name"])
+        rows.append(row)
+    return rows
+
+
+def _existing_suppliers(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, uuid.UUID]:
+    """The existing suppliers the rows match: SIRET first, then the normalised name (a supplier
+    known without SIRET gets the file's SIRET)."""
+    by_siret: dict[str, uuid.UUID] = {}
+    by_name_without_siret: dict[str, uuid.UUID] = {}
+    by_name: dict[str, uuid.UUID] = {}
+    for id_, siret, normalized in session.execute(
+        select(Supplier.id, Supplier.siret, Supplier.normalized_name)
+    ):
+        if siret:
+            by_siret[siret] = id_
+        else:
+            by_name_without_siret.setdefault(normalized, id_)
+        by_name.setdefault(normalized, id_)
+    existing: dict[str, uuid.UUID] = {}
+    for row in rows:
+        siret = row.get("siret")
+        if siret:
+            found = by_siret.get(siret) or by_name_without_siret.pop(row["normalized_name"], None)
+        else:
+            found = by_name.get(row["normalized_name"])
+        if found is not None:
+            existing[_supplier_key(row)] = found
+    return existing
+
+
+def _by_folded(field_name: str) -> Callable[[dict], str]:
+    return lambda row: row[field_name].casefold()
+
+
+IMPORTERS: dict[str, Importer] = {
+    "orders": Importer(
+        kind="orders",
+        model=Order,
+        key=_by_folded("number"),
+        build=lambda valid, resolver, _options: [_order_row(r.values, resolver) for r in valid],
+        existing=_existing_orders,
+        base=lambda options: {"organisation_id": options.organisation_id},
+        precheck=_order_precheck,
+    ),
+    "contracts": Importer(
+        kind="contracts",
+        model=Contract,
+        key=_by_folded("reference"),
+        build=_contract_rows,
+        existing=_existing_contracts,
+        base=lambda options: {"organisation_id": options.organisation_id, "status": ContractStatus.ACTIVE},
+    ),
+    "suppliers": Importer(
+        kind="suppliers",
+        model=Supplier,
+        key=_supplier_key,
+        build=_supplier_rows,
+        existing=_existing_suppliers,
+        base=lambda _options: {"size": "unknown", "social_economy": "none"},
+        lists_created_rows=True,
+    ),
+}
+
+
+def _referenced_ids(rows: list[dict]) -> set[uuid.UUID]:
+    """The ids of other rows (departments, suppliers, contracts…) that ``rows`` refer to."""
+    found: set[uuid.UUID] = set()
+    for column in _REFERENCES:
+        found.update(row.get(column) for row in rows)
+    found.discard(None)
+    return found
+
+
+def _hold_dirty_pages(session: Session, rows: int) -> None:
+    """On SQLite, a page cache big enough for the whole write: when the default 2 MB cache spills,
+    SQLite takes the EXCLUSIVE lock early, and readers wait from that moment until COMMIT instead of
+    only during it. Per connection (closed after the unit of work); bounded to keep memory low."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        kib = min(max(rows // 2, 2000), 131072)  # ~0.5 KiB of table and index pages per row, at most 128 MiB
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{kib}")
+
+
+def _write(
+    db: Database,
+    importer: Importer,
+    options: _Options,
+    path: Path,
+    rows: list[dict],
+    resolver: _Resolver,
+    report: ImportReport,
+    progress: ProgressFn | None,
+    cancelled: CancelFn | None,
+    user_name: str,
+) -> None:
+    """The one short write transaction of an import: everything was read, checked and resolved
+    before it. Under the lock it only re-reads what another writer may have changed meanwhile
+    (look-ups, existing keys), then inserts, updates and records the batch and its audit entry."""
+    now = resolver.now
+    table = importer.model.__table__  # type: ignore[attr-defined]
+    prepared = _prepare_inserts(db, table, rows, importer.base(options), now)
+    referenced = _referenced_ids(rows)
+    with db.session() as session:
+        if session.get(Organisation, options.organisation_id) is None:
+            raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
+        if resolver.recheck(session, rows, referenced):  # another writer created a name the file uses: rare
+            prepared = _prepare_inserts(db, table, rows, importer.base(options), now)
+        existing = importer.existing(session, options.organisation_id, rows)
+        if importer.lists_created_rows:
+            report.new_suppliers.extend(r["name"] for r in rows if importer.key(r) not in existing)
+        _hold_dirty_pages(session, len(prepared.params))
+        resolver.write_new(session)
+        undo: dict = {}
+        _upsert(
+            session,
+            importer.model,
+            rows,
+            prepared,
+            existing,
+            importer.key,
+            now,
+            report,
+            progress,
+            cancelled,
+            undo,
+        )
+        resolver.remember_created(undo)
+        _record_batch(session, options.organisation_id, importer.kind, path, report, undo, user_name)
+        audit.record(
+            session,
+            "import_batch",
+            report.batch_id,
+            "create",
+            {
+                "fichier": path.name,
+                "import": KIND_LABELS[importer.kind],
+                "créées": report.created,
+                "mises à jour": report.updated,
+            },
+            user_name,
+        )
+        if cancelled and cancelled():
+            raise ImportCancelled()
+
+
+def _count_dry_run(importer: Importer, rows: list[dict], existing: dict, report: ImportReport) -> None:
+    for row in rows:
+        if importer.key(row) in existing:
+            report.updated += 1
+        else:
+            report.created += 1
+            existing[importer.key(row)] = uuid.uuid4()
+            if importer.lists_created_rows:
+                report.new_suppliers.append(row["name"])
+
+
 def import_file(
     db: Database,
     organisation_id: uuid.UUID,
@@ -826,11 +1231,17 @@ def import_file(
     defaults: dict[str, object] | None = None,
     user_name: str = "",
 ) -> ImportReport:
-    """Import a spreadsheet or CSV of ``kind`` (contracts, orders, suppliers) into an organisation.
+    """Import a spreadsheet or CSV of ``kind`` (contracts, orders, suppliers) into an organisation;
+    ``decp`` goes to ``import_decp``.
 
     ``defaults`` gives a value for every row that has none (the assistant's « Procédure pour toutes
-    les lignes », « Service pour toutes les commandes »), keyed by template column."""
-    if kind == "decp":
+    les lignes », « Service pour toutes les commandes »), keyed by template column. The file is
+    read, checked and resolved against a read snapshot; only then is the write lock taken, for one
+    short transaction (``_write``)."""
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        if kind not in KINDS:
+            raise ValueError(kind)
         return import_decp(
             db,
             organisation_id,
@@ -843,7 +1254,7 @@ def import_file(
             user_name=user_name,
         )
     path = Path(path)
-    today = today or dt.date.today()
+    options = _Options(organisation_id, today or dt.date.today(), dict(defaults or {}))
     if progress:
         progress(0, 0, "Lecture du fichier…")
     tpl, table = _table(path, kind, mapping)
@@ -861,134 +1272,36 @@ def import_file(
     if progress:
         progress(0, 0, "Vérification des lignes…")
     checked: Validation = validate(table, tpl)
-    _apply_defaults(tpl, checked, defaults or {}, report)
+    del table  # the cells: the checked values are all that is needed from here
+    _apply_defaults(tpl, checked, options.defaults, report)
     report.rows_read = len(checked.rows) + checked.invalid_rows
     report.blank_rows, report.total_rows = checked.blank_rows, checked.total_rows
-    if not dry_run and (not checked.problems or skip_invalid):
-        backup_before(db, "import")
-    now = utcnow()
-    with db.session(write=not dry_run) as session:
+    with db.session(write=False) as session:  # a read snapshot: no lock is held while preparing
         if session.get(Organisation, organisation_id) is None:
             raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
-        resolver = _Resolver(session, organisation_id, now)
+        resolver = _Resolver(session, organisation_id, utcnow())
         problems = list(checked.problems)
         valid = checked.rows
-        if kind == "orders":
-            kept = []
-            for row in valid:
-                ref = row.values.get("contract_reference")
-                if not row.values.get("department"):
-                    # The census of orders is per department: an order without one is not counted.
-                    problems.append(
-                        Problem(
-                            row.row,
-                            tpl.column("department").label,
-                            "",
-                            MISSING_DEPARTMENT,
-                            "le service qui a passé la commande (ou un service pour toutes les lignes "
-                            "choisi dans l'assistant d'import)",
-                        )
-                    )
-                elif ref and ref.casefold() not in resolver.contracts:
-                    problems.append(
-                        Problem(
-                            row.row,
-                            tpl.column("contract_reference").label,
-                            ref,
-                            "aucun marché de ce nom dans le registre",
-                            "la référence d'un marché existant (importez d'abord les marchés)",
-                        )
-                    )
-                else:
-                    kept.append(row)
-            valid = kept
+        if importer.precheck is not None:
+            valid, refused = importer.precheck(valid, tpl, resolver)
+            problems.extend(refused)
         invalid_rows = len({p.row for p in problems if p.row})
         report.problems = sorted(problems, key=lambda p: (p.row, p.column))
         if problems and not skip_invalid:
             raise _reject(report, report.problems, path)
         report.skipped_invalid = invalid_rows
-        if kind == "orders":
-            rows = [_order_row(r.values, resolver) for r in valid]
-            existing = {
-                n.casefold(): i
-                for i, n in session.execute(
-                    select(Order.id, Order.number).where(Order.organisation_id == organisation_id)
-                )
-            }
-            model, key, base = Order, (lambda r: r["number"].casefold()), {"organisation_id": organisation_id}
-        elif kind == "contracts":
-            rows = [
-                _contract_row(r.values, resolver, today, given_by_default=set(defaults or ())) for r in valid
-            ]
-            existing = dict(resolver.contracts)
-            for r in rows:
-                if "status" not in r and r.get("end_date") and r["end_date"] < today:
-                    r["status"] = ContractStatus.ENDED
-            model, key = Contract, (lambda r: r["reference"].casefold())
-            base = {"organisation_id": organisation_id, "status": ContractStatus.ACTIVE}
-        else:
-            rows, existing = _supplier_rows(session, valid)
-            model, base = Supplier, {"size": "unknown", "social_economy": "none"}
-            key = _supplier_key
-        if not dry_run:
-            resolver.write_new()
+        rows = importer.build(valid, resolver, options)
+        del checked, valid
         if dry_run:
-            for row in rows:
-                if key(row) in existing:
-                    report.updated += 1
-                else:
-                    report.created += 1
-                    existing[key(row)] = uuid.uuid4()
-                    if kind == "suppliers":
-                        report.new_suppliers.append(row["name"])
-        else:
-            if kind == "suppliers":
-                report.new_suppliers.extend(r["name"] for r in rows if key(r) not in existing)
-            undo: dict = {}
-            _upsert(session, model, rows, existing, key, now, report, progress, cancelled, base, undo)
-            resolver.remember_created(undo)
-            _record_batch(session, organisation_id, kind, path, report, undo, user_name)
-        if kind != "suppliers":
-            resolver.fill_report(report)
+            _count_dry_run(importer, rows, importer.existing(session, organisation_id, rows), report)
+    if not dry_run:
         if cancelled and cancelled():
             raise ImportCancelled()
+        backup_before(db, "import")
+        _write(db, importer, options, path, rows, resolver, report, progress, cancelled, user_name)
+    if not importer.lists_created_rows:
+        resolver.fill_report(report)
     return report
-
-
-def _supplier_key(row: dict) -> str:
-    return row.get("siret") or f"name:{row['normalized_name']}"
-
-
-def _supplier_rows(session: Session, valid: list) -> tuple[list[dict], dict[str, uuid.UUID]]:
-    """Supplier rows and the existing suppliers they match: SIRET first, then the normalised name
-    (a supplier known without SIRET gets the file's SIRET)."""
-    by_siret: dict[str, uuid.UUID] = {}
-    by_name_without_siret: dict[str, uuid.UUID] = {}
-    by_name: dict[str, uuid.UUID] = {}
-    for id_, siret, normalized in session.execute(
-        select(Supplier.id, Supplier.siret, Supplier.normalized_name)
-    ):
-        if siret:
-            by_siret[siret] = id_
-        else:
-            by_name_without_siret.setdefault(normalized, id_)
-        by_name.setdefault(normalized, id_)
-    rows: list[dict] = []
-    existing: dict[str, uuid.UUID] = {}
-    for r in valid:
-        row = {k: r.values[k] for k in _SUPPLIER_FIELDS if k in r.values}
-        if "distance_km" in row:
-            row["distance_km"] = float(row["distance_km"])
-        row["normalized_name"] = normalize_name(row["name"])
-        siret = row.get("siret")
-        if siret:
-            found = by_siret.get(siret) or by_name_without_siret.pop(row["normalized_name"], None)
-        else:
-            found = by_name.get(row["normalized_name"])
-        if found is not None:
-            existing[_supplier_key(row)] = found
-        rows.append(row)
-    return rows, existing
 
 
 # ------------------------------------------------------------------------------------------ DECP
@@ -1045,6 +1358,18 @@ def _decp_contract_row(record: DecpRecord, resolver: _Resolver, today: dt.date) 
     }
 
 
+_DECP = Importer(
+    kind="decp",
+    model=Contract,
+    key=_by_folded("reference"),
+    build=lambda records, resolver, options: [
+        _decp_contract_row(r, resolver, options.today) for r in records
+    ],
+    existing=_existing_contracts,
+    base=lambda options: {"organisation_id": options.organisation_id},
+)
+
+
 def import_decp(
     db: Database,
     organisation_id: uuid.UUID,
@@ -1093,38 +1418,15 @@ def import_decp(
         raise _reject(report, parsed.problems, path)
     bad_indexes = {p.row for p in parsed.problems}
     records = [r for r in parsed.records if r.index not in bad_indexes]
+    report.skipped_invalid = len(bad_indexes)
+    options = _Options(organisation_id, today, {})
+    with db.session(write=False) as session:  # a read snapshot: no lock is held while preparing
+        resolver = _Resolver(session, organisation_id, utcnow())
+        rows = _DECP.build(records, resolver, options)
+        if dry_run:
+            _count_dry_run(_DECP, rows, _DECP.existing(session, organisation_id, rows), report)
     if not dry_run:
         backup_before(db, "import")
-    report.skipped_invalid = len(bad_indexes)
-    now = utcnow()
-    with db.session(write=not dry_run) as session:
-        resolver = _Resolver(session, organisation_id, now)
-        rows = [_decp_contract_row(r, resolver, today) for r in records]
-        existing = dict(resolver.contracts)
-        key = lambda r: r["reference"].casefold()  # noqa: E731
-        if dry_run:
-            for row in rows:
-                if key(row) in existing:
-                    report.updated += 1
-                else:
-                    report.created += 1
-        else:
-            resolver.write_new()
-            undo: dict = {}
-            _upsert(
-                session,
-                Contract,
-                rows,
-                existing,
-                key,
-                now,
-                report,
-                progress,
-                cancelled,
-                {"organisation_id": organisation_id},
-                undo,
-            )
-            resolver.remember_created(undo)
-            _record_batch(session, organisation_id, "decp", path, report, undo, user_name)
-        resolver.fill_report(report)
+        _write(db, _DECP, options, path, rows, resolver, report, progress, cancelled, user_name)
+    resolver.fill_report(report)
     return report

@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.io.cells import CellError, key_of, parse_bool, parse_date, parse_decimal, parse_money, parse_text
 
@@ -90,3 +92,16 @@ def test_header_keys_ignore_case_accents_and_punctuation():
     assert key_of("N° de commande") == key_of("n° DE COMMANDE")
     assert key_of("Montant (€ HT)") == "montant ht"
     assert key_of("Échéance") == "echeance"
+
+
+@given(
+    whole=st.integers(min_value=0, max_value=10**15 - 1),
+    fraction=st.one_of(st.none(), st.text(alphabet="0123456789", min_size=1, max_size=12)),
+    mark=st.sampled_from([",", "."]),
+)
+def test_plain_numbers_read_as_the_general_path_reads_them(whole, fraction, mark):
+    """'1234,56' takes a fast path: the same Decimal (digits and exponent) as with a space added,
+    which goes through the general path."""
+    text = str(whole) + ("" if fraction is None else mark + fraction)
+    fast, general = parse_decimal(text), parse_decimal(" " + text)
+    assert (fast, fast.as_tuple()) == (general, general.as_tuple())
