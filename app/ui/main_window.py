@@ -333,6 +333,10 @@ class MainWindow(QMainWindow):
                 self.context.organisation_id = self.org_combo.currentData()
         self.org_combo.blockSignals(False)
         self.org_combo.setEnabled(self.org_combo.count() > 1)
+        # the side column widens (within reason) so that the commune's name shows whole
+        names = [self.org_combo.itemText(i) for i in range(self.org_combo.count())]
+        needed = max((self.org_combo.fontMetrics().horizontalAdvance(n) for n in names), default=0) + 48
+        self.nav.setFixedWidth(min(max(210, needed), 320))
         self.setWindowTitle(f"{Path(db.location).name} — {messages.APP_TITLE}" if db else messages.APP_TITLE)
         self._update_status()
         if db is not None and self.todo_dock is not None:

@@ -35,6 +35,7 @@ from app.rules.levers import LEVERS
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.checklist import ChecklistWidget
+from app.ui.widgets.tables import fit_columns
 
 
 def escape(text: str) -> str:
@@ -190,6 +191,7 @@ class LibraryView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by SPASER action
         self.table.verticalHeader().setVisible(False)
+        fit_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.table.doubleClicked.connect(lambda *_: self.edit_current())
         self.detail = QTextBrowser()

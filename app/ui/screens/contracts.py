@@ -34,6 +34,7 @@ from app.ui.context import AppContext, UndoEntry
 from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.table_keys import TableKeys
+from app.ui.widgets.tables import fit_columns
 
 
 def register_columns(today: dt.date) -> list[Column]:
@@ -150,6 +151,7 @@ class RegisterView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setResizeContentsPrecision(100)  # never measure 10,000 rows
         header.setStretchLastSection(False)
+        fit_columns(self.table)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         TableKeys(self.table, self.edit_selected, self.delete_selected)
 

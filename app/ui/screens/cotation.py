@@ -42,6 +42,7 @@ from app.ui.context import AppContext
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.widgets.facts_pointer import FactsPointer, default_cad_year
+from app.ui.widgets.tables import fit_columns
 
 # --- table models over DTO rows -----------------------------------------------------------------
 
@@ -239,6 +240,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
+    fit_columns(view)
     return view
 
 
@@ -367,6 +369,7 @@ class CotationScreen(QWidget):
         )
         self.grid.horizontalHeader().setStretchLastSection(True)
         self.grid.verticalHeader().setVisible(False)
+        fit_columns(self.grid)
         self.chart = LeverChart()
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Observations de la cotation")
@@ -583,6 +586,7 @@ class CotationScreen(QWidget):
         middle.addWidget(decision_box)
         middle.setStretchFactor(0, 3)
         middle.setStretchFactor(1, 2)
+        middle.setSizes([660, 400])  # the decisions table shows every column title at 1366×768
         d_page.addWidget(middle, 1)
         bilan = QWidget()
         b_page = QVBoxLayout(bilan)

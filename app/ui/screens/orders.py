@@ -30,6 +30,7 @@ from app.ui.context import AppContext
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.tasks import run_op
+from app.ui.widgets.tables import fit_columns
 
 DIMENSIONS = (
     ("family", "Par famille d'achat"),
@@ -51,7 +52,7 @@ class BeforeAfterChart(QWidget):
         super().__init__(parent)
         self.families: list[tuple[str, int, int]] = []
         self.scenarios: list[tuple[str, float]] = []
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(180)  # the table below keeps room for several rows at 1366×768
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Graphique avant et après le groupement")
 
@@ -103,12 +104,14 @@ class BeforeAfterChart(QWidget):
         for i, (label, before, after) in enumerate(self.families):
             y = top + i * row_height
             painter.setPen(self.palette().text().color())
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_width - 8))
-            painter.drawText(
-                QRectF(area.left(), y, label_width - 8, 2 * bar_height),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                text,
+            # a long family name goes on two lines rather than losing its end
+            box = QRectF(area.left(), y - bar_height / 2, label_width - 8, 3 * bar_height)
+            flags = int(
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
             )
+            if metrics.boundingRect(box.toRect(), flags, label).height() > box.height():
+                label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_width - 8))
+            painter.drawText(box, flags, label)
             for j, (value, colour) in enumerate(((before, self.BEFORE), (after, self.AFTER))):
                 bar = QRectF(bars_left, y + j * bar_height, bars_width * value / maximum, bar_height - 1)
                 painter.fillRect(bar, colour)
@@ -181,6 +184,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
     view.setWordWrap(False)
+    fit_columns(view)
     return view
 
 
@@ -326,7 +330,10 @@ class OrdersScreen(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.chart)
         splitter.addWidget(self.groups_table)
-        splitter.setSizes([260, 300])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 360])
         layout = QVBoxLayout(widget)
         layout.addWidget(self.proposal_summary)
         layout.addWidget(splitter, 1)

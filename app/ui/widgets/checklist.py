@@ -34,6 +34,7 @@ from app.errors import UserError
 from app.rules.clauses import APPLICABILITY_ORDER, Applicability
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.tables import fit_columns
 
 MISSING = QColor("#a4000f")
 
@@ -107,6 +108,7 @@ class ChecklistWidget(QWidget):
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # mandatory and missing first
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
+        fit_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
         self.title = QLabel()
@@ -155,6 +157,7 @@ class ChecklistWidget(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([660, 400])
 
         top = QHBoxLayout()
         top.addWidget(self.show_all)
