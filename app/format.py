@@ -41,3 +41,18 @@ def long_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return format_date(value, format="long", locale=LOCALE)
+
+
+def cell(value: object) -> str:
+    """A spreadsheet cell as a French reader expects it: « 6 200,5 », « 01/12/2026 », « Oui »."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, int | float | Decimal):
+        return format_decimal(value, format="#,##0.##########", locale=LOCALE)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

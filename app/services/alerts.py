@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.enums import ContractStatus
+from app.queries.assessments import rated_years
 from app.rules import calendar as cal
 from app.rules.settings import Settings
 from app.rules.settings_catalogue import K
@@ -36,7 +37,10 @@ def delays_for(db: Database, organisation_id: uuid.UUID, on: dt.date) -> cal.Cyc
         return cycle_delays(settings_for(session, organisation_id), on)
 
 
-def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
+def contract_dates(
+    rows: list[ContractRow], rated: dict[uuid.UUID, frozenset[int]] | None = None
+) -> list[cal.ContractDates]:
+    rated = rated or {}
     return [
         cal.ContractDates(
             id=r.id,
@@ -48,6 +52,7 @@ def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
             active=r.status in (ContractStatus.ACTIVE, ContractStatus.DRAFT),
             max_amount=r.max_amount if r.is_framework else None,
             consumed=r.consumed,
+            rated_for=rated.get(r.id, frozenset()),
         )
         for r in rows
     ]
@@ -57,7 +62,9 @@ def alerts_for(
     db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
 ) -> list[cal.Alert]:
     rows = list_contracts(db, organisation_id) if rows is None else rows
-    return cal.alerts(contract_dates(rows), delays_for(db, organisation_id, today), today)
+    with db.session(write=False) as session:
+        rated = rated_years(session, organisation_id)
+    return cal.alerts(contract_dates(rows, rated), delays_for(db, organisation_id, today), today)
 
 
 def timeline_for(

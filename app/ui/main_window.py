@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.ui import messages
 from app.ui.context import AppContext, ui_settings
 from app.ui.screens import SCREENS, ScreenSpec
+from app.ui.widgets.glossary import explain_acronyms
 
 FILE_FILTER = "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)"
 
@@ -203,6 +204,20 @@ class MainWindow(QMainWindow):
             self.stack.insertWidget(row, widget)
             self._screens[row] = widget
         self.stack.setCurrentIndex(row)
+        self._todo_dock_for(SCREENS[row].key)
+        explain_acronyms(self.stack.currentWidget())  # texts filled since the last visit included
+
+    def _todo_dock_for(self, key: str) -> None:
+        """The dashboard has its own « À faire » tab: the bottom panel steps aside there, and comes back."""
+        dock = self.todo_dock
+        if dock is None:
+            return
+        if key == "dashboard" and dock.isVisible():
+            dock.hide()
+            dock.setProperty("hidden_for_dashboard", True)
+        elif key != "dashboard" and dock.property("hidden_for_dashboard"):
+            dock.setProperty("hidden_for_dashboard", False)
+            dock.show()
 
     def open_screen(self, key: str) -> QWidget:
         """The screen of ``key``, shown (created on first use)."""
@@ -316,6 +331,8 @@ class MainWindow(QMainWindow):
             return
         self.todo_dock.show()
         self.todo_dock.raise_()
+        if only_if_any:  # opened by itself at start, not asked for
+            self._todo_dock_for(SCREENS[self.stack.currentIndex()].key)
 
     # --- status --------------------------------------------------------------------------------------
     def _database_changed(self) -> None:

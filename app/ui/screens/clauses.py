@@ -33,6 +33,7 @@ from app.errors import UserError
 from app.rules.clause_library import DECP_VALUES
 from app.rules.levers import LEVERS
 from app.ui.context import AppContext
+from app.ui.messages import count as count_of
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.checklist import ChecklistWidget
 from app.ui.widgets.tables import fit_columns
@@ -280,7 +281,7 @@ class LibraryView(QWidget):
         self.table.setColumnWidth(0, 290)
         for column in (1, 2, 3):
             self.table.resizeColumnToContents(column)
-        self.count.setText(f"{len(self.model.rows)} clause(s)")
+        self.count.setText(count_of(len(self.model.rows), "clause"))
         self._show_current()
 
     def current_row(self):  # noqa: ANN201
@@ -439,7 +440,7 @@ class LibraryView(QWidget):
         except UserError as exc:
             self.message.setText(exc.message)
             return
-        self.message.setText(f"{count} clause(s) exportée(s) dans {path}.")
+        self.message.setText(f"{count_of(count, 'clause exportée', 'clauses exportées')} dans {path}.")
 
 
 class ContractChecklistView(QWidget):

@@ -280,9 +280,11 @@ class RegisterView(QWidget):
         total = len(self.all_rows)
         shown = len(rows)
         self.count_label.setText(
-            f"{total} marché{'s' if total > 1 else ''}"
+            messages.EMPTY_REGISTER
+            if total == 0 and self.context.ready
+            else messages.count(total, "marché")
             if shown == total
-            else f"{shown} marché{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}"
+            else f"{messages.count(shown, 'marché affiché', 'marchés affichés')} sur {total}"
         )
 
     def clear_filters(self) -> None:

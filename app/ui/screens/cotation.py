@@ -39,6 +39,7 @@ from app import format as fmt
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.widgets.facts_pointer import FactsPointer, default_cad_year
@@ -646,7 +647,9 @@ class CotationScreen(QWidget):
         added = self._run(lambda: present_due_contracts(ctx.db, ctx.organisation_id, self.year.value()))
         if added is not None:
             self.reload()
-            self.session_label.setText(self.session_label.text() + f" — {added} marché(s) inscrit(s).")
+            self.session_label.setText(
+                self.session_label.text() + f" — {count(added, 'marché inscrit', 'marchés inscrits')}."
+            )
 
     def _decision_selected(self) -> None:
         d = _selected(self.decision_table, self.decision_model)
@@ -701,7 +704,7 @@ class CotationScreen(QWidget):
         answer = QMessageBox.question(
             self,
             "Clôturer le CAD",
-            f"Le président de la CAO arrête la liste : {targeted} marché(s) ciblé(s). "
+            f"Le président de la CAO arrête la liste : {count(targeted, 'marché ciblé', 'marchés ciblés')}. "
             "Après la clôture, les décisions ne pourront plus être modifiées. Continuer ?",
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -825,7 +828,8 @@ class CotationScreen(QWidget):
         c = self.committee = committee_view(ctx.db, ctx.organisation_id, year)
         status = "clôturé (liste arrêtée)" if c.closed else ("en préparation" if c.id else "pas encore créé")
         self.session_label.setText(
-            f"<b>CAD {year}</b> : {status} — {len(c.decisions)} marché(s) présenté(s), {len(c.targeted)} ciblé(s)."
+            f"<b>CAD {year}</b> : {status} — {count(len(c.decisions), 'marché présenté', 'marchés présentés')}, "
+            f"{count(len(c.targeted), 'ciblé')}."
         )
         when = c.meeting_date or (self.due.windows.cad_date if self.due else dt.date(year, 10, 1))
         self.meeting_date.setDate(QDate(when.year, when.month, when.day))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.tasks import run_op
@@ -280,7 +281,7 @@ class OrdersScreen(QWidget):
                 Column("Année précédente", lambda r: fmt.number(r.previous), lambda r: r.previous, True),
                 Column("Évolution", lambda r: _pct(r.change), lambda r: r.change, True),
                 Column("Objectif (au plus)", target, lambda r: r.target_max(self.target_rate), True),
-                Column("Objectif atteint", reached),
+                Column("Objectif sur un an atteint", reached),
                 Column(
                     "Mutualisable",
                     lambda r: "" if r.eligible is None else ("oui" if r.eligible else "non (famille exclue)"),
@@ -561,8 +562,12 @@ class OrdersScreen(QWidget):
         self.accept_button.setEnabled(merged > 0)
         self.pdf_button.setEnabled(True)
         self.xlsx_button.setEnabled(True)
+        s = proposal.summary()
+        # 711 orders become 298: 161 grouped ones (two orders or more each) and the rest left alone
         self.status.setText(
-            f"{merged} commandes groupées proposées pour {proposal.year}. Vérifiez-les puis « Accepter la proposition »."
+            f"{proposal.year} : {count(s['orders_before'], 'commande')} ramenées à {fmt.number(s['orders_after'])}, "
+            f"dont {count(merged, 'commande groupée', 'commandes groupées')} (chacune de 2 commandes ou plus) "
+            "et les autres inchangées. Vérifiez-les puis « Accepter la proposition »."
         )
 
     def _show_census_lines(self) -> None:
