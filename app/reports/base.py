@@ -105,7 +105,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
         super().save()
 
     def _decorate(self, total: int) -> None:
-        width, height = A4
+        width, height = self._pagesize
         self.setFont(FONT, 8)
         self.setFillColor(colors.grey)
         self.drawString(15 * mm, height - 10 * mm, self.header_text)
@@ -113,7 +113,9 @@ class _NumberedCanvas(rl_canvas.Canvas):
         self.drawRightString(width - 15 * mm, 8 * mm, f"page {self._pageNumber} / {total}")
 
 
-def build_document(out_path: Path, story: list, *, organisation: str, title: str, footer: str = "") -> int:
+def build_document(
+    out_path: Path, story: list, *, organisation: str, title: str, footer: str = "", pagesize: tuple = A4
+) -> int:
     """Write ``story`` to an A4 PDF with the organisation's name on every page; returns the page count."""
     register_fonts()
     out_path = Path(out_path)
@@ -122,7 +124,7 @@ def build_document(out_path: Path, story: list, *, organisation: str, title: str
     )
     doc = SimpleDocTemplate(
         str(out_path),
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=16 * mm,

@@ -105,3 +105,22 @@ def test_acronyms_are_explained_where_they_first_appear(qtbot, demo_db, demo_org
     # explained once per screen: the tab, not every later label that says SPASER again
     repeated = [w for w in screen.findChildren(QLabel) if "SPASER : Schéma" in w.toolTip()]
     assert repeated == []
+
+
+def test_printing_the_register_opens_its_preview_with_the_commune(qtbot, demo_db, demo_org):
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.context import AppContext
+    from app.ui.dialogs.print_preview import PrintPreviewDialog
+    from app.ui.screens.contracts import create
+
+    screen = create(AppContext(demo_db, demo_org))
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.register.print_view()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintPreviewDialog))
+    first = PdfReader(dialog.path).pages[0].extract_text()
+    dialog.close()
+    assert "Registre des marchés — Commune de Val-des-Saules" in first.replace("\n", " ")
+    assert "Imprimé le" in first

@@ -45,7 +45,8 @@ def register_columns(today: dt.date) -> list[Column]:
         months = months_left(row)
         if months is None:
             return ""
-        return "échu" if months < 0 else str(months)
+        # « échu » only once the end date is past: the last days of a running contract count 0 months
+        return "échu" if row.end_date < today else str(max(months, 0))
 
     return [
         Column("Référence", lambda r: r.reference),
@@ -414,7 +415,11 @@ class RegisterView(QWidget):
                 criteria.append(f"{caption} : {combo.currentText()}")
         if self.next_year.isChecked():
             criteria.append("renouvellement l'an prochain")
-        print_table(self, "Registre des marchés", self.model, ", ".join(criteria))
+        from app.services.organisations import list_organisations
+
+        ctx = self.context
+        name = next((o.name for o in list_organisations(ctx.db) if o.id == ctx.organisation_id), "")
+        print_table(self, "Registre des marchés", self.model, ", ".join(criteria), organisation=name)
 
 
 class ContractsScreen(QWidget):

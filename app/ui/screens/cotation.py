@@ -456,6 +456,7 @@ class CotationScreen(QWidget):
             f"<b>Potentiel durable : {result.score} / 100 — priorité {result.priority.value}</b>. "
             f"Actions proposées : {proposed}.<br><small>{rules.formula_text(self.view.thresholds)}</small>"
         )
+        self.score_label.setToolTip(rules.FORMULA)  # the exact computation, for the buyer who asks
         self.chart.set_ratings(ratings, result.proposed)
 
     def _restore_proposal(self) -> None:
