@@ -56,3 +56,19 @@ def cell(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def contract_amounts(threshold: Decimal | None, total: Decimal | None) -> str:
+    """Which amount is shown, said in words: the clause sheet reads the amount the thresholds compare
+    (estimated, or a framework's maximum) while the register and the CAD dossier show what the
+    contract costs (notified, avenants included); when they differ, both are given and named."""
+    if threshold is None and total is None:
+        return "montant non renseigné"
+    if total is None or threshold == total:
+        return f"{money(threshold)} HT"
+    if threshold is None:
+        return f"{money(total)} HT, avenants compris"
+    return (
+        f"{money(threshold)} HT pour les seuils (montant estimé, ou maximum de l'accord-cadre) ; "
+        f"{money(total)} HT au registre (montant notifié, avenants compris)"
+    )

@@ -54,3 +54,21 @@ def test_a_contract_is_echu_only_after_its_end_date():
     assert column.display(row(dt.date(2026, 12, 15))) == "0"  # ends today
     assert column.display(row(dt.date(2026, 12, 14))) == "échu"
     assert column.display(row(dt.date(2027, 3, 20))) == "3"
+
+
+def test_the_clause_sheet_says_which_amount_it_shows(demo_db, demo_org):
+    from app.services.clauses import checklist
+    from app.services.contracts import list_contracts
+
+    rows = list_contracts(demo_db, demo_org)
+    differing = [r for r in rows if checklist(demo_db, r.id).amount != r.amount]
+    assert differing, "the demo has a contract whose threshold amount is not its register amount"
+    row = differing[0]
+    sheet = checklist(demo_db, row.id)
+    assert sheet.total_amount == row.amount  # the register's amount, the shared fact
+    from app import format as fmt
+
+    text = fmt.contract_amounts(sheet.amount, sheet.total_amount)
+    assert fmt.money(row.amount) in text and "au registre (montant notifié, avenants compris)" in text
+    assert "pour les seuils" in text
+    assert fmt.contract_amounts(row.amount, row.amount) == f"{fmt.money(row.amount)} HT"

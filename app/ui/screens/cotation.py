@@ -167,7 +167,7 @@ class LeverChart(QWidget):
             return
         metrics = painter.fontMetrics()
         label_w = min(
-            int(self.width() * 0.45), max(metrics.horizontalAdvance(t) for t, _v, _p in self.bars) + 12
+            int(self.width() * 0.55), max(metrics.horizontalAdvance(t) for t, _v, _p in self.bars) + 12
         )
         value_w = metrics.horizontalAdvance("100") + 10
         row_h = max(16, (self.height() - 8) // len(self.bars))
@@ -176,12 +176,7 @@ class LeverChart(QWidget):
         for i, (title, value, proposed) in enumerate(self.bars):
             y = 4 + i * row_h
             painter.setPen(text)
-            shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, label_w - 8)
-            painter.drawText(
-                QRectF(0, y, label_w - 8, row_h),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                shown,
-            )
+            _draw_bar_label(painter, QRectF(0, y, label_w - 8, row_h), title)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#e3ebe7"))
             painter.drawRect(QRectF(label_w, y + 3, chart_w, row_h - 6))
@@ -197,6 +192,28 @@ class LeverChart(QWidget):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _draw_bar_label(painter: QPainter, box: QRectF, title: str) -> None:
+    """A lever's name whole: on one line, else on two in a smaller font, cut only as a last resort."""
+    flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    if painter.fontMetrics().horizontalAdvance(title) <= box.width():
+        painter.drawText(box, flags, title)
+        return
+    painter.save()
+    font = painter.font()
+    two_lines = box.height() / (2 * painter.fontMetrics().lineSpacing())  # the scale at which 2 lines fit
+    font.setPointSizeF(font.pointSizeF() * max(0.7, min(0.85, two_lines)))
+    painter.setFont(font)
+    wrap = flags | Qt.TextFlag.TextWordWrap
+    needed = painter.fontMetrics().boundingRect(box.toRect(), int(wrap), title)
+    if needed.height() <= box.height() + 2:
+        painter.drawText(box, wrap, title)
+    else:
+        painter.drawText(
+            box, flags, painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, int(box.width()))
+        )
+    painter.restore()
 
 
 def _score(row) -> str:  # noqa: ANN001
@@ -390,9 +407,16 @@ class CotationScreen(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.grid)
         split.addWidget(self.chart)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
-        split.setSizes([620, 380])
+        split.setSizes([760, 320])
+        # the selected lever's reason in full (the « Motif » column only has room for its start)
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("motif_du_levier")
+        self.reason_label.setWordWrap(True)
+        self.grid.selectionModel().currentRowChanged.connect(self._show_reason)
+        self.ratings_model.modelReset.connect(lambda: self._show_reason(QModelIndex()))
+        self._show_reason(QModelIndex())
         buttons = QHBoxLayout()
         buttons.addWidget(self.history_label, 1)
         buttons.addWidget(self.reset_button)
@@ -402,9 +426,18 @@ class CotationScreen(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.score_label)
         layout.addWidget(split, 1)
+        layout.addWidget(self.reason_label)
         layout.addWidget(self.notes)
         layout.addLayout(buttons)
         return box
+
+    def _show_reason(self, current, _previous=None) -> None:  # noqa: ANN001
+        ratings = self.ratings_model.ratings
+        if current.isValid() and current.row() < len(ratings):
+            rating = ratings[current.row()]
+            self.reason_label.setText(f"<b>Motif — {rating.title}</b> : {rating.reason}")
+        else:
+            self.reason_label.setText("Choisissez un levier pour lire son motif en entier.")
 
     def open_contract(self, contract_id) -> None:  # noqa: ANN001
         index = self.contract_combo.findData(contract_id)
