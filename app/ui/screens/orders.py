@@ -92,16 +92,14 @@ class BeforeAfterChart(QWidget):
             QRectF(area.left(), area.top(), area.width(), line), "Commandes par famille : avant / après"
         )
         painter.setFont(QFont(self.font()))
-        label_width = min(
-            area.width() * 0.42, max(metrics.horizontalAdvance(f[0]) for f in self.families) + 8
-        )
+        label_width = min(area.width() * 0.5, max(metrics.horizontalAdvance(f[0]) for f in self.families) + 8)
         top = area.top() + line + 6
         legend_height = line + 6
         row_height = max((area.bottom() - top - legend_height) / len(self.families), 2 * 6 + 4)
         bar_height = max(min((row_height - 6) / 2, line), 4)
         maximum = max(max(b, a) for _, b, a in self.families) or 1
         bars_left = area.left() + label_width
-        bars_width = area.width() - label_width - metrics.horizontalAdvance("0000") - 8
+        bars_width = area.width() - label_width - metrics.horizontalAdvance("0000 → 0000") - 8
         for i, (label, before, after) in enumerate(self.families):
             y = top + i * row_height
             painter.setPen(self.palette().text().color())
@@ -116,12 +114,13 @@ class BeforeAfterChart(QWidget):
             for j, (value, colour) in enumerate(((before, self.BEFORE), (after, self.AFTER))):
                 bar = QRectF(bars_left, y + j * bar_height, bars_width * value / maximum, bar_height - 1)
                 painter.fillRect(bar, colour)
-                painter.setPen(self.palette().text().color())
-                painter.drawText(
-                    QRectF(bar.right() + 4, bar.top(), 60, bar_height),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    fmt.number(value),
-                )
+            # one figure per family, « 194 → 48 », centred on its two bars: readable however thin they are
+            painter.setPen(self.palette().text().color())
+            painter.drawText(
+                QRectF(bars_left + bars_width * max(before, after) / maximum + 4, y, 90, 2 * bar_height),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                f"{fmt.number(before)} → {fmt.number(after)}",
+            )
         y = area.bottom() - line
         for k, (colour, text) in enumerate(
             ((self.BEFORE, "aujourd'hui (en haut)"), (self.AFTER, "après (en bas)"))
