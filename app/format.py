@@ -41,3 +41,34 @@ def long_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return format_date(value, format="long", locale=LOCALE)
+
+
+def cell(value: object) -> str:
+    """A spreadsheet cell as a French reader expects it: « 6 200,5 », « 01/12/2026 », « Oui »."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, int | float | Decimal):
+        return format_decimal(value, format="#,##0.##########", locale=LOCALE)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def contract_amounts(threshold: Decimal | None, total: Decimal | None) -> str:
+    """Which amount is shown, said in words: the clause sheet reads the amount the thresholds compare
+    (estimated, or a framework's maximum) while the register and the CAD dossier show what the
+    contract costs (notified, avenants included); when they differ, both are given and named."""
+    if threshold is None and total is None:
+        return "montant non renseigné"
+    if total is None or threshold == total:
+        return f"{money(threshold)} HT"
+    if threshold is None:
+        return f"{money(total)} HT, avenants compris"
+    return (
+        f"{money(threshold)} HT pour les seuils (montant estimé, ou maximum de l'accord-cadre) ; "
+        f"{money(total)} HT au registre (montant notifié, avenants compris)"
+    )

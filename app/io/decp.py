@@ -21,13 +21,39 @@ from app.enums import Ccag, DecpNature, OperatorGrouping, PriceForm, Procedure, 
 from app.errors import ImportRejected
 from app.io import decp_labels as L
 from app.io import safety
-from app.io.cells import CellError, key_of, parse_date, parse_decimal, parse_int
+from app.io.cells import CellError, forbidden_problem, key_of, parse_date, parse_decimal, parse_int
 from app.io.output import write_text
 from app.io.validate import Problem
 from app.rules.calendar import add_months
 from app.rules.values import InvalidValue, nature_from_cpv, normalize_cpv, normalize_siret
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
+REFERENCE_MAX = 60  # a contract's reference (``contract.reference`` is 60 characters)
+AMOUNT_LIMIT = Decimal(10) ** 12  # amounts are stored as Numeric(14, 2)
+# fields that hold one text or number: an object or a list there is refused, never stored as its repr
+SCALAR_FIELDS = (
+    "id", "objet", "nature", "procedure", "codeCPV", "ccag", "formePrix", "montant", "dureeMois",
+    "offresRecues", "tauxAvance", "dateNotification", "datePublicationDonnees",
+)  # fmt: skip
+
+
+def _big_int(text: str) -> int | Decimal:
+    """JSON integers: Python refuses to read one of more than 4,300 digits (a ValueError that would
+    reject the whole file); keep it as a Decimal so that its record alone is refused, by name."""
+    return int(text) if len(text) < 4000 else Decimal(text)
+
+
+def _bad_characters(value: object, path: str = "") -> tuple[str, str] | None:
+    """The first (field, explanation) of a text holding NUL, a control character or a lone surrogate."""
+    if isinstance(value, str):
+        problem = forbidden_problem(value)
+        return (path, problem.replace("la cellule contient", "le champ contient")) if problem else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        found = _bad_characters(inner, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -107,7 +133,7 @@ def load_json(path: Path) -> object:
     from app.io.readers import decode_text
 
     try:
-        return json.loads(decode_text(path.read_bytes()))
+        return json.loads(decode_text(path.read_bytes()), parse_int=_big_int)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise ImportRejected(
             f"Le fichier « {path.name} » n'est pas un JSON valide (ligne {getattr(exc, 'lineno', '?')})."
@@ -162,6 +188,7 @@ def _labels(value: object, inner: str, allowed: tuple[str, ...]) -> list[str]:
 
 
 def _holders(value: object) -> list[Holder]:
+    """The holders of a well-formed list (``_holders_problem`` says when it is not one)."""
     holders: list[Holder] = []
     if not isinstance(value, list):
         return holders
@@ -182,6 +209,17 @@ def _holders(value: object) -> list[Holder]:
     return holders
 
 
+def _holders_problem(value: object) -> str | None:
+    """Holders must be a list of objects: a plain text would give a contract with no holder."""
+    if value in (None, "", []):
+        return None
+    if not isinstance(value, list):
+        return 'les titulaires doivent être une liste (« titulaires »: [{"id": …, "typeIdentifiant": …}])'
+    if not all(isinstance(item, dict) for item in value):
+        return "chaque titulaire doit être un objet avec son identifiant et son type, pas un simple texte"
+    return None
+
+
 def _bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -193,7 +231,37 @@ def parse_record(index: int, raw: dict, fmt: str) -> tuple[DecpRecord | None, li
     problems: list[Problem] = []
 
     def problem(column: str, value: object, message: str, expected: str = "") -> None:
-        problems.append(Problem(index, column, _text(value)[:80], message, expected, unit="marché n°"))
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        if forbidden_problem(shown):
+            shown = ""  # never echo the bad character into the message
+        problems.append(Problem(index, column, shown[:80], message, expected, unit="marché n°"))
+
+    # Refused rather than stored changed: a bad character, an object where a text is expected, an id
+    # longer than a reference, holders that are not a list, an amount beyond what can be stored.
+    refusals = len(problems)
+    bad = _bad_characters(raw)
+    if bad:
+        problem(bad[0], "", bad[1])
+        return None, problems
+    for name in SCALAR_FIELDS:
+        if isinstance(raw.get(name), dict | list):
+            problem(
+                name,
+                raw.get(name),
+                "un texte ou un nombre est attendu, le fichier donne une liste ou un objet",
+            )
+    if len(_text(raw.get("id"))) > REFERENCE_MAX:
+        problem(
+            "id",
+            raw.get("id"),
+            f"identifiant trop long ({len(_text(raw.get('id'))):,} caractères)".replace(",", "\u202f"),
+            f"{REFERENCE_MAX} caractères au plus",
+        )
+    holders_problem = _holders_problem(raw.get("titulaires"))
+    if holders_problem:
+        problem("titulaires", raw.get("titulaires"), holders_problem, "une liste de titulaires")
+    if len(problems) > refusals:
+        return None, problems
 
     decp_id = _text(raw.get("id"))
     buyer = raw.get("acheteur") if isinstance(raw.get("acheteur"), dict) else {}
@@ -255,7 +323,7 @@ def parse_record(index: int, raw: dict, fmt: str) -> tuple[DecpRecord | None, li
             return None
         try:
             return parse(value)
-        except (CellError, ValueError, TypeError):
+        except (CellError, ValueError, TypeError, ArithmeticError):
             problem(column, value, "valeur illisible", expected)
             return None
 
@@ -265,6 +333,9 @@ def parse_record(index: int, raw: dict, fmt: str) -> tuple[DecpRecord | None, li
         if amount < 0:
             problem("montant", raw.get("montant"), "montant négatif", "un montant positif")
             amount = None
+        elif not amount.is_finite() or amount >= AMOUNT_LIMIT:
+            problem("montant", raw.get("montant"), "montant trop grand", "moins de 1 000 milliards d'euros")
+            return None, problems
         else:
             amount = amount.quantize(Decimal("0.01"))
     offers = number("offresRecues", parse_int, "offresRecues", "un nombre entier")

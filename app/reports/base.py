@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from app.io.output import output_path
 from app.paths import resource
@@ -106,7 +106,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
         super().save()
 
     def _decorate(self, total: int) -> None:
-        width, height = A4
+        width, height = self._pagesize
         self.setFont(FONT, 8)
         self.setFillColor(colors.grey)
         self.drawString(15 * mm, height - 10 * mm, self.header_text)
@@ -114,7 +114,9 @@ class _NumberedCanvas(rl_canvas.Canvas):
         self.drawRightString(width - 15 * mm, 8 * mm, f"page {self._pageNumber} / {total}")
 
 
-def build_document(out_path: Path, story: list, *, organisation: str, title: str, footer: str = "") -> int:
+def build_document(
+    out_path: Path, story: list, *, organisation: str, title: str, footer: str = "", pagesize: tuple = A4
+) -> int:
     """Write ``story`` to an A4 PDF with the organisation's name on every page; returns the page count."""
     register_fonts()
     out_path = Path(out_path)
@@ -124,7 +126,7 @@ def build_document(out_path: Path, story: list, *, organisation: str, title: str
     with output_path(out_path) as part:
         doc = SimpleDocTemplate(
             str(part),
-            pagesize=A4,
+            pagesize=pagesize,
             leftMargin=15 * mm,
             rightMargin=15 * mm,
             topMargin=16 * mm,
@@ -133,8 +135,46 @@ def build_document(out_path: Path, story: list, *, organisation: str, title: str
             author=organisation,
             creator="Achats Durables",
         )
-        doc.build(story, canvasmaker=canvas_class)
+        doc.build([*story, *glossary_pages(story, title)], canvasmaker=canvas_class)
     return doc.page
+
+
+def story_texts(flowables: Sequence[Any]) -> list[str]:
+    """Every text a reader sees in ``flowables``: paragraphs, table cells, chart labels."""
+    found: list[str] = []
+    for item in flowables:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, Paragraph):
+            found.append(item.getPlainText())
+        elif isinstance(item, Table):
+            found += story_texts([cell for row in item._cellvalues for cell in row])  # noqa: SLF001
+        elif isinstance(item, list | tuple):
+            found += story_texts(item)
+        elif isinstance(getattr(item, "text", None), str):  # a chart's label (reportlab String)
+            found.append(item.text)
+        for inner in ("_content", "contents"):  # KeepTogether, drawings and their groups
+            if isinstance(getattr(item, inner, None), list):
+                found += story_texts(getattr(item, inner))
+    return found
+
+
+def glossary_pages(story: Sequence[Any], title: str = "") -> list[Any]:
+    """A last page « Glossaire » with the acronyms the report uses, each with its meaning; nothing when
+    it uses none."""
+    from app.glossary import used_in
+
+    entries = used_in(title, *story_texts(story))
+    if not entries:
+        return []
+    st = styles()
+    rows = [[f"<b>{e.acronym}</b>", f"<b>{e.term}</b><br/>{e.definition}"] for e in entries]
+    return [
+        PageBreak(),
+        Paragraph("Glossaire", st["h1"]),
+        Paragraph("Les sigles employés dans ce document.", st["body"]),
+        data_table(["Sigle", "Signification"], rows, [28 * mm, 152 * mm]),
+    ]
 
 
 CELL_SIZE, CELL_LEADING = 8, 9.5  # the "cell" styles

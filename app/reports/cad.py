@@ -108,6 +108,25 @@ def _yes_no(value: bool | None) -> str:
 _BAR, _GAP, _LEFT, _TOP_PAD, _BOTTOM = 9.5, 3.5, 190, 4, 22  # the lever chart's geometry (pt)
 
 
+def _draw_label(canvas, text: str, right: float, y: float, room: float) -> None:  # noqa: ANN001
+    """A bar's label right-aligned, whole: a smaller size if needed, else on two lines."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.reports.base import FONT
+
+    size = 7.0
+    while stringWidth(text, FONT, size) > room and size > 6:
+        size -= 0.25
+    canvas.setFont(FONT, size)
+    if stringWidth(text, FONT, size) <= room:
+        canvas.drawRightString(right, y, text)
+        return
+    words = text.split()
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
+    canvas.drawRightString(right, y + size * 0.55, " ".join(words[:cut]))
+    canvas.drawRightString(right, y - size * 0.55, " ".join(words[cut:]))
+
+
 def _lever_chart(levers: list[LeverLine], width: float):  # -> reportlab Flowable
     """A horizontal bar chart of each lever's potential. Drawn straight on the page canvas: the
     same shapes as a reportlab ``Drawing`` of Lines, Rects and Strings (which the dossier used),
@@ -141,10 +160,8 @@ def _lever_chart(levers: list[LeverLine], width: float):  # -> reportlab Flowabl
             for i, lever in enumerate(levers):
                 y = height - _TOP_PAD - (i + 1) * (_BAR + _GAP) + _GAP / 2
                 bar = plot_w * lever.potential / 100
-                title = lever.title if len(lever.title) <= 48 else lever.title[:46] + "…"
                 canvas.setFillColor(colors.black)
-                canvas.setFont(FONT, 7)
-                canvas.drawRightString(_LEFT - 4, y + 2.5, title)
+                _draw_label(canvas, lever.title, _LEFT - 4, y + 2.5, _LEFT - 8)
                 canvas.setFont(FONT, 6.5)
                 canvas.drawString(_LEFT + bar + 3, y + 2.5, str(lever.potential))
                 canvas.setFillColor(ACCENT)
@@ -298,7 +315,14 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
                     )
                     for b in data.bilan
                 ],
-                (23 * mm, 40 * mm, 12 * mm, 42 * mm, 16 * mm, 47 * mm),
+                (
+                    23 * mm,
+                    36 * mm,
+                    20 * mm,
+                    38 * mm,
+                    20 * mm,
+                    43 * mm,
+                ),  # « à renseigner » on two lines, whole
             )
         )
     else:
@@ -344,14 +368,19 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
                 "Actions proposées",
             ),
             summary_rows,
-            (23 * mm, 33 * mm, 24 * mm, 23 * mm, 18.5 * mm, 10.5 * mm, 13.5 * mm, 34.5 * mm),
+            (23 * mm, 29 * mm, 28 * mm, 23 * mm, 18.5 * mm, 10.5 * mm, 13.5 * mm, 34.5 * mm),
             numeric_columns=(3, 5),
         )
     )
     step(1, "Tableau de synthèse")
 
-    # One page per contract.
+    # One page per rated contract; the contracts never rated share one page at the end (a page each
+    # would say one line: « non coté »).
+    unrated = [c for c in data.contracts if c.score is None and not c.levers]
+    unrated_ids = {id(c) for c in unrated}
     for index, c in enumerate(data.contracts, 1):
+        if id(c) in unrated_ids:
+            continue
         story.append(PageBreak())
         story.append(Paragraph(f"{_esc(c.reference)} — {_esc(c.object)}", st["h1"]))
         facts = [
@@ -437,6 +466,31 @@ def build_cad_dossier(data: CadDossierData, out_path: Path, progress: ProgressFn
             )
         if index % 10 == 0:
             step(1 + index, f"Fiche {index} sur {total}")
+
+    if unrated:
+        story.append(PageBreak())
+        story.append(Paragraph(f"Marchés non cotés ({len(unrated)})", st["h1"]))
+        story.append(Paragraph("Le diagnostic reste à faire avant la décision.", st["body"]))
+        story.append(Spacer(1, 3 * mm))
+        story.append(
+            table(
+                ("Référence", "Objet", "Titulaire", "Montant HT", "Échéance", "Service", "Décision"),
+                [
+                    (
+                        _esc(c.reference),
+                        _esc(c.object),
+                        _esc(c.supplier or "—"),
+                        fmt.money(c.amount) or "—",
+                        fmt.date(c.end_date) or "—",
+                        _esc(c.department or "—"),
+                        "—" if c.targeted is None else "ciblé" if c.targeted else "non ciblé",
+                    )
+                    for c in unrated
+                ],
+                (23 * mm, 39 * mm, 30 * mm, 24 * mm, 18 * mm, 28 * mm, 18 * mm),
+                numeric_columns=(3,),
+            )
+        )
 
     # Decision sheet.
     story.append(PageBreak())

@@ -175,7 +175,13 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
     ]
     story.append(
         data_table(
-            ["Famille", "Commandes aujourd'hui", "Après groupement", "Réduction", "Objectif atteint"],
+            [
+                "Famille",
+                "Commandes aujourd'hui",
+                "Après groupement",
+                "Réduction",
+                "Objectif atteint avec le groupement",
+            ],
             rows,
             [70 * mm, 28 * mm, 28 * mm, 24 * mm, 28 * mm],
             numeric_columns=(1, 2, 3),

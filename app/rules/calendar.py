@@ -128,6 +128,7 @@ class ContractDates:
     active: bool = True
     max_amount: Decimal | None = None
     consumed: Decimal | None = None
+    rated_for: frozenset[int] = frozenset()  # CAD years a cotation was saved for
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def alerts(contracts: list[ContractDates], delays: CycleDelays, today: dt.date) 
             continue
         if c.end_date is not None and c.recurrent:
             m = milestones(c.end_date, delays)
-            if m.cotation_start <= today <= m.cotation_end:
+            if m.cotation_start <= today <= m.cotation_end and m.cad.year not in c.rated_for:
                 found.append(
                     Alert(
                         AlertKind.COTATION,

@@ -89,9 +89,13 @@ def thresholds_from_settings(settings: Settings, on: dt.date) -> Thresholds:
 
 
 def formula_text(thresholds: Thresholds) -> str:
-    """The formula as users read it, with the priority thresholds in force (not the setting keys)."""
+    """The scoring in plain words for the buyer and the elected officials (the exact formula is
+    ``FORMULA``), with the priority thresholds in force (not the setting keys)."""
     return (
-        f"{FORMULA} Priorité A à partir de {thresholds.priority_a_min}, B à partir de "
+        "Pour chaque levier, le potentiel est d'autant plus fort que l'enjeu est important, que les "
+        "entreprises sont en mesure de répondre et que l'effort demandé à la commune est faible. Le "
+        "potentiel durable du marché, noté sur 100, reprend les trois leviers les plus prometteurs. "
+        f"Priorité A à partir de {thresholds.priority_a_min}, B à partir de "
         f"{thresholds.priority_b_min}, C en dessous (seuils réglables dans Paramètres)."
     )
 

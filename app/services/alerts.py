@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.enums import ContractStatus
+from app.queries.assessments import rated_years
 from app.queries.organisation_settings import settings_for
 from app.queries.register import ContractRow, contract_rows
 from app.rules import calendar as cal
@@ -47,7 +48,10 @@ def _rows_and_delays(
     return rows, cycle_delays(settings_for(session, organisation_id), today)
 
 
-def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
+def contract_dates(
+    rows: list[ContractRow], rated: dict[uuid.UUID, frozenset[int]] | None = None
+) -> list[cal.ContractDates]:
+    rated = rated or {}
     return [
         cal.ContractDates(
             id=r.id,
@@ -59,6 +63,7 @@ def contract_dates(rows: list[ContractRow]) -> list[cal.ContractDates]:
             active=r.status in (ContractStatus.ACTIVE, ContractStatus.DRAFT),
             max_amount=r.max_amount if r.is_framework else None,
             consumed=r.consumed,
+            rated_for=rated.get(r.id, frozenset()),
         )
         for r in rows
     ]
@@ -69,7 +74,8 @@ def alerts_for(
 ) -> list[cal.Alert]:
     with db.read() as session:
         rows, delays = _rows_and_delays(session, organisation_id, today, rows)
-    return cal.alerts(contract_dates(rows), delays, today)
+        rated = rated_years(session, organisation_id)
+    return cal.alerts(contract_dates(rows, rated), delays, today)
 
 
 def timeline_for(

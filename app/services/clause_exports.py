@@ -32,13 +32,13 @@ def _decided(item: ChecklistItem) -> str:
 def _summary(checklist: Checklist) -> str:
     from app import format as fmt
 
-    amount = fmt.money(checklist.amount) if checklist.amount is not None else "montant non renseigné"
+    amount = fmt.contract_amounts(checklist.amount, checklist.total_amount)
     duration = (
         f"{checklist.duration_months} mois"
         if checklist.duration_months is not None
         else "durée non renseignée"
     )
-    return f"Montant HT : {amount} · Durée : {duration} · Consultation du {fmt.date(checklist.consultation_date)}"
+    return f"Montant : {amount} · Durée : {duration} · Consultation du {fmt.date(checklist.consultation_date)}"
 
 
 def checklist_pdf(checklist: Checklist, path: Path | str, *, today: dt.date | None = None) -> int:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.ui import messages
 from app.ui.context import AppContext, ui_settings
 from app.ui.screens import SCREENS
+from app.ui.widgets.glossary import explain_acronyms
 
 FILE_FILTER = "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)"
 
@@ -186,6 +187,20 @@ class MainWindow(QMainWindow):
             self.stack.insertWidget(row, widget)
             self._screens[row] = widget
         self.stack.setCurrentIndex(row)
+        self._todo_dock_for(SCREENS[row].key)
+        explain_acronyms(self.stack.currentWidget())  # texts filled since the last visit included
+
+    def _todo_dock_for(self, key: str) -> None:
+        """The dashboard has its own « À faire » tab: the bottom panel steps aside there, and comes back."""
+        dock = self.todo_dock
+        if dock is None:
+            return
+        if key == "dashboard" and dock.isVisible():
+            dock.hide()
+            dock.setProperty("hidden_for_dashboard", True)
+        elif key != "dashboard" and dock.property("hidden_for_dashboard"):
+            dock.setProperty("hidden_for_dashboard", False)
+            dock.show()
 
     def open_screen(self, key: str) -> QWidget:
         """The screen of ``key``, shown (created on first use)."""
@@ -296,6 +311,8 @@ class MainWindow(QMainWindow):
             return
         self.todo_dock.show()
         self.todo_dock.raise_()
+        if only_if_any:  # opened by itself at start, not asked for
+            self._todo_dock_for(SCREENS[self.stack.currentIndex()].key)
 
     # --- status --------------------------------------------------------------------------------------
     def _database_changed(self) -> None:
@@ -313,6 +330,10 @@ class MainWindow(QMainWindow):
                 self.context.organisation_id = self.org_combo.currentData()
         self.org_combo.blockSignals(False)
         self.org_combo.setEnabled(self.org_combo.count() > 1)
+        # the side column widens (within reason) so that the commune's name shows whole
+        names = [self.org_combo.itemText(i) for i in range(self.org_combo.count())]
+        needed = max((self.org_combo.fontMetrics().horizontalAdvance(n) for n in names), default=0) + 48
+        self.nav.setFixedWidth(min(max(210, needed), 320))
         self.setWindowTitle(f"{Path(db.location).name} — {messages.APP_TITLE}" if db else messages.APP_TITLE)
         self._update_status()
         if db is not None and self.todo_dock is not None:

@@ -58,6 +58,10 @@ def remove_selected(noun: str) -> str:
     return f"Retirer {with_article(noun)} sélectionné"
 
 
+EMPTY_REGISTER = (
+    "Le registre est vide. Pour commencer, importez votre tableau des marchés (menu Fichier › "
+    "Importer…, Ctrl+I) : Excel ou CSV, tel quel ; ou créez un marché (Ctrl+N)."
+)
 HISTORY_DATE_HEADER = "Date et heure"
 MISSING_MANDATORY_CLAUSE = "Clause obligatoire manquante"
 

@@ -194,7 +194,7 @@ def test_import_export_buttons(qtbot, context, tmp_path, monkeypatch):
     target = tmp_path / "partage.toml"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     qtbot.mouseClick(library.export_button, Qt.MouseButton.LeftButton)
-    assert "1 clause(s) exportée(s)" in library.message.text() and target.exists()
+    assert "1 clause exportée dans" in library.message.text() and target.exists()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     qtbot.mouseClick(library.import_button, Qt.MouseButton.LeftButton)
     assert "0 clause(s) importée(s), 1 déjà présente(s)" in library.message.text()

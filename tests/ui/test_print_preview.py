@@ -48,7 +48,8 @@ def test_preview_shows_every_page_of_the_dossier(qtbot, cad_pdf):
     last = dialog.page_labels[-1]
     assert last.rendered_zoom == 0
     dialog.scroll.verticalScrollBar().setValue(dialog.scroll.verticalScrollBar().maximum())
-    qtbot.waitUntil(lambda: last.rendered_zoom == dialog.zoom)
+    # up to 20 s: rendering waits its turn when the machine is loaded
+    qtbot.waitUntil(lambda: last.rendered_zoom == dialog.zoom, timeout=20000)
     assert f"Page {pages} sur {pages}" in dialog.info.text() or f"Page {pages - 1} sur" in dialog.info.text()
     assert _ink(last.pixmap().toImage()) > 20
     # zooming resizes the pages

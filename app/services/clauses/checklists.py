@@ -96,6 +96,7 @@ class Checklist:
     duration_months: int | None
     consultation_date: dt.date
     items: list[ChecklistItem] = field(default_factory=list)
+    total_amount: Decimal | None = None  # what the register shows: notified (else estimated) + avenants
 
     @property
     def missing_mandatory(self) -> list[ChecklistItem]:
@@ -180,6 +181,7 @@ def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | N
         duration_months=facts.duration_months,
         consultation_date=facts.consultation_date,
         items=out,
+        total_amount=facts.total_with_amendments,
     )
 
 

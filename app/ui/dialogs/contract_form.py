@@ -40,6 +40,7 @@ from app.errors import ConcurrentEdit, UserError, ValidationError
 from app.rules import calendar as cal
 from app.services import contracts as svc
 from app.services import insertion_hours as hours_svc
+from app.ui import messages
 from app.ui.context import AppContext
 from app.ui.dialogs.conflict import OVERWRITE, RELOAD, ask_conflict
 from app.ui.dialogs.errors import show_error
@@ -49,6 +50,7 @@ from app.ui.widgets.choices import enum_combo as _enum_combo
 from app.ui.widgets.choices import select_data as _select
 from app.ui.widgets.choices import yes_no_combo as _yes_no_combo
 from app.ui.widgets.fields import IntEdit, MoneyEdit, OptionalDateEdit
+from app.ui.widgets.glossary import explain_acronyms
 
 LOT_COLUMNS = [
     EditColumn("number", "N°", "int"),
@@ -99,7 +101,7 @@ class ChildTable(QWidget):
             | QTableView.EditTrigger.AnyKeyPressed
         )
         self.add_button = QPushButton(f"Ajouter un {noun}")
-        self.remove_button = QPushButton(f"Retirer le {noun} sélectionné")
+        self.remove_button = QPushButton(messages.remove_selected(noun))
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
         self.problem = QLabel()
@@ -226,7 +228,7 @@ class ContractDialog(QDialog):
         self.tabs.addTab(self.hours, "Heures d'insertion")
         self.history_model = RowTableModel(
             [
-                Column("Date (UTC)", lambda r: r.at.strftime("%d/%m/%Y %H:%M")),
+                Column(messages.HISTORY_DATE_HEADER, lambda r: messages.local_time(r.at)),
                 Column("Action", lambda r: r.action_label),
                 Column("Par", lambda r: r.user_name or r.workstation),
                 Column(
@@ -260,6 +262,7 @@ class ContractDialog(QDialog):
             self.load(svc.get_contract(context.db, contract_id))
         else:
             self._refresh_computed()
+        explain_acronyms(self)
 
     # --- tabs ------------------------------------------------------------------------------------
     def _general_tab(self) -> QWidget:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.ui.context import AppContext
+from app.ui.widgets.glossary import explain_acronyms
 
 EXPORT_ITEMS = (
     ("contracts", "Marchés (Excel ou CSV)", "marches.xlsx"),
@@ -82,6 +83,7 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
         self._kind_changed()
+        explain_acronyms(self)
 
     @property
     def kind(self) -> str:

@@ -31,8 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import format as fmt
 from app.errors import ImportRejected, UserError
 from app.ui.context import AppContext
+from app.ui.messages import count
+from app.ui.widgets.glossary import explain_acronyms
 
 KIND_ITEMS = (
     ("orders", "Commandes (bons de commande)"),
@@ -82,7 +85,7 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._rows[index.row()]
-        return row[index.column()] if index.column() < len(row) else ""
+        return fmt.cell(row[index.column()]) if index.column() < len(row) else ""
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -249,6 +252,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.skip_check)
         layout.addWidget(self.dry_check)
         layout.addLayout(buttons)
+        explain_acronyms(self)
 
         self.choose_button.clicked.connect(self.choose_file)
         self.template_button.clicked.connect(self.save_template)
@@ -489,8 +493,8 @@ class ImportDialog(QDialog):
         self._set_problems(preview.problems)
         parts = [
             f"Feuille « {preview.sheet} », en-tête ligne {preview.header_row} : "
-            f"{preview.data_rows} ligne(s) sous l'en-tête, {preview.valid_rows} valide(s), "
-            f"{len(preview.problems)} problème(s)."
+            f"{count(preview.data_rows, 'ligne')} sous l'en-tête, {count(preview.valid_rows, 'valide')}, "
+            f"{count(len(preview.problems), 'problème')}."
         ]
         no_service = sum(1 for p in preview.problems if p.message == MISSING_SERVICE)
         if no_service:

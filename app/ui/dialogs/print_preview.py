@@ -243,7 +243,7 @@ class PrintPreviewDialog(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
         super().showEvent(event)
-        QTimer.singleShot(0, self.fit_width)
+        QTimer.singleShot(0, self, self.fit_width)  # not after the dialog is gone
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().resizeEvent(event)

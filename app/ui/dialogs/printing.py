@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QPainter, QTextDocument
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
 MAX_PRINTED_ROWS = 5000
-
-
-def table_html(title: str, model: QAbstractItemModel, subtitle: str = "") -> str:
-    rows = min(model.rowCount(), MAX_PRINTED_ROWS)
-    columns = model.columnCount()
-    head = "".join(
-        f"<th>{html.escape(str(model.headerData(c, Qt.Orientation.Horizontal) or ''))}</th>"
-        for c in range(columns)
-    )
-    body = []
-    for r in range(rows):
-        cells = "".join(
-            f"<td>{html.escape(str(model.index(r, c).data() or ''))}</td>" for c in range(columns)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    more = (
-        f"<p>… et {model.rowCount() - rows} lignes de plus (filtrez la liste pour les imprimer).</p>"
-        if model.rowCount() > rows
-        else ""
-    )
-    return (
-        "<html><body style='font-family: sans-serif; font-size: 8pt'>"
-        f"<h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>"
-        "<table border='1' cellspacing='0' cellpadding='2' width='100%'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}</body></html>"
-    )
 
 
 def _printer_dialog(parent: QWidget, title: str):  # noqa: ANN202
@@ -53,13 +26,33 @@ def _printer_dialog(parent: QWidget, title: str):  # noqa: ANN202
     return printer
 
 
-def print_table(parent: QWidget, title: str, model: QAbstractItemModel, subtitle: str = "") -> None:
-    printer = _printer_dialog(parent, title)
-    if printer is None:
-        return
-    document = QTextDocument()
-    document.setHtml(table_html(title, model, subtitle))
-    document.print_(printer)
+def print_table(
+    parent: QWidget, title: str, model: QAbstractItemModel, subtitle: str = "", organisation: str = ""
+):  # noqa: ANN201
+    """The list as the town hall files it (commune's name and date on every page, no row cut between
+    two pages), shown in the print preview with « Imprimer… » and « Enregistrer sous… »."""
+    import tempfile
+
+    from app.reports.table import build_table_report
+
+    rows = min(model.rowCount(), MAX_PRINTED_ROWS)
+    columns = range(model.columnCount())
+    headers = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in columns]
+    right = Qt.AlignmentFlag.AlignRight
+    numeric = [
+        c
+        for c in columns
+        if rows and int(model.index(0, c).data(Qt.ItemDataRole.TextAlignmentRole) or 0) & right.value
+    ]
+    cells = [[str(model.index(r, c).data() or "") for c in columns] for r in range(rows)]
+    if model.rowCount() > rows:
+        subtitle += f" (les {MAX_PRINTED_ROWS} premières lignes : filtrez la liste pour imprimer les autres)"
+    out = Path(tempfile.mkdtemp(prefix="impression-")) / f"{title}.pdf"
+    build_table_report(
+        out, organisation=organisation, title=title, headers=headers, rows=cells, subtitle=subtitle,
+        numeric_columns=numeric,
+    )  # fmt: skip
+    return preview_pdf(parent, out, title)
 
 
 def print_widget(parent: QWidget, title: str, widget: QWidget) -> None:

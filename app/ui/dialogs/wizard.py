@@ -27,6 +27,7 @@ from app.ui.dialogs.errors import show_error
 from app.ui.dialogs.printing import choose_folder, choose_open_file
 from app.ui.main_window import FILE_FILTER
 from app.ui.widgets.fields import IntEdit
+from app.ui.widgets.glossary import explain_acronyms
 
 
 def file_name_for(name: str) -> str:
@@ -52,6 +53,7 @@ class FirstRunWizard(QDialog):
         layout.addWidget(self.pages)
         if start_on_create:
             self.pages.setCurrentIndex(1)
+        explain_acronyms(self)
 
     # --- page 1: what to do ------------------------------------------------------------------------
     def _choice_page(self) -> QWidget:

@@ -33,8 +33,10 @@ from app.errors import UserError
 from app.rules.clause_library import DECP_VALUES
 from app.rules.levers import LEVERS
 from app.ui.context import AppContext
+from app.ui.messages import count as count_of
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.checklist import ChecklistWidget
+from app.ui.widgets.tables import fit_columns
 
 
 def escape(text: str) -> str:
@@ -190,6 +192,7 @@ class LibraryView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by SPASER action
         self.table.verticalHeader().setVisible(False)
+        fit_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.table.doubleClicked.connect(lambda *_: self.edit_current())
         self.detail = QTextBrowser()
@@ -278,7 +281,7 @@ class LibraryView(QWidget):
         self.table.setColumnWidth(0, 290)
         for column in (1, 2, 3):
             self.table.resizeColumnToContents(column)
-        self.count.setText(f"{len(self.model.rows)} clause(s)")
+        self.count.setText(count_of(len(self.model.rows), "clause"))
         self._show_current()
 
     def current_row(self):  # noqa: ANN201
@@ -437,7 +440,7 @@ class LibraryView(QWidget):
         except UserError as exc:
             self.message.setText(exc.message)
             return
-        self.message.setText(f"{count} clause(s) exportée(s) dans {path}.")
+        self.message.setText(f"{count_of(count, 'clause exportée', 'clauses exportées')} dans {path}.")
 
 
 class ContractChecklistView(QWidget):

@@ -34,6 +34,7 @@ from app.ui.context import AppContext, UndoEntry
 from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.table_keys import TableKeys
+from app.ui.widgets.tables import fit_columns
 
 
 def register_columns(today: dt.date) -> list[Column]:
@@ -44,7 +45,8 @@ def register_columns(today: dt.date) -> list[Column]:
         months = months_left(row)
         if months is None:
             return ""
-        return "échu" if months < 0 else str(months)
+        # « échu » only once the end date is past: the last days of a running contract count 0 months
+        return "échu" if row.end_date < today else str(max(months, 0))
 
     return [
         Column("Référence", lambda r: r.reference),
@@ -150,6 +152,7 @@ class RegisterView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setResizeContentsPrecision(100)  # never measure 10,000 rows
         header.setStretchLastSection(False)
+        fit_columns(self.table)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         TableKeys(self.table, self.edit_selected, self.delete_selected)
 
@@ -278,9 +281,11 @@ class RegisterView(QWidget):
         total = len(self.all_rows)
         shown = len(rows)
         self.count_label.setText(
-            f"{total} marché{'s' if total > 1 else ''}"
+            messages.EMPTY_REGISTER
+            if total == 0 and self.context.ready
+            else messages.count(total, "marché")
             if shown == total
-            else f"{shown} marché{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}"
+            else f"{messages.count(shown, 'marché affiché', 'marchés affichés')} sur {total}"
         )
 
     def clear_filters(self) -> None:
@@ -410,7 +415,11 @@ class RegisterView(QWidget):
                 criteria.append(f"{caption} : {combo.currentText()}")
         if self.next_year.isChecked():
             criteria.append("renouvellement l'an prochain")
-        print_table(self, "Registre des marchés", self.model, ", ".join(criteria))
+        from app.services.organisations import list_organisations
+
+        ctx = self.context
+        name = next((o.name for o in list_organisations(ctx.db) if o.id == ctx.organisation_id), "")
+        print_table(self, "Registre des marchés", self.model, ", ".join(criteria), organisation=name)
 
 
 class ContractsScreen(QWidget):

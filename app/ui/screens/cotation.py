@@ -39,9 +39,11 @@ from app import format as fmt
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.widgets.facts_pointer import FactsPointer, default_cad_year
+from app.ui.widgets.tables import fit_columns
 
 # --- table models over DTO rows -----------------------------------------------------------------
 
@@ -165,7 +167,7 @@ class LeverChart(QWidget):
             return
         metrics = painter.fontMetrics()
         label_w = min(
-            int(self.width() * 0.45), max(metrics.horizontalAdvance(t) for t, _v, _p in self.bars) + 12
+            int(self.width() * 0.55), max(metrics.horizontalAdvance(t) for t, _v, _p in self.bars) + 12
         )
         value_w = metrics.horizontalAdvance("100") + 10
         row_h = max(16, (self.height() - 8) // len(self.bars))
@@ -174,12 +176,7 @@ class LeverChart(QWidget):
         for i, (title, value, proposed) in enumerate(self.bars):
             y = 4 + i * row_h
             painter.setPen(text)
-            shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, label_w - 8)
-            painter.drawText(
-                QRectF(0, y, label_w - 8, row_h),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                shown,
-            )
+            _draw_bar_label(painter, QRectF(0, y, label_w - 8, row_h), title)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#e3ebe7"))
             painter.drawRect(QRectF(label_w, y + 3, chart_w, row_h - 6))
@@ -195,6 +192,28 @@ class LeverChart(QWidget):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _draw_bar_label(painter: QPainter, box: QRectF, title: str) -> None:
+    """A lever's name whole: on one line, else on two in a smaller font, cut only as a last resort."""
+    flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    if painter.fontMetrics().horizontalAdvance(title) <= box.width():
+        painter.drawText(box, flags, title)
+        return
+    painter.save()
+    font = painter.font()
+    two_lines = box.height() / (2 * painter.fontMetrics().lineSpacing())  # the scale at which 2 lines fit
+    font.setPointSizeF(font.pointSizeF() * max(0.7, min(0.85, two_lines)))
+    painter.setFont(font)
+    wrap = flags | Qt.TextFlag.TextWordWrap
+    needed = painter.fontMetrics().boundingRect(box.toRect(), int(wrap), title)
+    if needed.height() <= box.height() + 2:
+        painter.drawText(box, wrap, title)
+    else:
+        painter.drawText(
+            box, flags, painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, int(box.width()))
+        )
+    painter.restore()
 
 
 def _score(row) -> str:  # noqa: ANN001
@@ -239,6 +258,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
+    fit_columns(view)
     return view
 
 
@@ -367,6 +387,7 @@ class CotationScreen(QWidget):
         )
         self.grid.horizontalHeader().setStretchLastSection(True)
         self.grid.verticalHeader().setVisible(False)
+        fit_columns(self.grid)
         self.chart = LeverChart()
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Observations de la cotation")
@@ -386,9 +407,16 @@ class CotationScreen(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.grid)
         split.addWidget(self.chart)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
-        split.setSizes([620, 380])
+        split.setSizes([760, 320])
+        # the selected lever's reason in full (the « Motif » column only has room for its start)
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("motif_du_levier")
+        self.reason_label.setWordWrap(True)
+        self.grid.selectionModel().currentRowChanged.connect(self._show_reason)
+        self.ratings_model.modelReset.connect(lambda: self._show_reason(QModelIndex()))
+        self._show_reason(QModelIndex())
         buttons = QHBoxLayout()
         buttons.addWidget(self.history_label, 1)
         buttons.addWidget(self.reset_button)
@@ -398,9 +426,18 @@ class CotationScreen(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.score_label)
         layout.addWidget(split, 1)
+        layout.addWidget(self.reason_label)
         layout.addWidget(self.notes)
         layout.addLayout(buttons)
         return box
+
+    def _show_reason(self, current, _previous=None) -> None:  # noqa: ANN001
+        ratings = self.ratings_model.ratings
+        if current.isValid() and current.row() < len(ratings):
+            rating = ratings[current.row()]
+            self.reason_label.setText(f"<b>Motif — {rating.title}</b> : {rating.reason}")
+        else:
+            self.reason_label.setText("Choisissez un levier pour lire son motif en entier.")
 
     def open_contract(self, contract_id) -> None:  # noqa: ANN001
         index = self.contract_combo.findData(contract_id)
@@ -452,6 +489,7 @@ class CotationScreen(QWidget):
             f"<b>Potentiel durable : {result.score} / 100 — priorité {result.priority.value}</b>. "
             f"Actions proposées : {proposed}.<br><small>{rules.formula_text(self.view.thresholds)}</small>"
         )
+        self.score_label.setToolTip(rules.FORMULA)  # the exact computation, for the buyer who asks
         self.chart.set_ratings(ratings, result.proposed)
 
     def _restore_proposal(self) -> None:
@@ -583,6 +621,7 @@ class CotationScreen(QWidget):
         middle.addWidget(decision_box)
         middle.setStretchFactor(0, 3)
         middle.setStretchFactor(1, 2)
+        middle.setSizes([660, 400])  # the decisions table shows every column title at 1366×768
         d_page.addWidget(middle, 1)
         bilan = QWidget()
         b_page = QVBoxLayout(bilan)
@@ -642,7 +681,9 @@ class CotationScreen(QWidget):
         added = self._run(lambda: present_due_contracts(ctx.db, ctx.organisation_id, self.year.value()))
         if added is not None:
             self.reload()
-            self.session_label.setText(self.session_label.text() + f" — {added} marché(s) inscrit(s).")
+            self.session_label.setText(
+                self.session_label.text() + f" — {count(added, 'marché inscrit', 'marchés inscrits')}."
+            )
 
     def _decision_selected(self) -> None:
         d = _selected(self.decision_table, self.decision_model)
@@ -697,7 +738,7 @@ class CotationScreen(QWidget):
         answer = QMessageBox.question(
             self,
             "Clôturer le CAD",
-            f"Le président de la CAO arrête la liste : {targeted} marché(s) ciblé(s). "
+            f"Le président de la CAO arrête la liste : {count(targeted, 'marché ciblé', 'marchés ciblés')}. "
             "Après la clôture, les décisions ne pourront plus être modifiées. Continuer ?",
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -821,7 +862,8 @@ class CotationScreen(QWidget):
         c = self.committee = committee_view(ctx.db, ctx.organisation_id, year)
         status = "clôturé (liste arrêtée)" if c.closed else ("en préparation" if c.id else "pas encore créé")
         self.session_label.setText(
-            f"<b>CAD {year}</b> : {status} — {len(c.decisions)} marché(s) présenté(s), {len(c.targeted)} ciblé(s)."
+            f"<b>CAD {year}</b> : {status} — {count(len(c.decisions), 'marché présenté', 'marchés présentés')}, "
+            f"{count(len(c.targeted), 'ciblé')}."
         )
         when = c.meeting_date or (self.due.windows.cad_date if self.due else dt.date(year, 10, 1))
         self.meeting_date.setDate(QDate(when.year, when.month, when.day))

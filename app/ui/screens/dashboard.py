@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app import format as fmt
+from app.enums import ContractStatus, label
+from app.ui import messages
 from app.ui.context import AppContext
 from app.ui.widgets.alerts import AlertsPanel
 from app.ui.widgets.facts_pointer import FactsPointer
@@ -35,7 +39,7 @@ TILES = (
     ),
     (
         "missing_mandatory_clause",
-        "Sans une clause obligatoire",
+        messages.MISSING_MANDATORY_CLAUSE,
         "Marchés en cours dont la liste des clauses (écran Clauses ou onglet Clauses de la fiche) signale une "
         "clause obligatoire ni retenue ni justifiée : révision des prix au-delà d'un an, avance, clause "
         "de départage, considérations environnementales...",
@@ -64,6 +68,7 @@ class DashboardScreen(QWidget):
             value.setObjectName(f"tile_{key}")
             value.setStyleSheet("font-size: 20pt; font-weight: bold;")
             text = QLabel(caption)
+            text.setObjectName(f"caption_{key}")
             text.setWordWrap(True)
             box.addWidget(value)
             box.addWidget(text)
@@ -103,16 +108,32 @@ class DashboardScreen(QWidget):
             self.facts_pointer.refresh()
             return
         from app.services.alerts import dashboard_counts
+        from app.services.contracts import list_contracts
 
-        counts = dashboard_counts(ctx.db, ctx.organisation_id, ctx.today())
+        rows = list_contracts(ctx.db, ctx.organisation_id)
+        counts = dashboard_counts(ctx.db, ctx.organisation_id, ctx.today(), rows)
         for key, label in self.values.items():
             value = getattr(counts, key)
             label.setText(fmt.money(value) if key == "total_amount" else str(value))
+        self._explain_active(counts.active, rows)
         self.facts_pointer.refresh()
         self.alerts.reload()
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
         self.sections.setTabText(1, f"À &faire ({self.alerts.count()})")
         self.indicators.reload()
+
+    def _explain_active(self, active: int, rows: list) -> None:
+        """« 34 en cours » next to « 40 marchés » in the register: say what the others are."""
+        caption = self.findChild(QLabel, "caption_active")
+        others = Counter(label(r.status).lower() for r in rows if r.status != ContractStatus.ACTIVE)
+        detail = ", ".join(  # « 4 terminés », « 2 en préparation »
+            messages.count(n, status, status if " " in status else None)
+            for status, n in sorted(others.items())
+        )
+        caption.setText(
+            f"Marchés en cours, sur {messages.count(len(rows), 'marché')} au registre"
+            + (f" (les autres : {detail})" if detail else "")
+        )
 
     def _open_contract(self, contract_id) -> None:  # noqa: ANN001
         window = self.window()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app import format as fmt
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.tables import fit_columns
 
 # Fact name -> column header (the service's GRID_FACTS order is kept; headers are French).
 FACT_HEADERS = {
@@ -334,6 +335,7 @@ class FactsScreen(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        fit_columns(self.table)
         # Cut in the middle, so that a fact's marker at the end (« (à confirmer) ») stays visible; the
         # object and the supplier are shortened by the model instead. (No Python delegate: PySide6
         # 6.12.0 loses a reference to None on each call of a Python override of a void virtual.)

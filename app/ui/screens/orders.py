@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.tasks import run_op
+from app.ui.widgets.tables import fit_columns
 
 DIMENSIONS = (
     ("family", "Par famille d'achat"),
@@ -51,7 +53,7 @@ class BeforeAfterChart(QWidget):
         super().__init__(parent)
         self.families: list[tuple[str, int, int]] = []
         self.scenarios: list[tuple[str, float]] = []
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(180)  # the table below keeps room for several rows at 1366×768
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Graphique avant et après le groupement")
 
@@ -90,34 +92,35 @@ class BeforeAfterChart(QWidget):
             QRectF(area.left(), area.top(), area.width(), line), "Commandes par famille : avant / après"
         )
         painter.setFont(QFont(self.font()))
-        label_width = min(
-            area.width() * 0.42, max(metrics.horizontalAdvance(f[0]) for f in self.families) + 8
-        )
+        label_width = min(area.width() * 0.5, max(metrics.horizontalAdvance(f[0]) for f in self.families) + 8)
         top = area.top() + line + 6
         legend_height = line + 6
         row_height = max((area.bottom() - top - legend_height) / len(self.families), 2 * 6 + 4)
         bar_height = max(min((row_height - 6) / 2, line), 4)
         maximum = max(max(b, a) for _, b, a in self.families) or 1
         bars_left = area.left() + label_width
-        bars_width = area.width() - label_width - metrics.horizontalAdvance("0000") - 8
+        bars_width = area.width() - label_width - metrics.horizontalAdvance("0000 → 0000") - 8
         for i, (label, before, after) in enumerate(self.families):
             y = top + i * row_height
             painter.setPen(self.palette().text().color())
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_width - 8))
-            painter.drawText(
-                QRectF(area.left(), y, label_width - 8, 2 * bar_height),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                text,
+            # a long family name goes on two lines rather than losing its end
+            box = QRectF(area.left(), y - bar_height / 2, label_width - 8, 3 * bar_height)
+            flags = int(
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
             )
+            if metrics.boundingRect(box.toRect(), flags, label).height() > box.height():
+                label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_width - 8))
+            painter.drawText(box, flags, label)
             for j, (value, colour) in enumerate(((before, self.BEFORE), (after, self.AFTER))):
                 bar = QRectF(bars_left, y + j * bar_height, bars_width * value / maximum, bar_height - 1)
                 painter.fillRect(bar, colour)
-                painter.setPen(self.palette().text().color())
-                painter.drawText(
-                    QRectF(bar.right() + 4, bar.top(), 60, bar_height),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    fmt.number(value),
-                )
+            # one figure per family, « 194 → 48 », centred on its two bars: readable however thin they are
+            painter.setPen(self.palette().text().color())
+            painter.drawText(
+                QRectF(bars_left + bars_width * max(before, after) / maximum + 4, y, 90, 2 * bar_height),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                f"{fmt.number(before)} → {fmt.number(after)}",
+            )
         y = area.bottom() - line
         for k, (colour, text) in enumerate(
             ((self.BEFORE, "aujourd'hui (en haut)"), (self.AFTER, "après (en bas)"))
@@ -181,6 +184,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
     view.setWordWrap(False)
+    fit_columns(view)
     return view
 
 
@@ -276,7 +280,7 @@ class OrdersScreen(QWidget):
                 Column("Année précédente", lambda r: fmt.number(r.previous), lambda r: r.previous, True),
                 Column("Évolution", lambda r: _pct(r.change), lambda r: r.change, True),
                 Column("Objectif (au plus)", target, lambda r: r.target_max(self.target_rate), True),
-                Column("Objectif atteint", reached),
+                Column("Objectif sur un an atteint", reached),
                 Column(
                     "Mutualisable",
                     lambda r: "" if r.eligible is None else ("oui" if r.eligible else "non (famille exclue)"),
@@ -326,7 +330,10 @@ class OrdersScreen(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.chart)
         splitter.addWidget(self.groups_table)
-        splitter.setSizes([260, 300])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 360])
         layout = QVBoxLayout(widget)
         layout.addWidget(self.proposal_summary)
         layout.addWidget(splitter, 1)
@@ -554,8 +561,12 @@ class OrdersScreen(QWidget):
         self.accept_button.setEnabled(merged > 0)
         self.pdf_button.setEnabled(True)
         self.xlsx_button.setEnabled(True)
+        s = proposal.summary()
+        # 711 orders become 298: 161 grouped ones (two orders or more each) and the rest left alone
         self.status.setText(
-            f"{merged} commandes groupées proposées pour {proposal.year}. Vérifiez-les puis « Accepter la proposition »."
+            f"{proposal.year} : {count(s['orders_before'], 'commande')} ramenées à {fmt.number(s['orders_after'])}, "
+            f"dont {count(merged, 'commande groupée', 'commandes groupées')} (chacune de 2 commandes ou plus) "
+            "et les autres inchangées. Vérifiez-les puis « Accepter la proposition »."
         )
 
     def _show_census_lines(self) -> None:

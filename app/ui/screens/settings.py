@@ -36,6 +36,7 @@ from app.ui.context import AppContext
 from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.fields import IntEdit
+from app.ui.widgets.tables import fit_columns
 
 
 def format_setting(kind: str, value: str, unit: str | None = None) -> str:
@@ -285,6 +286,7 @@ class SettingsTab(QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         self.edit_button = QPushButton("Modifier la valeur…")
         self.edit_button.clicked.connect(self.edit_selected)

@@ -56,6 +56,8 @@ class AlertsPanel(QWidget):
         layout = QVBoxLayout(self)
         if compact:
             layout.setContentsMargins(4, 0, 4, 4)
+            # the bottom panel lives across screens: a saved contract or cotation updates it at once
+            context.data_changed.connect(lambda _kind: self.reload() if self.isVisible() else None)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)

@@ -33,7 +33,9 @@ from app.enums import ChecklistStatus, label
 from app.errors import UserError
 from app.rules.clauses import APPLICABILITY_ORDER, Applicability
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.tables import fit_columns
 
 MISSING = QColor("#a4000f")
 
@@ -107,6 +109,7 @@ class ChecklistWidget(QWidget):
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # mandatory and missing first
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
+        fit_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
         self.title = QLabel()
@@ -155,6 +158,7 @@ class ChecklistWidget(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([660, 400])
 
         top = QHBoxLayout()
         top.addWidget(self.show_all)
@@ -188,19 +192,20 @@ class ChecklistWidget(QWidget):
             ensure_builtin_clauses(self.context.db)
             self.data = checklist(self.context.db, self.contract_id)
             missing = len(self.data.missing_mandatory)
-            amount = fmt.money(self.data.amount) if self.data.amount is not None else "montant non renseigné"
+            amount = fmt.contract_amounts(self.data.amount, self.data.total_amount)
             duration = (
                 f"{self.data.duration_months} mois" if self.data.duration_months is not None else "durée ?"
             )
             warning = (
-                f"<br><b style='color:#a4000f'>⚠ {missing} clause(s) obligatoire(s) sans décision</b> : "
+                f"<br><b style='color:#a4000f'>⚠ {count(missing, 'clause obligatoire', 'clauses obligatoires')} "
+                "sans décision</b> : "
                 "retenez-les ou écartez-les en indiquant pourquoi."
                 if missing
                 else "<br>Toutes les clauses obligatoires ont une décision."
             )
             self.summary.setText(
                 f"<b>{self.data.reference}</b> — {self.data.object}<br>"
-                f"Montant HT {amount}, {duration}, consultation du {fmt.date(self.data.consultation_date)}{warning}"
+                f"Montant : {amount}, {duration}, consultation du {fmt.date(self.data.consultation_date)}{warning}"
             )
         self._fill()
 
