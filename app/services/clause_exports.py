@@ -38,7 +38,9 @@ def _summary(checklist: Checklist) -> str:
         if checklist.duration_months is not None
         else "durée non renseignée"
     )
-    return f"Montant : {amount} · Durée : {duration} · Consultation du {fmt.date(checklist.consultation_date)}"
+    return (
+        f"Montant : {amount} · Durée : {duration} · Consultation du {fmt.date(checklist.consultation_date)}"
+    )
 
 
 def checklist_pdf(checklist: Checklist, path: Path | str, *, today: dt.date | None = None) -> int:
