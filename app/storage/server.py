@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from app import errors
 from app.storage import migrate
+from app.storage.engine import BUSY_TIMEOUT_MS
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,12 @@ def server_engine(url: str) -> Engine:
             target,
             pool_pre_ping=True,  # a server restarted overnight: reconnect instead of failing once
             pool_size=2,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "achats-durables"},
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": "achats-durables",
+                # a row locked by another workstation for longer than SQLite's busy timeout: DatabaseBusy
+                "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
+            },
         )
     except NoSuchModuleError as exc:
         raise _missing_driver() from exc
@@ -120,6 +126,13 @@ def connection_error(exc: DBAPIError, url: str) -> errors.UserError | None:
         return errors.DatabaseUnavailable(
             f"Le serveur « {shown} » refuse l'accès à cet utilisateur (droits insuffisants). "
             "Demandez ce droit à la personne qui gère le serveur.",
+            details=message,
+        )
+    if "lock timeout" in lowered or "deadlock detected" in lowered:
+        return errors.DatabaseBusy(
+            "Un autre poste modifie les mêmes fiches sur le serveur depuis trop longtemps "
+            f"(plus de {BUSY_TIMEOUT_MS // 1000} secondes). Votre modification n'a pas été enregistrée : "
+            "réessayez dans un instant.",
             details=message,
         )
     unreachable = (

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from app import errors
-from app.storage import create_database, open_database
+from app.storage import open_database
 from app.storage.server import display_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,15 +129,17 @@ def test_old_schema_upgraded_on_open(pg_server):
     pg_server._sql(f"CREATE DATABASE {name}")
     url = pg_server.url(name)
     try:
-        engine = create_database(url).engine
-        with engine.begin() as conn:
-            conn.execute(text("DROP TABLE insertion_hours"))
-            conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        from app.storage.server import server_engine
+
+        engine = server_engine(url)
+        with engine.connect() as conn, conn.begin():
+            migrate.upgrade(conn, "0003")
         engine.dispose()
         db = open_database(url)
         assert db.schema_revision() == migrate.HEAD
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM insertion_hours")).scalar() == 0
+            assert conn.execute(text("SELECT count(*) FROM tombstone")).scalar() == 0
         db.dispose()
     finally:
         pg_server.drop(name)
@@ -170,3 +172,26 @@ def test_server_stopped_mid_session_is_a_french_error(pg_database, pg_server):
     # pool_pre_ping reconnects: the next unit of work simply works
     with db.session(write=False) as s:
         assert s.execute(text("SELECT 1")).scalar() == 1
+
+
+@pytest.mark.postgresql
+def test_a_row_locked_too_long_is_database_busy(pg_database, monkeypatch):
+    """Another workstation holds a row lock: after the lock timeout, a French DatabaseBusy."""
+    from app.storage import server
+
+    db = pg_database("empty")
+    monkeypatch.setattr(server, "BUSY_TIMEOUT_MS", 500)
+    other = open_database(db.url)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO presence VALUES (gen_random_uuid(), 'a', 'b', 1, now(), now(), false)")
+        )
+    holder = db.engine.connect()
+    try:
+        holder.begin()
+        holder.execute(text("SELECT * FROM presence FOR UPDATE"))
+        with pytest.raises(errors.DatabaseBusy), other.session() as s:
+            s.execute(text("UPDATE presence SET pid = 2"))
+    finally:
+        holder.close()
+        other.dispose()
