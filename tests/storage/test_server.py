@@ -195,3 +195,21 @@ def test_a_row_locked_too_long_is_database_busy(pg_database, monkeypatch):
     finally:
         holder.close()
         other.dispose()
+
+
+@pytest.mark.postgresql
+def test_demo_on_a_server_base(pg_server):
+    name = f"{pg_server.prefix}demo_cli"
+    pg_server.drop(name)
+    pg_server._sql(f"CREATE DATABASE {name}")
+    url = pg_server.url(name)
+    try:
+        result = run_cli("demo", "--db", url)
+        assert result.returncode == 0, result.stderr
+        assert "Base de démonstration écrite" in result.stdout
+        assert f":{pg_server.base.password}@" not in result.stdout
+        check = run_cli("check", "--db", url, "--json")
+        assert check.returncode == 0, check.stderr
+        assert '"contract": 0' not in check.stdout and '"contract"' in check.stdout
+    finally:
+        pg_server.drop(name)
