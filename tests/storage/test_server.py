@@ -73,6 +73,23 @@ def test_cli_unreachable_server_no_traceback():
 # --- with a server ------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def empty_base(pg_server):
+    """``make(name)``: the URL of a new, empty base on the test server (dropped after the test)."""
+    made = []
+
+    def make(suffix: str) -> str:
+        name = f"{pg_server.prefix}{suffix}"
+        pg_server.drop(name)
+        pg_server._sql(f"CREATE DATABASE {name}")
+        made.append(name)
+        return pg_server.url(name)
+
+    yield make
+    for name in made:
+        pg_server.drop(name)
+
+
 @pytest.mark.postgresql
 def test_wrong_password_and_missing_database(pg_server):
     bad = pg_server.base.set(password="not-the-password").render_as_string(hide_password=False)
@@ -85,25 +102,19 @@ def test_wrong_password_and_missing_database(pg_server):
 
 
 @pytest.mark.postgresql
-def test_empty_base_refused_then_init_then_init_again_refused(pg_server):
-    name = f"{pg_server.prefix}init"
-    pg_server.drop(name)
-    pg_server._sql(f"CREATE DATABASE {name}")
-    url = pg_server.url(name)
-    try:
-        with pytest.raises(errors.NotADatabase):
-            open_database(url)  # a typo in the base name does not start a new register
-        result = run_cli("init", "--db", url, "--org", "Commune du Serveur")
-        assert result.returncode == 0, result.stderr
-        assert "Commune du Serveur" in result.stdout and f":{pg_server.base.password}@" not in result.stdout
-        again = run_cli("init", "--db", url, "--org", "Commune du Serveur")
-        assert again.returncode == 1 and "contient déjà" in again.stderr
-        check = run_cli("check", "--db", url)
-        assert check.returncode == 0, check.stderr
-        assert "Version du schéma : " in check.stdout and "serveur PostgreSQL" in check.stdout
-        assert "organisation 1" in check.stdout
-    finally:
-        pg_server.drop(name)
+def test_empty_base_refused_then_init_then_init_again_refused(pg_server, empty_base):
+    url = empty_base("init")
+    with pytest.raises(errors.NotADatabase):
+        open_database(url)  # a typo in the base name does not start a new register
+    result = run_cli("init", "--db", url, "--org", "Commune du Serveur")
+    assert result.returncode == 0, result.stderr
+    assert "Commune du Serveur" in result.stdout and f":{pg_server.base.password}@" not in result.stdout
+    again = run_cli("init", "--db", url, "--org", "Commune du Serveur")
+    assert again.returncode == 1 and "contient déjà" in again.stderr
+    check = run_cli("check", "--db", url)
+    assert check.returncode == 0, check.stderr
+    assert "Version du schéma : " in check.stdout and "serveur PostgreSQL" in check.stdout
+    assert "organisation 1" in check.stdout
 
 
 @pytest.mark.postgresql
@@ -119,30 +130,24 @@ def test_schema_at_head_and_newer_schema_refused(pg_database):
 
 
 @pytest.mark.postgresql
-def test_old_schema_upgraded_on_open(pg_server):
+def test_old_schema_upgraded_on_open(empty_base):
     """A base left at 0003 by an older version is brought to head at the next opening, in one
     transaction under an advisory lock."""
     from app.storage import migrate
 
-    name = f"{pg_server.prefix}old"
-    pg_server.drop(name)
-    pg_server._sql(f"CREATE DATABASE {name}")
-    url = pg_server.url(name)
-    try:
-        from app.storage.server import server_engine
+    url = empty_base("old")
+    from app.storage.server import server_engine
 
-        engine = server_engine(url)
-        with engine.connect() as conn, conn.begin():
-            migrate.upgrade(conn, "0003")
-        engine.dispose()
-        db = open_database(url)
-        assert db.schema_revision() == migrate.HEAD
-        with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM insertion_hours")).scalar() == 0
-            assert conn.execute(text("SELECT count(*) FROM tombstone")).scalar() == 0
-        db.dispose()
-    finally:
-        pg_server.drop(name)
+    engine = server_engine(url)
+    with engine.connect() as conn, conn.begin():
+        migrate.upgrade(conn, "0003")
+    engine.dispose()
+    db = open_database(url)
+    assert db.schema_revision() == migrate.HEAD
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM insertion_hours")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM tombstone")).scalar() == 0
+    db.dispose()
 
 
 @pytest.mark.postgresql
@@ -198,18 +203,12 @@ def test_a_row_locked_too_long_is_database_busy(pg_database, monkeypatch):
 
 
 @pytest.mark.postgresql
-def test_demo_on_a_server_base(pg_server):
-    name = f"{pg_server.prefix}demo_cli"
-    pg_server.drop(name)
-    pg_server._sql(f"CREATE DATABASE {name}")
-    url = pg_server.url(name)
-    try:
-        result = run_cli("demo", "--db", url)
-        assert result.returncode == 0, result.stderr
-        assert "Base de démonstration écrite" in result.stdout
-        assert f":{pg_server.base.password}@" not in result.stdout
-        check = run_cli("check", "--db", url, "--json")
-        assert check.returncode == 0, check.stderr
-        assert '"contract": 0' not in check.stdout and '"contract"' in check.stdout
-    finally:
-        pg_server.drop(name)
+def test_demo_on_a_server_base(pg_server, empty_base):
+    url = empty_base("demo_cli")
+    result = run_cli("demo", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert "Base de démonstration écrite" in result.stdout
+    assert f":{pg_server.base.password}@" not in result.stdout
+    check = run_cli("check", "--db", url, "--json")
+    assert check.returncode == 0, check.stderr
+    assert '"contract": 0' not in check.stdout and '"contract"' in check.stdout
