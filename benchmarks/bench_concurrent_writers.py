@@ -8,14 +8,19 @@ does. Our path: ``open_database`` + ``db.session()`` (``BEGIN IMMEDIATE``, 10 s 
 - ``BEGIN DEFERRED`` with the stdlib module, to show why every write unit begins IMMEDIATE: a
   reader upgrading to a writer fails with SQLITE_BUSY at once, whatever the busy timeout.
 
+With ``--pg URL`` (or ``ACHATS_TEST_PG_URL``) the same load runs on a PostgreSQL server too, in a
+fresh database made for the run next to the one the URL names: our path (``open_database(URL)``,
+the same services code) against raw psycopg doing the same units, for the ratio.
+
 Prints rows, lost rows, unhandled busy errors, time, ratio, and ``integrity_check``.
-Run: ``.venv/bin/python benchmarks/bench_concurrent_writers.py [--writers 8] [--units 250]``.
+Run: ``.venv/bin/python benchmarks/bench_concurrent_writers.py [--writers 8] [--units 250] [--pg URL]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -84,6 +89,27 @@ RAW_WORKER = textwrap.dedent(
 )
 
 
+PG_RAW_WORKER = textwrap.dedent(
+    """
+    import json, sys, uuid
+    import psycopg
+    con = psycopg.connect({conninfo!r})
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for seq in range({units}):
+        with con.transaction():
+            con.execute("SELECT count(*) FROM department").fetchone()
+            con.execute(
+                "INSERT INTO department (id, organisation_id, name, created_at, updated_at, version)"
+                " VALUES (%s, %s, %s, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)",
+                (uuid.uuid4(), uuid.UUID({org!r}), "w{writer}-%d" % seq),
+            )
+    con.close()
+    print(json.dumps({{"busy": 0}}), flush=True)
+    """
+)
+
+
 @dataclass(frozen=True)
 class WritersResult:
     mode: str
@@ -105,17 +131,55 @@ def new_file(folder: Path, name: str) -> tuple[Path, str]:
     return path, str(org)
 
 
-def run_writers(path: Path, org: str, *, writers: int, units: int, mode: str = "app") -> WritersResult:
-    """Start ``writers`` processes, release them together, wait, then count what reached the file."""
+def new_server_database(url: str, name: str) -> tuple[str, str]:
+    """A fresh database ``name`` on the server of ``url`` (dropped first if left by a previous run)."""
+    from sqlalchemy import create_engine, text
+
+    from app.services.organisations import init_database
+    from app.storage.server import driver_url
+
+    base = driver_url(url)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    target = base.set(database=name).render_as_string(hide_password=False)
+    return target, str(init_database(target, "Commune des écrivains"))
+
+
+def _server_rows(url: str) -> set[str]:
+    from sqlalchemy import create_engine, text
+
+    from app.storage.server import driver_url
+
+    engine = create_engine(driver_url(url))
+    try:
+        with engine.connect() as conn:
+            return {r[0] for r in conn.execute(text("SELECT name FROM department WHERE name LIKE 'w%-%'"))}
+    finally:
+        engine.dispose()
+
+
+def _conninfo(url: str) -> str:
+    from app.storage.server import driver_url
+
+    return driver_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def run_writers(path: Path | str, org: str, *, writers: int, units: int, mode: str = "app") -> WritersResult:
+    """Start ``writers`` processes, release them together, wait, then count what reached the file
+    (or the server: ``path`` is then a URL, and ``mode`` "app" or "raw-postgresql")."""
     import uuid
 
-    template = APP_WORKER if mode == "app" else RAW_WORKER
+    template = {"app": APP_WORKER, "raw-postgresql": PG_RAW_WORKER}.get(mode, RAW_WORKER)
     begin = "DEFERRED" if mode == "raw-deferred" else "IMMEDIATE"
     procs = []
     for w in range(writers):
         code = template.format(
             root=str(ROOT),
             path=str(path),
+            conninfo=_conninfo(str(path)) if mode == "raw-postgresql" else "",
             org=org,
             org_hex=uuid.UUID(org).hex,
             units=units,
@@ -140,6 +204,11 @@ def run_writers(path: Path, org: str, *, writers: int, units: int, mode: str = "
         if proc.wait(timeout=600) != 0:
             raise RuntimeError(f"a writer crashed (exit {proc.returncode})")
     seconds = time.perf_counter() - start
+    expected = {f"w{w}-{s}" for w in range(writers) for s in range(units)}
+    if isinstance(path, str) and "://" in path:  # the server checks pages and keys itself
+        names = _server_rows(path)
+        lost = len(expected - names) - busy
+        return WritersResult(mode, writers, units, len(names & expected), lost, busy, seconds, "n/a", 0)
     con = sqlite3.connect(path)
     try:
         names = {r[0] for r in con.execute("SELECT name FROM department WHERE name LIKE 'w%-%'")}
@@ -147,7 +216,6 @@ def run_writers(path: Path, org: str, *, writers: int, units: int, mode: str = "
         fk = len(con.execute("PRAGMA foreign_key_check").fetchall())
     finally:
         con.close()
-    expected = {f"w{w}-{s}" for w in range(writers) for s in range(units)}
     lost = len(expected - names) - busy  # refused units are reported, not lost
     return WritersResult(mode, writers, units, len(names & expected), lost, busy, seconds, integrity, fk)
 
@@ -156,6 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--units", type=int, default=250)
+    parser.add_argument("--pg", default=os.environ.get("ACHATS_TEST_PG_URL"), help="PostgreSQL URL")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-writers-"))
     results = {}
@@ -170,6 +239,20 @@ def main() -> None:
         )
     ours, base = results["app"], results["raw-immediate"]
     print(f"ratio ours/baseline (raw sqlite3 BEGIN IMMEDIATE): {ours.seconds / base.seconds:.2f}")
+    if not args.pg:
+        print("PostgreSQL: not measured (no --pg URL nor ACHATS_TEST_PG_URL)")
+        return
+    server = {}
+    for mode in ("app", "raw-postgresql"):
+        url, org = new_server_database(args.pg, f"bench_writers_{mode.replace('-', '_')}")
+        server[mode] = run_writers(url, org, writers=args.writers, units=args.units, mode=mode)
+        r = server[mode]
+        print(
+            f"postgresql {r.mode:14s} {r.writers} processes × {r.units} write units: {r.rows} rows, "
+            f"{r.lost} lost, {r.busy} unhandled busy, {r.seconds:.2f} s"
+        )
+    ratio = server["app"].seconds / server["raw-postgresql"].seconds
+    print(f"ratio ours/baseline on PostgreSQL (raw psycopg, same units): {ratio:.2f}")
 
 
 if __name__ == "__main__":

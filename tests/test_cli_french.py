@@ -54,7 +54,7 @@ def test_help_is_french(path, capsys):
 
 
 USAGE_ERRORS = [
-    (["merge"], "choix invalide : 'merge'"),
+    (["fusionner"], "choix invalide : 'fusionner'"),
     (["report"], "arguments obligatoires manquants : {cad,grouping,dashboard}, --year, --out"),
     (
         ["report", "pdf", "--year", "2026", "--out", "x.pdf"],

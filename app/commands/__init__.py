@@ -13,4 +13,5 @@ COMMAND_MODULES = [
     "clauses",
     "facts",
     "agec",
+    "merge",
 ]

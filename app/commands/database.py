@@ -36,9 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from app.services.organisations import init_database
+    from app.storage.server import display_url, is_server_url
 
-    target = Path(database_target(args))
+    target = database_target(args)
     org_id = init_database(target, args.org, siret=args.siret, population=args.population)
+    target = display_url(target) if is_server_url(target) else target
     emit(
         args,
         {"file": str(target), "organisation_id": org_id},
@@ -62,11 +64,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         "integrity": report.integrity,
         "foreign_key_problems": report.foreign_key_problems,
         "counts": report.counts,
+        "note": report.note,
     }
     lines = [
         f"Fichier : {report.location}",
         f"Version du schéma : {report.schema_version}",
         f"Intégrité : {'correcte' if report.ok else 'PROBLÈMES : ' + '; '.join(report.integrity[:5])}",
+        *([report.note] if report.note else []),
         "Contenu : " + ", ".join(f"{name} {count}" for name, count in report.counts.items() if count),
     ]
     emit(args, data, "\n".join(lines))
@@ -90,7 +94,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from app.errors import UserError
     from app.paths import backups_dir
     from app.storage.backup import latest_backup, list_backups, parse_backup_name, restore_backup
+    from app.storage.server import SERVER_NOT_APPLICABLE, is_server_url
 
+    if is_server_url(database_target(args)):
+        raise UserError(SERVER_NOT_APPLICABLE.format(what="la restauration d'une sauvegarde"))
     target = Path(database_target(args))
     if args.list:
         backups = [parse_backup_name(p) for p in reversed(list_backups(backups_dir(), target))]

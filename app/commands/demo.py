@@ -22,6 +22,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if not args.db:
         raise UserError("Précisez le fichier à écrire avec --db FICHIER.")
+    from app.storage.server import display_url, is_server_url
+
+    if is_server_url(args.db):  # an empty base on a server: schema, then the demo data
+        from app.services.demo import build_demo
+        from app.storage import create_database
+
+        db = create_database(args.db)
+        try:
+            build_demo(db)
+        finally:
+            db.dispose()
+        emit(args, {"file": display_url(args.db)}, f"Base de démonstration écrite : {display_url(args.db)}")
+        return 0
     target = Path(args.db)
     if target.exists() and not args.force:
         raise UserError(f"Le fichier « {target} » existe déjà : ajoutez --force pour le remplacer.")

@@ -10,6 +10,7 @@ from app.model.order import GroupedOrder, GroupedOrderItem, GroupingPlan, Order
 from app.model.organisation import DeliverySite, Department, Organisation, PurchaseFamily, Supplier
 from app.model.settings import AuditEntry, EmissionFactor, Setting
 from app.model.sharing import PurchasingGroup, PurchasingGroupMember
+from app.model.sync import MergeBase, Presence, Tombstone
 
 __all__ = [
     "Amendment",
@@ -33,13 +34,16 @@ __all__ = [
     "ImportBatch",
     "InsertionHours",
     "Lot",
+    "MergeBase",
     "Order",
     "Organisation",
+    "Presence",
     "PurchaseFamily",
     "PurchasingGroup",
     "PurchasingGroupMember",
     "Setting",
     "Supplier",
+    "Tombstone",
     "new_id",
     "utcnow",
 ]

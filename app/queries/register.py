@@ -107,8 +107,8 @@ def contract_rows(session: Session, organisation_id: uuid.UUID) -> list[Contract
     ids: dict[str, uuid.UUID] = {}
 
     def as_id(raw: str | None) -> uuid.UUID | None:
-        if raw is None:
-            return None
+        if raw is None or isinstance(raw, uuid.UUID):  # PostgreSQL returns its uuid type as UUID
+            return raw
         found = ids.get(raw)
         if found is None:
             found = ids[raw] = uuid.UUID(raw)

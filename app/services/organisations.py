@@ -17,6 +17,7 @@ from app.rules.values import InvalidValue
 from app.services.clauses import seed_builtin_clauses
 from app.services.emission_factors import seed_emission_factors
 from app.storage.database import Database, create_database_with
+from app.storage.server import is_server_url
 
 DEFAULT_DEPARTMENTS = (
     "Administration générale",
@@ -87,8 +88,9 @@ def init_database(
     """Create a new file for one organisation. The file appears at ``path`` only once complete (built
     aside, then renamed), and an existing file is never touched: ``init`` does not add a second
     organisation to it."""
-    path = Path(path)
-    if path.exists():
+    if not is_server_url(path):
+        path = Path(path)
+    if isinstance(path, Path) and path.exists():
         raise UserError(
             f"Le fichier « {path} » existe déjà : rien n'a été modifié. Pour créer une nouvelle base, "
             "choisissez un autre nom de fichier ; pour travailler dans celle-ci, ouvrez-la."

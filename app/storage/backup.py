@@ -190,7 +190,9 @@ def backup_file(source_path: Path, to_dir: Path | None = None, *, reason: str = 
 
 def backup_database(db: Database, to_dir: Path | None = None, *, reason: str = "") -> Path:
     if db.path is None:
-        raise errors.UserError("La sauvegarde n'est possible que pour un fichier de base de données.")
+        from app.storage.server import SERVER_NOT_APPLICABLE
+
+        raise errors.UserError(SERVER_NOT_APPLICABLE.format(what="la sauvegarde"))
     return backup_file(db.path, to_dir, reason=reason)
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import errors
 from app.storage import engine as engine_module
-from app.storage import migrate
+from app.storage import migrate, server
 from app.storage.engine import make_engine
 
 log = logging.getLogger(__name__)
@@ -223,8 +223,11 @@ class Database:
         *,
         read_only: bool = False,
         read_only_message: str | None = None,
+        url: str | None = None,
     ) -> None:
         self.engine = engine
+        # A PostgreSQL server (``path`` is None): the file checks, backups and location do not apply.
+        self.url = url
         self.location = location
         self.path = path
         # Opened with SQLite's ``mode=ro``: reading works; any write fails with ``DatabaseReadOnly``,
@@ -252,7 +255,7 @@ class Database:
                 session.commit()
         except OperationalError as exc:
             session.rollback()
-            translated = translate_operational_error(exc, self.location)
+            translated = translate_operational_error(exc, self.location, url=self.url)
             if isinstance(translated, errors.DatabaseReadOnly) and self.read_only_message:
                 translated = errors.DatabaseReadOnly(self.read_only_message)
             raise translated from exc
@@ -305,8 +308,12 @@ def _is_busy(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
-def translate_operational_error(exc: OperationalError, location: str) -> errors.UserError | OperationalError:
+def translate_operational_error(
+    exc: OperationalError, location: str, *, url: str | None = None
+) -> errors.UserError | OperationalError:
     message = str(exc.orig) if exc.orig is not None else str(exc)
+    if url is not None:
+        return server.connection_error(exc, url) or exc
     if _is_busy(exc):
         return errors.DatabaseBusy(
             "Un autre poste enregistre dans ce fichier depuis trop longtemps "
@@ -343,6 +350,9 @@ def create_database(path: Path | str, *, overwrite: bool = False) -> Database:
     The file is usable only after the caller's own transactions (an organisation, demo data...):
     to publish a file only once it is complete, build it with ``create_database_with``.
     """
+    if server.is_server_url(path):
+        url = str(path)
+        return Database(server.prepare_server(url, create=True), server.display_url(url), url=url)
     path = Path(path)
     _check_folder(path)
     if path.exists():
@@ -434,7 +444,14 @@ def building_aside(path: Path | str, *, overwrite: bool = False) -> Iterator[Pat
 
 def create_database_with(path: Path | str, fill: Callable[[Database], T], *, overwrite: bool = False) -> T:
     """Create a database at ``path`` filled by ``fill(db)`` (any number of transactions), visible at
-    ``path`` only once complete; returns what ``fill`` returns."""
+    ``path`` only once complete; returns what ``fill`` returns. On a server the schema and ``fill``
+    are not one transaction: a failed ``fill`` leaves the schema, which ``init`` can fill again."""
+    if server.is_server_url(path):
+        db = create_database(path)
+        try:
+            return fill(db)
+        finally:
+            db.dispose()
     with building_aside(path, overwrite=overwrite) as built:
         db = create_database(built)
         try:
@@ -461,8 +478,10 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
     A file this user cannot write opens read-only (SQLite ``mode=ro``: consult, check, export, print);
     ``immutable`` is never used, because another workstation may be writing the shared file.
     """
-    if isinstance(target, str) and "://" in target:
-        return Database(make_engine(target), target)
+    if server.is_server_url(target):
+        return Database(
+            server.prepare_server(target, upgrade=upgrade), server.display_url(target), url=target
+        )
     path = Path(target)
     revision = inspect_file(path)
     known = migrate.known_revisions()

@@ -33,7 +33,9 @@ def sqlite_url(path: Path, *, read_only: bool = False) -> str:
 def make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
     """Engine on a file path (our PRAGMAs, NullPool) or on a database URL (PostgreSQL...)."""
     if isinstance(target, str) and "://" in target:
-        return create_engine(target)
+        from app.storage.server import server_engine
+
+        return server_engine(target)
     engine = create_engine(sqlite_url(Path(target), read_only=read_only), poolclass=NullPool)
     _install_sqlite_hooks(engine, read_only=read_only)
     return engine

@@ -1,0 +1,88 @@
+"""``merge``: bring another town's copy of the register into this file (rows by UUID)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.commands.common import add_db_options, emit, open_db
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "merge",
+        help="fusionner la copie d'une autre commune dans ce fichier (ajouts, modifications, suppressions)",
+        description=(
+            "Ajoute les fiches nouvelles de l'autre copie, reprend celles modifiées d'un seul côté, "
+            "applique ses suppressions, et liste les conflits (fiche modifiée des deux côtés) sans y "
+            "toucher. Une sauvegarde est faite avant ; fusionner deux fois la même copie ne change rien. "
+            "L'autre fichier n'est jamais modifié."
+        ),
+    )
+    add_db_options(p)
+    p.add_argument("other", metavar="AUTRE_FICHIER", help="la copie à fusionner (fichier .sqlite)")
+    p.add_argument("--dry-run", action="store_true", help="montrer ce qui changerait, sans rien écrire")
+    p.add_argument(
+        "--keep-mine",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="conflit réglé en gardant la fiche de ce fichier (identifiant du rapport, ou « all »)",
+    )
+    p.add_argument(
+        "--take-theirs",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="conflit réglé en reprenant la fiche de l'autre copie (identifiant du rapport, ou « all »)",
+    )
+    p.set_defaults(func=cmd_merge)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from app.storage.merge import merge_file
+
+    db = open_db(args)
+    try:
+        report = merge_file(
+            db, Path(args.other), dry_run=args.dry_run, keep_mine=args.keep_mine, take_theirs=args.take_theirs
+        )
+    finally:
+        db.dispose()
+    lines = [
+        f"Fusion de {report.source}" + (" (essai : rien n'a été écrit)" if args.dry_run else ""),
+        f"  ajoutées : {report.added}, mises à jour : {report.updated}, supprimées : {report.deleted}, "
+        f"inchangées : {report.unchanged}",
+    ]
+    if report.changed == 0 and not report.conflicts:
+        lines.append("  Les deux copies étaient déjà d'accord : la fusion n'a rien changé.")
+    if report.backup:
+        lines.append(f"  Sauvegarde faite avant : {report.backup}")
+    if report.conflicts:
+        lines.append(
+            f"{len(report.conflicts)} conflit(s) laissé(s) tels quels ici : à régler avec --keep-mine ID "
+            "ou --take-theirs ID (ou après avoir corrigé la fiche) :"
+        )
+        lines += [f"  [{str(c.row_id)[:8]}] {c.describe()}" for c in report.conflicts]
+    data = {
+        "source": report.source,
+        "dry_run": args.dry_run,
+        "added": report.added,
+        "updated": report.updated,
+        "deleted": report.deleted,
+        "unchanged": report.unchanged,
+        "backup": report.backup,
+        "conflicts": [
+            {
+                "entity": c.entity,
+                "id": c.row_id,
+                "label": c.label,
+                "reason": c.reason,
+                "here_updated_at": c.here_updated_at,
+                "there_updated_at": c.there_updated_at,
+            }
+            for c in report.conflicts
+        ],
+    }
+    emit(args, data, "\n".join(lines))
+    return 0
