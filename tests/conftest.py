@@ -177,7 +177,7 @@ def _build_empty(url: str) -> None:
 
 
 def _build_demo(url: str) -> None:
-    from app.services.demo import build_demo
+    from app.demo.database import build_demo
     from app.storage import create_database
 
     db = create_database(url)

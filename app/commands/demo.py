@@ -25,7 +25,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.storage.server import display_url, is_server_url
 
     if is_server_url(args.db):  # an empty base on a server: schema, then the demo data
-        from app.services.demo import build_demo
+        from app.demo.database import build_demo
         from app.storage import create_database
 
         db = create_database(args.db)
