@@ -280,3 +280,24 @@ def mutate(
     ``on_conflict`` (typically: reload what is shown)."""
     handler = on_error or (lambda exc: show_op_error(parent, exc, on_conflict))
     return run_op(parent, title, lambda _p: fn(), on_done, handler, cancellable=False)
+
+
+def warn_invalid(
+    parent: QWidget | None, then: Callable[[BaseException], None] | None = None
+) -> Callable[[BaseException], None]:
+    """An ``on_error`` for a form: a value to correct (``ValidationError``) in a « Saisie à
+    corriger » box, then ``then(exc)`` (e.g. focus the field); other errors, the standard dialogs."""
+
+    def handle(exc: BaseException) -> None:
+        from app.errors import ValidationError
+
+        if isinstance(exc, ValidationError):
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(parent, "Saisie à corriger", exc.message)
+            if then is not None:
+                then(exc)
+        else:
+            show_op_error(parent, exc)
+
+    return handle
