@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app import format as fmt
+from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.widgets.alerts import AlertsPanel
 from app.ui.widgets.facts_pointer import FactsPointer
@@ -104,7 +105,10 @@ class DashboardScreen(QWidget):
             return
         from app.services.alerts import dashboard_counts
 
-        counts = dashboard_counts(ctx.db, ctx.organisation_id, ctx.today())
+        db, org, today = ctx.db, ctx.organisation_id, ctx.today()
+        ops.query(self, lambda: dashboard_counts(db, org, today), self._show_counts)
+
+    def _show_counts(self, counts) -> None:  # noqa: ANN001
         for key, label in self.values.items():
             value = getattr(counts, key)
             label.setText(fmt.money(value) if key == "total_amount" else str(value))

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import format as fmt
+from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
-from app.ui.tasks import run_op
+from app.ui.ops import run_op
 
 DIMENSIONS = (
     ("family", "Par famille d'achat"),
@@ -434,7 +435,10 @@ class OrdersScreen(QWidget):
             return
         from app.services.grouping import available_years
 
-        years = available_years(ctx.db, ctx.organisation_id)
+        db, org = ctx.db, ctx.organisation_id
+        ops.query(self, lambda: available_years(db, org), self._show_years)
+
+    def _show_years(self, years: list[int]) -> None:
         for year in years:
             self.year_combo.addItem(str(year), year)
         # The last complete year is the most telling; the current one is still running.
@@ -488,7 +492,7 @@ class OrdersScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         from app.ui.dialogs.errors import show_error
-        from app.ui.tasks import Cancelled
+        from app.ui.ops import Cancelled
 
         self.compute_button.setEnabled(True)
         if isinstance(exc, Cancelled):
@@ -600,15 +604,14 @@ class OrdersScreen(QWidget):
         if not rows:
             return
         proposal = self.joint_model.rows[rows[0].row()]
-        from app.errors import UserError
         from app.services.joint_purchasing import record_purchasing_group
-        from app.ui.dialogs.errors import show_error
 
-        try:
-            record_purchasing_group(self.context.db, proposal)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        db = self.context.db
+        ops.mutate(
+            self, lambda: record_purchasing_group(db, proposal), lambda _r: self._joint_recorded(proposal)
+        )
+
+    def _joint_recorded(self, proposal) -> None:  # noqa: ANN001
         self.status.setText(
             f"Groupement « {proposal.label} » enregistré, coordonné par {proposal.coordinator.name} "
             f"({fmt.money(proposal.combined_amount)} HT cumulés)."
