@@ -7,7 +7,6 @@ opened just after (see ``application.run_gui``).
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,23 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import messages
+from app.ui import messages, ops
 from app.ui.context import AppContext, ui_settings
-from app.ui.screens import SCREENS, ScreenSpec
+from app.ui.screens import SCREENS
 
 FILE_FILTER = "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)"
-
-
-def placeholder(spec: ScreenSpec) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    title = QLabel(f"<h2>{spec.title}</h2>")
-    text = QLabel(f"{spec.explanation}<br><br><i>{messages.SCREEN_COMING}</i>")
-    text.setWordWrap(True)
-    layout.addWidget(title)
-    layout.addWidget(text)
-    layout.addStretch(1)
-    return widget
 
 
 def screen_row(key: str) -> int:
@@ -192,11 +179,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         if row not in self._screens:
-            spec = SCREENS[row]
-            if importlib.util.find_spec(spec.module) is None:
-                widget = placeholder(spec)
-            else:
-                widget = importlib.import_module(spec.module).create(self.context, self)
+            widget = importlib.import_module(SCREENS[row].module).create(self.context, self)
             old = self.stack.widget(row)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -248,10 +231,10 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path) -> bool:
+    def open_path(self, path: str | Path) -> None:
         from app.ui.application import open_database_in
 
-        return open_database_in(self.context, path, self)
+        open_database_in(self.context, path, self)
 
     def open_demo(self) -> None:
         from app.services.demo import demo_copy
@@ -267,9 +250,6 @@ class MainWindow(QMainWindow):
 
     def _optional_dialog(self, module: str, function: str) -> None:
         if not self._require_ready():
-            return
-        if importlib.util.find_spec(module) is None:
-            QMessageBox.information(self, messages.APP_TITLE, messages.COMING_SOON)
             return
         getattr(importlib.import_module(module), function)(self.context, self)
 
@@ -320,12 +300,20 @@ class MainWindow(QMainWindow):
     # --- status --------------------------------------------------------------------------------------
     def _database_changed(self) -> None:
         db = self.context.db
+        if db is None:
+            self._show_organisations(None, [])
+            return
+        from app.services.organisations import list_organisations
+
+        ops.query(self, lambda: list_organisations(db), lambda rows: self._show_organisations(db, rows))
+
+    def _show_organisations(self, db, rows: list) -> None:  # noqa: ANN001
+        if db is not self.context.db:
+            return  # another file was opened meanwhile
         self.org_combo.blockSignals(True)
         self.org_combo.clear()
         if db is not None:
-            from app.services.organisations import list_organisations
-
-            for row in list_organisations(db):
+            for row in rows:
                 self.org_combo.addItem(row.name, row.id)
             index = self.org_combo.findData(self.context.organisation_id)
             self.org_combo.setCurrentIndex(max(index, 0))

@@ -299,21 +299,6 @@ def test_dashboard_todo_timeline_and_placeholders(qtbot, window):
     )
 
 
-def test_import_without_module_says_coming_soon(qtbot, window, monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name.endswith("import_dialog") else real(name, *a),
-    )
-    seen = []
-    on_modal(qtbot, lambda box: (seen.append(box.text()), click_button(qtbot, box, "OK")))
-    window.import_action.trigger()
-    assert seen and "Bientôt disponible" in seen[0]
-
-
 def test_unexpected_error_shows_log_path_and_app_keeps_running(qtbot, window):
     from app.log import log_file
     from app.ui.application import install_excepthook

@@ -150,8 +150,10 @@ def use_executor(new: Executor | None) -> Executor | None:
 
 
 def wait_for_ops(msecs: int = 30_000) -> bool:
-    """Block until every queued op has run (application exit, benchmarks)."""
-    return executor().wait(msecs)
+    """Block until every queued op has run and called back (application exit, scripts, benchmarks)."""
+    done = executor().wait(msecs)
+    QCoreApplication.processEvents()  # the results queued to the GUI thread
+    return done
 
 
 def show_op_error(
