@@ -289,7 +289,9 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.todo_dock)
             self.resizeDocks([self.todo_dock], [150], Qt.Orientation.Vertical)
         panel = self.todo_dock.widget()
-        panel.reload()
+        panel.reload(then=lambda: self._todo_shown(panel, only_if_any))
+
+    def _todo_shown(self, panel, only_if_any: bool) -> None:  # noqa: ANN001
         self.todo_dock.setWindowTitle(f"À faire ({panel.count()})")
         if only_if_any and panel.count() == 0:
             self.todo_dock.hide()

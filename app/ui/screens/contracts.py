@@ -33,7 +33,7 @@ from app.services import contracts as svc
 from app.ui import messages, ops
 from app.ui.context import AppContext, UndoEntry
 from app.ui.dialogs.errors import show_error
-from app.ui.models.table import Column, RowTableModel
+from app.ui.models.table import Column, RowTableModel, fit_columns
 from app.ui.widgets.table_keys import TableKeys
 
 
@@ -221,7 +221,9 @@ class RegisterView(QWidget):
 
         def load():  # noqa: ANN202
             provider = missing_clause_provider()
-            return svc.list_contracts(db, org), provider(db, org) if missing else None
+            rows = svc.list_contracts(db, org)
+            # the search keys too: folding 10,000 rows at the first keystroke froze the window
+            return rows, provider(db, org) if missing else None, svc.search_keys(rows)
 
         def loaded(result) -> None:  # noqa: ANN001
             self._show_rows(*result)
@@ -230,9 +232,9 @@ class RegisterView(QWidget):
 
         ops.query(self, load, loaded, title="Lecture du registre des marchés…")
 
-    def _show_rows(self, rows: list[svc.ContractRow], missing: set | None) -> None:
+    def _show_rows(self, rows: list[svc.ContractRow], missing: set | None, keys: dict) -> None:
         self.all_rows = rows
-        self.keys = {}  # search keys are computed at the first search
+        self.keys = keys
         self.missing = missing
         self._fill_choice(
             self.department, {(r.department_id, r.department) for r in self.all_rows if r.department_id}
@@ -254,7 +256,7 @@ class RegisterView(QWidget):
         combo.blockSignals(False)
 
     def _size_columns(self) -> None:
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         header = self.table.horizontalHeader()
         for column, limit in ((1, 280), (2, 160), (3, 160), (4, 180)):
             if header.sectionSize(column) > limit:

@@ -41,7 +41,7 @@ from app.rules import cotation as rules
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
 from app.ui import ops
 from app.ui.context import AppContext
-from app.ui.models.table import Column
+from app.ui.models.table import Column, fit_columns
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.widgets.facts_pointer import FactsPointer, default_cad_year
 
@@ -780,7 +780,7 @@ class CotationScreen(QWidget):
             + "<br>".join(lines)
         )
         for table in (self.present_table, self.diagnose_table):
-            table.resizeColumnsToContents()
+            fit_columns(table)
             table.setColumnWidth(1, min(table.columnWidth(1), 320))
         current = self.contract_combo.currentData()
         self.contract_combo.blockSignals(True)
@@ -836,7 +836,7 @@ class CotationScreen(QWidget):
         self.place.setText(c.place)
         self.members.setPlainText("\n".join(f"{m.name} ; {m.role}" for m in c.members))
         self.decision_model.set_rows(c.decisions)
-        self.decision_table.resizeColumnsToContents()
+        fit_columns(self.decision_table)
         self.decision_table.setColumnWidth(1, min(self.decision_table.columnWidth(1), 260))
         for widget in (
             self.meeting_date,
@@ -857,7 +857,7 @@ class CotationScreen(QWidget):
             + (f"{len(c.bilan)} décision(s) à examiner." if c.bilan else "aucune décision enregistrée.")
         )
         self.bilan_model.set_rows(c.bilan)
-        self.bilan_table.resizeColumnsToContents()
+        fit_columns(self.bilan_table)
         self.bilan_table.setColumnWidth(1, min(self.bilan_table.columnWidth(1), 260))
 
 

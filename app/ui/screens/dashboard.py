@@ -113,10 +113,12 @@ class DashboardScreen(QWidget):
             value = getattr(counts, key)
             label.setText(fmt.money(value) if key == "total_amount" else str(value))
         self.facts_pointer.refresh()
-        self.alerts.reload()
+        self.alerts.reload(then=self._alerts_shown)
+        self.indicators.reload()
+
+    def _alerts_shown(self) -> None:
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
         self.sections.setTabText(1, f"À &faire ({self.alerts.count()})")
-        self.indicators.reload()
 
     def _open_contract(self, contract_id) -> None:  # noqa: ANN001
         window = self.window()

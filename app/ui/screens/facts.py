@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.ui.context import AppContext
-from app.ui.models.table import Column, RowTableModel
+from app.ui.models.table import Column, RowTableModel, fit_columns
 
 # Fact name -> column header (the service's GRID_FACTS order is kept; headers are French).
 FACT_HEADERS = {
@@ -449,7 +449,7 @@ class FactsScreen(QWidget):
 
     def _fit_columns(self) -> None:
         """Widths from the first rows (all 10,000 would take a second), once per reading."""
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         # Long texts are cut (the tooltip has them whole) so that the facts fit on a laptop screen.
         facts = range(4, self.model.columnCount() - 1)
         caps = {1: 210, 2: 150} | {

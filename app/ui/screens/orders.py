@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app import format as fmt
 from app.ui import ops
 from app.ui.context import AppContext
-from app.ui.models.table import Column
+from app.ui.models.table import Column, fit_columns
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.ops import run_op
 
@@ -550,8 +550,8 @@ class OrdersScreen(QWidget):
         self.calendar_model.set_rows(proposal.calendar)
         self.joint_model.set_rows(self.joint)
         for table in (self.census_table, self.calendar_table, self.joint_table):
-            table.resizeColumnsToContents()
-        self.groups_table.resizeColumnsToContents()
+            fit_columns(table)
+        fit_columns(self.groups_table)
         for column in (9, 10):
             self.groups_table.setColumnWidth(column, 260)
         merged = len(proposal.merged_rows)
@@ -566,7 +566,7 @@ class OrdersScreen(QWidget):
         if self.census is None:
             return
         self.census_model.set_rows(self.census.lines[self.dimension_combo.currentData()])
-        self.census_table.resizeColumnsToContents()
+        fit_columns(self.census_table)
 
     # --- actions ----------------------------------------------------------------------------
 

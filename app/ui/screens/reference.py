@@ -24,7 +24,7 @@ from app.services.text import fold
 from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.dialogs.record_form import RecordDialog, display_value
-from app.ui.models.table import Column, RowTableModel
+from app.ui.models.table import Column, RowTableModel, fit_columns
 from app.ui.widgets.table_keys import TableKeys
 
 
@@ -95,7 +95,7 @@ class ReferenceView(QWidget):
     def _show_items(self, items: list[ReferenceItem]) -> None:
         self.items = items
         self.apply_filter()
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def apply_filter(self) -> None:
         words = fold(self.filter.text()).split()

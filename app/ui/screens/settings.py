@@ -35,7 +35,7 @@ from app.errors import ValidationError
 from app.services import parameters as svc
 from app.ui import ops
 from app.ui.context import AppContext
-from app.ui.models.table import Column, RowTableModel
+from app.ui.models.table import Column, RowTableModel, fit_columns
 from app.ui.widgets.fields import IntEdit
 
 
@@ -312,7 +312,7 @@ class SettingsTab(QWidget):
 
     def _show_lines(self, lines: list[svc.SettingLine]) -> None:
         self.model.set_rows(lines)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         header = self.table.horizontalHeader()
         if header.sectionSize(0) > 430:
             header.resizeSection(0, 430)
