@@ -118,3 +118,42 @@ def test_a_cancelled_op_shows_nothing(qtbot, monkeypatch):
 
     ops.run_op(None, "Import", work, lambda _r: None)
     assert shown == []
+
+
+def test_the_register_reads_on_the_worker_and_the_gui_thread_goes_on(
+    qtbot, demo_db, demo_org, threaded_ops, monkeypatch
+):
+    from app.services import contracts as svc
+    from app.ui.context import AppContext
+    from app.ui.screens.contracts import ContractsScreen
+
+    threads: list[int] = []
+    real = svc.list_contracts
+    monkeypatch.setattr(
+        svc, "list_contracts", lambda *a, **k: threads.append(threading.get_ident()) or real(*a, **k)
+    )
+    screen = ContractsScreen(AppContext(demo_db, demo_org))
+    qtbot.addWidget(screen)
+    assert screen.model.rowCount() == 0  # the constructor returned before the reading
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10000)
+    assert threads and threading.get_ident() not in threads
+
+
+def test_opening_a_contract_deleted_meanwhile_says_so_and_reloads(qtbot, demo_db, demo_org, monkeypatch):
+    from app.services import contracts as svc
+    from app.ui.context import AppContext
+    from app.ui.dialogs.contract_form import ContractDialog
+    from app.ui.screens.contracts import ContractsScreen
+
+    shown: list[str] = []
+    opened: list[bool] = []
+    monkeypatch.setattr("app.ui.dialogs.errors.show_error", lambda parent, exc, *a: shown.append(exc.message))
+    monkeypatch.setattr(ContractDialog, "exec", lambda self: opened.append(True) or 0)
+    screen = ContractsScreen(AppContext(demo_db, demo_org))
+    qtbot.addWidget(screen)
+    row = screen.model.rows[0]
+    svc.delete_contract(demo_db, row.id, expected_version=row.version)  # from another PC
+    screen.register.open_form(row.id)
+    assert shown == ["Ce marché n'existe plus : il a peut-être été supprimé depuis un autre poste."]
+    assert opened == []
+    assert row.id not in {r.id for r in screen.model.rows}

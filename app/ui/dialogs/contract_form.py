@@ -209,6 +209,7 @@ class ContractDialog(QDialog):
         self.saved: svc.ContractDetail | None = None
         self.choices = svc.ContractChoices([], [], [])  # filled when the form's data arrives
         self.delays: cal.CycleDelays | None = None
+        self.load_error: BaseException | None = None
         self.setWindowTitle("Nouveau marché" if contract_id is None else "Fiche marché")
         self.setMinimumSize(820, 600)
 
@@ -291,6 +292,7 @@ class ContractDialog(QDialog):
             self._refresh_computed()
 
     def _load_failed(self, exc: BaseException) -> None:
+        self.load_error = exc
         ops.show_op_error(self, exc)
         self.reject()
 
@@ -394,10 +396,13 @@ class ContractDialog(QDialog):
         return page
 
     def _clauses_tab(self) -> QWidget:
+        self.checklist = None
         if self.contract_id is not None:
             from app.ui.widgets.checklist import ChecklistWidget
 
-            return ChecklistWidget(self.context, self.contract_id, self)
+            # its contract is set once the form has read it (one message if it was deleted)
+            self.checklist = ChecklistWidget(self.context, None, self)
+            return self.checklist
         page = QWidget()
         layout = QVBoxLayout(page)
         note = QLabel(
@@ -417,6 +422,8 @@ class ContractDialog(QDialog):
 
     def show_record(self, record: form_ops.ContractRecord) -> None:
         self.load(record.detail)
+        if self.checklist is not None and self.checklist.contract_id != record.detail.id:
+            self.checklist.set_contract(record.detail.id)
         self.history_model.set_rows(list(record.history))
         self.hours.set_loaded(record.hours)
         self.hours.save_button.setEnabled(True)

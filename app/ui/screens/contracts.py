@@ -28,11 +28,9 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.enums import ContractStatus, PurchaseNature, label
-from app.errors import UserError
 from app.services import contracts as svc
 from app.ui import messages, ops
 from app.ui.context import AppContext, UndoEntry
-from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel, fit_columns
 from app.ui.widgets.table_keys import TableKeys
 
@@ -342,13 +340,12 @@ class RegisterView(QWidget):
 
         if not self.context.ready:
             return
-        try:
-            dialog = ContractDialog(self.context, contract_id, self)
-        except UserError as exc:
-            show_error(self, exc)
+        dialog = ContractDialog(self.context, contract_id, self)
+        accepted = dialog.load_error is None and dialog.exec()
+        if dialog.load_error is not None:  # e.g. deleted meanwhile: the dialog said so
             self.reload()
             return
-        if dialog.exec() and dialog.saved is not None:
+        if accepted and dialog.saved is not None:
             saved = dialog.saved
             self.reload(then=lambda: self.select_id(saved.id))
             self._status(messages.SAVED.format(reference=saved.data.reference))
