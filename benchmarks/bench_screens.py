@@ -37,6 +37,7 @@ def first_paint(db: Path, key: str) -> float:
     from app.ui.application import make_application, open_database_in
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
+    from app.ui.ops import wait_for_ops
 
     app = make_application()
     context = AppContext()
@@ -44,7 +45,9 @@ def first_paint(db: Path, key: str) -> float:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
-    if not open_database_in(context, db, window):
+    open_database_in(context, db, window)
+    wait_for_ops()
+    if not context.ready:
         raise RuntimeError(f"could not open {db}")
     app.processEvents()
 

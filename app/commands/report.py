@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 from pathlib import Path
 
 from app.commands.common import add_db_options, emit, open_db
@@ -59,10 +57,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def grouping_report_writer():  # noqa: ANN201
-    """``app.services.grouping_outputs.write_grouping_report`` when the grouping feature is installed."""
-    if importlib.util.find_spec("app.services.grouping_outputs") is None:
-        return None
-    return getattr(importlib.import_module("app.services.grouping_outputs"), "write_grouping_report", None)
+    """``app.services.grouping_outputs.write_grouping_report``, imported when a report is asked for."""
+    from app.services.grouping_outputs import write_grouping_report
+
+    return write_grouping_report
 
 
 def cmd_report(args: argparse.Namespace) -> int:

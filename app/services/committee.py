@@ -4,8 +4,6 @@ contract, the closing by the CAO president, and next year's review (bilan) of th
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
@@ -179,11 +177,10 @@ def withdraw_contract(db: Database, decision_id: uuid.UUID) -> None:
 
 
 def _clause_hook() -> Callable | None:
-    """``app.services.clauses.add_items_for_levers`` when the clause library is installed."""
-    if importlib.util.find_spec("app.services.clauses") is None:
-        return None
-    module = importlib.import_module("app.services.clauses")
-    return getattr(module, "add_items_for_levers", None)
+    """``app.services.clauses.add_items_for_levers`` (imported late: clauses imports this module's peers)."""
+    from app.services.clauses import add_items_for_levers
+
+    return add_items_for_levers
 
 
 def close_committee(

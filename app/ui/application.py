@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
@@ -98,24 +99,40 @@ def install_excepthook(parent_getter) -> None:  # noqa: ANN001
     sys.excepthook = hook
 
 
-def open_database_in(context: AppContext, path: str | Path, parent: QWidget | None = None) -> bool:
-    """Open ``path`` in ``context``; a user error is shown in a dialog and nothing changes."""
-    from app.services.organisations import list_organisations
-    from app.services.recent import remember_database
-    from app.storage import open_database
+def open_database_in(
+    context: AppContext,
+    path: str | Path,
+    parent: QWidget | None = None,
+    then: Callable[[bool], None] | None = None,
+) -> None:
+    """Open ``path`` in ``context`` on the database worker (the first opening of a file may back it
+    up and migrate it); a user error is shown in a dialog and nothing changes. ``then(opened)``
+    afterwards, on the GUI thread."""
+    from app.ui import ops
 
-    try:
+    def work() -> tuple:
+        from app.services.organisations import list_organisations
+        from app.storage import open_database
+
         db = open_database(path)
-        organisations = list_organisations(db)
-    except UserError as exc:
-        from app.ui.dialogs.errors import show_error
+        return db, list_organisations(db)
 
-        show_error(parent, exc)
-        return False
-    if Path(str(path)).exists():
-        remember_database(Path(path))
-    context.set_database(db, organisations[0].id if organisations else None)
-    return True
+    def opened(result: tuple) -> None:
+        from app.services.recent import remember_database
+
+        db, organisations = result
+        if Path(str(path)).exists():
+            remember_database(Path(path))
+        context.set_database(db, organisations[0].id if organisations else None)
+        if then is not None:
+            then(True)
+
+    def failed(exc: BaseException) -> None:
+        ops.show_op_error(parent, exc)
+        if then is not None:
+            then(False)
+
+    ops.query(parent, work, opened, title="Ouverture du fichier…", on_error=failed)
 
 
 class StartupProbe(QObject):
@@ -156,7 +173,13 @@ def start(window, context: AppContext, target: str | Path | None) -> None:  # no
         wizard = FirstRunWizard(window)
         if wizard.exec() and wizard.chosen_path is not None:
             target = wizard.chosen_path
-    opened = target is not None and open_database_in(context, target, window)
+    if target is None:
+        window.nav.setCurrentRow(0)
+        return
+    open_database_in(context, target, window, then=lambda opened: _show_register(window, opened))
+
+
+def _show_register(window, opened: bool) -> None:  # noqa: ANN001
     if not opened:
         window.nav.setCurrentRow(0)
         return
@@ -180,4 +203,12 @@ def run_gui(db_path: str | None) -> int:
     window.show()
     app.processEvents()  # paint the window before the database layer is even imported
     QTimer.singleShot(0, lambda: start(window, context, db_path))
+    app.aboutToQuit.connect(_finish_ops)
     return app.exec()
+
+
+def _finish_ops() -> None:
+    """A save started just before closing the window still reaches the file."""
+    from app.ui import ops
+
+    ops.executor().wait(15_000)

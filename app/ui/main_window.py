@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import messages
+from app.ui import messages, ops
 from app.ui.context import AppContext, ui_settings
 from app.ui.screens import SCREENS
 from app.ui.widgets.glossary import explain_acronyms
@@ -246,10 +246,10 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path) -> bool:
+    def open_path(self, path: str | Path) -> None:
         from app.ui.application import open_database_in
 
-        return open_database_in(self.context, path, self)
+        open_database_in(self.context, path, self)
 
     def open_demo(self) -> None:
         from app.demo.database import demo_copy
@@ -304,7 +304,9 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.todo_dock)
             self.resizeDocks([self.todo_dock], [150], Qt.Orientation.Vertical)
         panel = self.todo_dock.widget()
-        panel.reload()
+        panel.reload(then=lambda: self._todo_shown(panel, only_if_any))
+
+    def _todo_shown(self, panel, only_if_any: bool) -> None:  # noqa: ANN001
         self.todo_dock.setWindowTitle(f"À faire ({panel.count()})")
         if only_if_any and panel.count() == 0:
             self.todo_dock.hide()
@@ -317,12 +319,20 @@ class MainWindow(QMainWindow):
     # --- status --------------------------------------------------------------------------------------
     def _database_changed(self) -> None:
         db = self.context.db
+        if db is None:
+            self._show_organisations(None, [])
+            return
+        from app.services.organisations import list_organisations
+
+        ops.query(self, lambda: list_organisations(db), lambda rows: self._show_organisations(db, rows))
+
+    def _show_organisations(self, db, rows: list) -> None:  # noqa: ANN001
+        if db is not self.context.db:
+            return  # another file was opened meanwhile
         self.org_combo.blockSignals(True)
         self.org_combo.clear()
         if db is not None:
-            from app.services.organisations import list_organisations
-
-            for row in list_organisations(db):
+            for row in rows:
                 self.org_combo.addItem(row.name, row.id)
             index = self.org_combo.findData(self.context.organisation_id)
             self.org_combo.setCurrentIndex(max(index, 0))

@@ -15,6 +15,7 @@ def render_main_window(database: Path) -> str:
     from app.ui.application import make_application, open_database_in
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
+    from app.ui.ops import wait_for_ops
 
     app = make_application([sys.argv[0]])
     translator = QTranslator()
@@ -22,7 +23,9 @@ def render_main_window(database: Path) -> str:
         raise RuntimeError("qtbase_fr not found")
     context = AppContext()
     window = MainWindow(context)
-    if not open_database_in(context, database, window):
+    open_database_in(context, database, window)
+    wait_for_ops()
+    if not context.ready:
         raise RuntimeError("demo did not open")
     window.resize(1024, 700)
     window.show()

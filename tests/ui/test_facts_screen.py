@@ -144,14 +144,13 @@ def test_concurrent_edit_goes_to_the_error_dialog(qtbot, new_db, monkeypatch):
     assert screen.status.text() == "Rien n'a été enregistré."
 
 
-def test_screen_closed_while_loading_drops_the_result(qtbot, new_db):
+def test_screen_closed_while_loading_drops_the_result(qtbot, new_db, threaded_ops):
     """A window closed before its background reading ends must not fail on its deleted widgets."""
-    from PySide6.QtCore import QThreadPool
     from shiboken6 import delete
 
     import_file(new_db, new_db.organisation_id, TOWNS / "registre_saint_aubin.xlsx", "contracts")
     screen = FactsScreen(AppContext(new_db, new_db.organisation_id))  # starts reading
     delete(screen)
     qtbot.wait(50)
-    QThreadPool.globalInstance().waitForDone(10000)
+    threaded_ops.wait(10000)
     qtbot.wait(200)  # the queued result arrives here, and is dropped

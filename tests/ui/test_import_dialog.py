@@ -80,7 +80,7 @@ def test_unknown_column_mapped_and_remembered(qtbot, new_db, tmp_path):
     assert again.preview.missing_required == [] and again.import_button.isEnabled()
 
 
-def test_cancelled_import_writes_nothing(qtbot, new_db):
+def test_cancelled_import_writes_nothing(qtbot, new_db, threaded_ops):
     dialog, _ = make_dialog(qtbot, new_db)
     dialog.set_file(FIXTURES / "commandes_mairie.xlsx")
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
+import functools
 import uuid
 from decimal import Decimal
 
@@ -40,12 +40,13 @@ from app.errors import ConcurrentEdit, UserError, ValidationError
 from app.rules import calendar as cal
 from app.services import contracts as svc
 from app.services import insertion_hours as hours_svc
-from app.ui import messages
+from app.ui import messages, ops
 from app.ui.context import AppContext
 from app.ui.dialogs.conflict import OVERWRITE, RELOAD, ask_conflict
 from app.ui.dialogs.errors import show_error
 from app.ui.models.editable import EditableRowsModel, EditColumn
 from app.ui.models.table import Column, RowTableModel
+from app.ui.ops import contract_form as form_ops
 from app.ui.widgets.choices import enum_combo as _enum_combo
 from app.ui.widgets.choices import select_data as _select
 from app.ui.widgets.choices import yes_no_combo as _yes_no_combo
@@ -75,11 +76,18 @@ HOURS_COLUMNS = [
 def _choice_combo(choices: list[svc.Choice], name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
+    _fill_choices(combo, choices)
+    combo.setMaxVisibleItems(20)
+    return combo
+
+
+def _fill_choices(combo: QComboBox, choices: list[svc.Choice]) -> None:
+    current = combo.currentData()
+    combo.clear()
     combo.addItem("—", None)
     for choice in choices:
         combo.addItem(choice.label, choice.id)
-    combo.setMaxVisibleItems(20)
-    return combo
+    _select(combo, current)
 
 
 class ChildTable(QWidget):
@@ -200,7 +208,9 @@ class ContractDialog(QDialog):
         self.version: int | None = None
         self.detail: svc.ContractDetail | None = None
         self.saved: svc.ContractDetail | None = None
-        self.choices = svc.contract_choices(context.db, context.organisation_id)
+        self.choices = svc.ContractChoices([], [], [])  # filled when the form's data arrives
+        self.delays: cal.CycleDelays | None = None
+        self.load_error: BaseException | None = None
         self.setWindowTitle("Nouveau marché" if contract_id is None else "Fiche marché")
         self.setMinimumSize(820, 600)
 
@@ -258,11 +268,35 @@ class ContractDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
 
-        if contract_id is not None:
-            self.load(svc.get_contract(context.db, contract_id))
+        self.save_button.setEnabled(False)  # until the form's data has arrived
+        db, org, today = context.db, context.organisation_id, context.today()
+        ops.query(
+            self,
+            lambda: form_ops.load_form(db, org, contract_id, today),
+            self._form_loaded,
+            title="Ouverture de la fiche…",
+            on_error=self._load_failed,
+        )
+
+    def _form_loaded(self, data: form_ops.FormData) -> None:
+        self.choices, self.delays = data.choices, data.delays
+        for combo, choices in (
+            (self.department, data.choices.departments),
+            (self.family, data.choices.families),
+            (self.supplier, data.choices.suppliers),
+        ):
+            _fill_choices(combo, choices)
+        self.save_button.setEnabled(True)
+        if data.record is not None:
+            self.show_record(data.record)
         else:
             self._refresh_computed()
         explain_acronyms(self)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.load_error = exc
+        ops.show_op_error(self, exc)
+        self.reject()
 
     # --- tabs ------------------------------------------------------------------------------------
     def _general_tab(self) -> QWidget:
@@ -364,25 +398,39 @@ class ContractDialog(QDialog):
         return page
 
     def _clauses_tab(self) -> QWidget:
-        if self.contract_id is not None and importlib.util.find_spec("app.ui.widgets.checklist") is not None:
+        self.checklist = None
+        if self.contract_id is not None:
             from app.ui.widgets.checklist import ChecklistWidget
 
-            return ChecklistWidget(self.context, self.contract_id, self)
+            # its contract is set once the form has read it (one message if it was deleted)
+            self.checklist = ChecklistWidget(self.context, None, self)
+            return self.checklist
         page = QWidget()
         layout = QVBoxLayout(page)
-        text = (
+        note = QLabel(
             "Enregistrez d'abord le marché : la liste des clauses responsables à étudier s'affichera ici."
-            if self.contract_id is None
-            else "La liste des clauses responsables (insertion, réservation, avance, révision des prix…) "
-            "à étudier pour ce marché arrive bientôt ici."
         )
-        note = QLabel(text)
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addStretch(1)
         return page
 
     # --- data in and out ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the contract as saved now (after a conflict)."""
+        if self.contract_id is not None:
+            db, contract_id = self.context.db, self.contract_id
+            ops.query(self, lambda: form_ops.load_record(db, contract_id), self.show_record)
+
+    def show_record(self, record: form_ops.ContractRecord) -> None:
+        self.load(record.detail)
+        if self.checklist is not None and self.checklist.contract_id != record.detail.id:
+            self.checklist.set_contract(record.detail.id)
+        self.history_model.set_rows(list(record.history))
+        self.hours.set_loaded(record.hours)
+        self.hours.save_button.setEnabled(True)
+        self.hours.status.clear()
+
     def load(self, detail: svc.ContractDetail) -> None:
         self.detail = detail
         self.contract_id = detail.id
@@ -414,12 +462,6 @@ class ContractDialog(QDialog):
         self.notice.set_value(d.notice_months)
         self.lots.model.set_rows([dataclasses.asdict(lot) for lot in d.lots])
         self.amendments.model.set_rows([dataclasses.asdict(a) for a in d.amendments])
-        from app.services.audit import history
-
-        self.history_model.set_rows(history(self.context.db, detail.id))
-        self.hours.set_loaded(hours_svc.list_insertion_hours(self.context.db, detail.id))
-        self.hours.save_button.setEnabled(True)
-        self.hours.status.clear()
         self._refresh_computed()
 
     def collect(self) -> svc.ContractInput:
@@ -467,8 +509,11 @@ class ContractDialog(QDialog):
         )
 
     def _refresh_computed(self) -> None:
-        from app.services.alerts import delays_for
-
+        """Dates and amounts worked out from the values in the form (no database access: this runs
+        at every keystroke) with the delays loaded with the form."""
+        delays = self.delays
+        if delays is None:
+            return
         try:
             end = self.end_date.value()
             notice = self.notice.value()
@@ -481,8 +526,6 @@ class ContractDialog(QDialog):
         self.deadline_label.setText(
             fmt.date(deadline) if deadline else "— (indiquez l'échéance et le préavis)"
         )
-        today = self.context.today()
-        delays = delays_for(self.context.db, self.context.organisation_id, today)
         if end is not None:
             m = cal.milestones(end, delays)
             self.cycle_label.setText(
@@ -541,91 +584,109 @@ class ContractDialog(QDialog):
             widget.setFocus()
 
     def save(self, *, overwrite: bool = False) -> bool:
+        """Check the form, then save on the database worker; False when the form has a value to
+        correct (the dialog closes once the save is done)."""
         try:
             data = self.collect()
             hours = self.hours.rows()
             hours_svc.validate_rows(hours)  # before the contract, so nothing is saved half
-            detail = svc.save_contract(
-                self.context.db,
-                self.context.organisation_id,
-                data,
-                contract_id=self.contract_id,
-                expected_version=self.version,
-                overwrite=overwrite,
-                user_name=self.context.user_name,
-            )
-        except ConcurrentEdit as exc:
-            choice = ask_conflict(self, exc.message)
-            if choice == RELOAD:
-                self.load(svc.get_contract(self.context.db, self.contract_id))
-            elif choice == OVERWRITE:
-                return self.save(overwrite=True)
-            return False
         except ValidationError as exc:
-            QMessageBox.warning(self, "Saisie à corriger", exc.message)
-            self._focus_field(exc.field)
+            self._refused(exc)
             return False
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        if self.hours.changed() and not self._save_hours_of(detail, hours):
-            return False
-        self.saved = detail
-        self.accept()
+        ctx = self.context
+        save = functools.partial(
+            form_ops.save_form,
+            ctx.db,
+            ctx.organisation_id,
+            data,
+            contract_id=self.contract_id,
+            expected_version=self.version,
+            overwrite=overwrite,
+            user_name=ctx.user_name,
+            hours=hours if self.hours.changed() else None,
+            loaded_hours=self.hours.loaded,
+        )
+        self.save_button.setEnabled(False)
+        ops.mutate(self, save, self._saved, on_error=self._save_failed, title="Enregistrement du marché…")
         return True
 
-    def _save_hours_of(self, detail: svc.ContractDetail, hours: list[hours_svc.HoursRow]) -> bool:
-        try:
-            hours_svc.save_insertion_hours(
-                self.context.db,
-                detail.id,
-                hours,
-                loaded=self.hours.loaded,
-                user_name=self.context.user_name,
-            )
-        except UserError as exc:
-            self.load(svc.get_contract(self.context.db, detail.id))
+    def _saved(self, result: form_ops.Saved) -> None:
+        self.save_button.setEnabled(True)
+        if result.hours_error is not None:
+            self.contract_id, self.version = result.detail.id, result.detail.version
+            self.reload()
             self.tabs.setCurrentWidget(self.hours)
             QMessageBox.warning(
                 self,
                 "Heures d'insertion",
-                f"Le marché est enregistré, mais pas les heures d'insertion : {exc.message}",
+                f"Le marché est enregistré, mais pas les heures d'insertion : {result.hours_error}",
             )
-            return False
-        return True
+            return
+        self.saved = result.detail
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ConcurrentEdit):
+            choice = ask_conflict(self, exc.message)
+            if choice == RELOAD:
+                self.reload()
+            elif choice == OVERWRITE:
+                self.save(overwrite=True)
+        elif isinstance(exc, ValidationError):
+            self._refused(exc)
+        elif isinstance(exc, UserError):
+            show_error(self, exc)
+        else:
+            ops.show_op_error(self, exc)
+
+    def _refused(self, exc: ValidationError) -> None:
+        QMessageBox.warning(self, "Saisie à corriger", exc.message)
+        self._focus_field(exc.field)
 
     def save_hours(self) -> bool:
         """« Enregistrer les heures »: only the hours of an existing contract; the form stays open."""
         if self.contract_id is None:
             return False
-        db = self.context.db
         try:
-            saved = hours_svc.save_insertion_hours(
-                db,
-                self.contract_id,
-                self.hours.rows(),
-                loaded=self.hours.loaded,
-                user_name=self.context.user_name,
-            )
+            rows = self.hours.rows()
+            hours_svc.validate_rows(rows)
         except ValidationError as exc:
-            QMessageBox.warning(self, "Saisie à corriger", exc.message)
-            self._focus_field(exc.field)
+            self._refused(exc)
             return False
-        except ConcurrentEdit as exc:
+        db, contract_id, loaded, user = (
+            self.context.db,
+            self.contract_id,
+            self.hours.loaded,
+            self.context.user_name,
+        )
+        ops.mutate(
+            self,
+            lambda: form_ops.save_hours(db, contract_id, rows, loaded, user),
+            self._hours_saved,
+            on_error=self._hours_failed,
+            title="Enregistrement des heures d'insertion…",
+        )
+        return True
+
+    def _hours_saved(self, result: tuple) -> None:
+        saved, history = result
+        self.hours.set_loaded(saved)
+        self.history_model.set_rows(list(history))
+        self.hours.status.setText("Heures d'insertion enregistrées.")
+
+    def _hours_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            self._refused(exc)
+        elif isinstance(exc, ConcurrentEdit):
             QMessageBox.warning(
                 self, "Heures d'insertion", exc.message + " Les heures enregistrées sont affichées."
             )
-            self.hours.set_loaded(hours_svc.list_insertion_hours(db, self.contract_id))
-            return False
-        except UserError as exc:
+            self.reload()
+        elif isinstance(exc, UserError):
             show_error(self, exc)
-            return False
-        from app.services.audit import history
-
-        self.hours.set_loaded(saved)
-        self.history_model.set_rows(history(db, self.contract_id))
-        self.hours.status.setText("Heures d'insertion enregistrées.")
-        return True
+        else:
+            ops.show_op_error(self, exc)
 
 
 def _plain_text(edit: QPlainTextEdit) -> str:

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import format as fmt
-from app.errors import UserError, ValidationError
+from app.errors import ValidationError
 from app.services.reference import FieldSpec, ReferenceItem, ReferenceKind, save_item
 from app.ui.context import AppContext
-from app.ui.dialogs.errors import show_error
 
 
 def display_value(spec: FieldSpec, value: Any) -> str:
@@ -127,25 +126,33 @@ class RecordDialog(QDialog):
         return out
 
     def save(self) -> None:
+        from app.ui import ops
+
         ctx = self.context
         try:
-            self.saved = save_item(
-                ctx.db,
-                self.kind.key,
-                ctx.organisation_id,
-                self.values(),
-                item_id=self.item.id if self.item else None,
-                expected_version=self.item.version if self.item else None,
-                user_name=ctx.user_name,
-            )
+            values = self.values()
         except ValidationError as exc:
+            self._focus(exc)
             QMessageBox.warning(self, "Saisie à corriger", exc.message)
-            if exc.field in self.widgets:
-                self.widgets[exc.field].setFocus()
             return
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        item_id = self.item.id if self.item else None
+        version = self.item.version if self.item else None
+        db, key, org, user = ctx.db, self.kind.key, ctx.organisation_id, ctx.user_name
+        ops.mutate(
+            self,
+            lambda: save_item(
+                db, key, org, values, item_id=item_id, expected_version=version, user_name=user
+            ),
+            self._saved,
+            on_error=ops.warn_invalid(self, self._focus),
+        )
+
+    def _focus(self, exc: BaseException) -> None:
+        if getattr(exc, "field", None) in self.widgets:
+            self.widgets[exc.field].setFocus()
+
+    def _saved(self, saved: ReferenceItem) -> None:
+        self.saved = saved
         self.accept()
 
     @property

@@ -5,6 +5,7 @@ clause checklist of any contract."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ from app.enums import ClauseKind, label
 from app.errors import UserError
 from app.rules.clause_library import DECP_VALUES
 from app.rules.levers import LEVERS
+from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.messages import count as count_of
 from app.ui.models.table import Column, RowTableModel
@@ -130,6 +132,7 @@ class ClauseDialog(QDialog):
             self.model_text.setPlainText(initial.model_text)
             self.decp.setCurrentIndex(max(self.decp.findData(initial.decp_consideration), 0))
         self.on_accept = None
+        self.result_value: object = None
 
     def value(self):  # noqa: ANN201
         from app.errors import ValidationError
@@ -152,13 +155,28 @@ class ClauseDialog(QDialog):
         )
 
     def accept(self) -> None:
+        """Check the values, then ``on_accept(data)`` on the database worker; the dialog closes
+        when it is saved and stays open with the message when it is refused."""
         try:
-            if self.on_accept is not None:
-                self.on_accept(self.value())
+            data = self.value()
         except UserError as exc:
-            self.error.setText(f"<span style='color:#a4000f'>{escape(exc.message)}</span>")
+            self._refused(exc)
             return
+        if self.on_accept is None:
+            super().accept()
+            return
+        on_accept = self.on_accept
+        ops.mutate(self, lambda: on_accept(data), self._saved, on_error=self._refused)
+
+    def _saved(self, result: object) -> None:
+        self.result_value = result
         super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            self.error.setText(f"<span style='color:#a4000f'>{escape(exc.message)}</span>")
+        else:
+            ops.show_op_error(self, exc)
 
 
 class LibraryView(QWidget):
@@ -258,26 +276,35 @@ class LibraryView(QWidget):
         layout.addWidget(self.message)
         self.reload()
 
-    def reload(self, *_args) -> None:  # noqa: ANN002
+    def reload(self, *_args, then: Callable[[], None] | None = None) -> None:  # noqa: ANN002
         from app.services.clauses import ensure_builtin_clauses, list_library
 
         ctx = self.context
         if ctx.db is None:
-            self.model.set_rows([])
-        else:
-            ensure_builtin_clauses(ctx.db)
-            rows = list_library(
-                ctx.db,
-                ctx.organisation_id,
-                search=self.search.text(),
-                action=self.action.currentData(),
-                kind=ClauseKind(self.kind.currentData()) if self.kind.currentData() else None,
-            )
+            self._show_rows([])
+            return
+        db, org, search, action = ctx.db, ctx.organisation_id, self.search.text(), self.action.currentData()
+        kind = ClauseKind(self.kind.currentData()) if self.kind.currentData() else None
+
+        def load():  # noqa: ANN202
+            ensure_builtin_clauses(db)
+            return list_library(db, org, search=search, action=action, kind=kind)
+
+        def loaded(rows) -> None:  # noqa: ANN001
+            self._show_rows(rows)
+            if then is not None:
+                then()
+
+        ops.query(self, load, loaded)
+
+    def _show_rows(self, rows) -> None:  # noqa: ANN001
+        if rows:
             current = self.current_row()
             self.model.set_rows(rows)
-            if rows:
-                index = next((n for n, r in enumerate(self.model.rows) if current and r.id == current.id), 0)
-                self.table.selectRow(index)
+            index = next((n for n, r in enumerate(self.model.rows) if current and r.id == current.id), 0)
+            self.table.selectRow(index)
+        else:
+            self.model.set_rows(rows)
         self.table.setColumnWidth(0, 290)
         for column in (1, 2, 3):
             self.table.resizeColumnToContents(column)
@@ -345,18 +372,25 @@ class LibraryView(QWidget):
         row = self.current_row()
         if row is None or not self._need_org():
             return
-        try:
-            new_id = copy_clause(self.context.db, self.context.organisation_id, row.id)
-        except UserError as exc:
+        db, org = self.context.db, self.context.organisation_id
+
+        def copied(new_id) -> None:  # noqa: ANN001
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.reload(then=lambda: self._select_id(new_id))
+            self.message.setText(
+                "Copie créée : adaptez-la avec « Modifier… ». Elle remplace l'originale dans les listes de clauses des marchés."
+            )
+            self.context.data_changed.emit("clause")
+
+        ops.mutate(self, lambda: copy_clause(db, org, row.id), copied, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
             self.message.setText(exc.message)
-            return
-        self.search.clear()
-        self.reload()
-        self._select_id(new_id)
-        self.message.setText(
-            "Copie créée : adaptez-la avec « Modifier… ». Elle remplace l'originale dans les listes de clauses des marchés."
-        )
-        self.context.data_changed.emit("clause")
+        else:
+            ops.show_op_error(self, exc)
 
     def add_clause(self) -> None:
         from app.services.clauses import add_clause
@@ -364,13 +398,11 @@ class LibraryView(QWidget):
         if not self._need_org():
             return
         dialog = ClauseDialog(self)
-        created = []
-        dialog.on_accept = lambda data: created.append(
-            add_clause(self.context.db, self.context.organisation_id, data)
-        )
-        if dialog.exec() and created:
-            self.reload()
-            self._select_id(created[0])
+        db, org = self.context.db, self.context.organisation_id
+        dialog.on_accept = lambda data: add_clause(db, org, data)
+        if dialog.exec() and dialog.result_value is not None:
+            created = dialog.result_value
+            self.reload(then=lambda: self._select_id(created))
             self.message.setText("Clause ajoutée à la bibliothèque de la collectivité.")
             self.context.data_changed.emit("clause")
 
@@ -385,9 +417,8 @@ class LibraryView(QWidget):
                 )
             return
         dialog = ClauseDialog(self, row)
-        dialog.on_accept = lambda data: update_clause(
-            self.context.db, row.id, data, expected_version=row.version
-        )
+        db = self.context.db
+        dialog.on_accept = lambda data: update_clause(db, row.id, data, expected_version=row.version)
         if dialog.exec():
             self.reload()
             self.message.setText("Clause modifiée.")
@@ -406,17 +437,23 @@ class LibraryView(QWidget):
         )
         if not path:
             return
-        try:
-            result = import_library(self.context.db, self.context.organisation_id, path)
-        except UserError as exc:
+        db, org = self.context.db, self.context.organisation_id
+
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, UserError):
+                ops.show_op_error(self, exc)
+                return
             problems = "".join(f"<br>– {escape(str(p))}" for p in getattr(exc, "problems", [])[:10])
             self.message.setText(f"<span style='color:#a4000f'>{escape(exc.message)}</span>{problems}")
-            return
-        self.reload()
-        self.message.setText(
-            f"{len(result.added)} clause(s) importée(s), {len(result.skipped)} déjà présente(s) (non dupliquée(s))."
-        )
-        self.context.data_changed.emit("clause")
+
+        def imported(result) -> None:  # noqa: ANN001
+            self.reload()
+            self.message.setText(
+                f"{len(result.added)} clause(s) importée(s), {len(result.skipped)} déjà présente(s) (non dupliquée(s))."
+            )
+            self.context.data_changed.emit("clause")
+
+        ops.mutate(self, lambda: import_library(db, org, path), imported, on_error=refused)
 
     def export_library(self) -> None:
         from app.services.clauses import export_library
@@ -430,17 +467,15 @@ class LibraryView(QWidget):
             return
         if not path.lower().endswith(".toml"):
             path += ".toml"
-        try:
-            count = export_library(
-                self.context.db,
-                self.context.organisation_id,
-                path,
-                include_builtin=self.include_builtin.isChecked(),
-            )
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
-        self.message.setText(f"{count_of(count, 'clause exportée', 'clauses exportées')} dans {path}.")
+        db, org, builtin = self.context.db, self.context.organisation_id, self.include_builtin.isChecked()
+        ops.query(
+            self,
+            lambda: export_library(db, org, path, include_builtin=builtin),
+            lambda n: self.message.setText(
+                f"{count_of(n, 'clause exportée', 'clauses exportées')} dans {path}."
+            ),
+            on_error=self._failed,
+        )
 
 
 class ContractChecklistView(QWidget):
@@ -474,13 +509,23 @@ class ContractChecklistView(QWidget):
         from app.services.contracts import list_contracts
 
         ctx = self.context
+        if ctx.db is None or ctx.organisation_id is None:
+            self._show_contracts(set(), [])
+            return
+        db, org = ctx.db, ctx.organisation_id
+
+        def load():  # noqa: ANN202
+            ensure_builtin_clauses(db)
+            return contracts_missing_mandatory(db, org), list_contracts(db, org)
+
+        ops.query(self, load, lambda result: self._show_contracts(*result))
+
+    def _show_contracts(self, missing: set, rows: list) -> None:
         current = self.contract.currentData()
         self.contract.blockSignals(True)
         self.contract.clear()
-        if ctx.db is not None and ctx.organisation_id is not None:
-            ensure_builtin_clauses(ctx.db)
-            missing = contracts_missing_mandatory(ctx.db, ctx.organisation_id)
-            for row in list_contracts(ctx.db, ctx.organisation_id):
+        if rows:
+            for row in rows:
                 if self.missing_only.isChecked() and row.id not in missing:
                     continue
                 flag = " ⚠ clause obligatoire manquante" if row.id in missing else ""
@@ -499,7 +544,10 @@ class ContractChecklistView(QWidget):
         """After a decision: update the "missing" flags in place, keeping the checklist as it is."""
         from app.services.clauses import contracts_missing_mandatory
 
-        missing = contracts_missing_mandatory(self.context.db, self.context.organisation_id)
+        db, org = self.context.db, self.context.organisation_id
+        ops.query(self, lambda: contracts_missing_mandatory(db, org), self._show_flags)
+
+    def _show_flags(self, missing: set) -> None:
         flag = " ⚠ clause obligatoire manquante"
         for index in range(self.contract.count()):
             text = self.contract.itemText(index).removesuffix(flag)

@@ -4,8 +4,9 @@ the échéancier (timeline) tab."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
+import functools
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,11 +28,9 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.enums import ContractStatus, PurchaseNature, label
-from app.errors import UserError
 from app.services import contracts as svc
-from app.ui import messages
+from app.ui import messages, ops
 from app.ui.context import AppContext, UndoEntry
-from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.table_keys import TableKeys
 from app.ui.widgets.tables import fit_columns
@@ -75,11 +74,10 @@ def register_columns(today: dt.date) -> list[Column]:
 
 
 def missing_clause_provider():  # noqa: ANN201
-    """``contracts_missing_mandatory(db, organisation_id)`` when the clauses feature is installed."""
-    if importlib.util.find_spec("app.services.clauses") is None:
-        return None
-    module = importlib.import_module("app.services.clauses")
-    return getattr(module, "contracts_missing_mandatory", None)
+    """``contracts_missing_mandatory(db, organisation_id)`` (imported late: the register paints first)."""
+    from app.services.clauses import contracts_missing_mandatory
+
+    return contracts_missing_mandatory
 
 
 class RegisterView(QWidget):
@@ -214,20 +212,31 @@ class RegisterView(QWidget):
         return combo
 
     # --- loading and filtering ---------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, then: Callable[[], None] | None = None) -> None:
         ctx = self.context
         if not ctx.ready:
             self.all_rows, self.keys = [], {}
             self.apply_filter()
             return
-        self.all_rows = svc.list_contracts(ctx.db, ctx.organisation_id)
-        self.keys = {}  # search keys are computed at the first search
-        provider = missing_clause_provider()
-        self.missing = (
-            provider(ctx.db, ctx.organisation_id)
-            if provider is not None and self.missing_clause.isChecked()
-            else None
-        )
+        db, org, missing = ctx.db, ctx.organisation_id, self.missing_clause.isChecked()
+
+        def load():  # noqa: ANN202
+            provider = missing_clause_provider()
+            rows = svc.list_contracts(db, org)
+            # the search keys too: folding 10,000 rows at the first keystroke froze the window
+            return rows, provider(db, org) if missing else None, svc.search_keys(rows)
+
+        def loaded(result) -> None:  # noqa: ANN001
+            self._show_rows(*result)
+            if then is not None:
+                then()
+
+        ops.query(self, load, loaded, title="Lecture du registre des marchés…")
+
+    def _show_rows(self, rows: list[svc.ContractRow], missing: set | None, keys: dict) -> None:
+        self.all_rows = rows
+        self.keys = keys
+        self.missing = missing
         self._fill_choice(
             self.department, {(r.department_id, r.department) for r in self.all_rows if r.department_id}
         )
@@ -248,7 +257,7 @@ class RegisterView(QWidget):
         combo.blockSignals(False)
 
     def _size_columns(self) -> None:
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         header = self.table.horizontalHeader()
         for column, limit in ((1, 280), (2, 160), (3, 160), (4, 180)):
             if header.sectionSize(column) > limit:
@@ -270,8 +279,9 @@ class RegisterView(QWidget):
     def apply_filter(self) -> None:
         criteria = self.criteria()
         if criteria.missing_mandatory_clause and self.missing is None and self.context.ready:
-            provider = missing_clause_provider()
-            self.missing = provider(self.context.db, self.context.organisation_id) if provider else set()
+            db, org, provider = self.context.db, self.context.organisation_id, missing_clause_provider()
+            ops.query(self, lambda: provider(db, org), self._missing_loaded)
+            return
         if criteria.text.strip() and not self.keys and self.all_rows:
             self.keys = svc.search_keys(self.all_rows)
         rows = svc.filter_contracts(
@@ -287,6 +297,10 @@ class RegisterView(QWidget):
             if shown == total
             else f"{messages.count(shown, 'marché affiché', 'marchés affichés')} sur {total}"
         )
+
+    def _missing_loaded(self, missing: set) -> None:
+        self.missing = missing
+        self.apply_filter()
 
     def clear_filters(self) -> None:
         for widget in (self.department, self.family, self.nature, self.status):
@@ -331,16 +345,15 @@ class RegisterView(QWidget):
 
         if not self.context.ready:
             return
-        try:
-            dialog = ContractDialog(self.context, contract_id, self)
-        except UserError as exc:
-            show_error(self, exc)
+        dialog = ContractDialog(self.context, contract_id, self)
+        accepted = dialog.load_error is None and dialog.exec()
+        if dialog.load_error is not None:  # e.g. deleted meanwhile: the dialog said so
             self.reload()
             return
-        if dialog.exec() and dialog.saved is not None:
-            self.reload()
-            self.select_id(dialog.saved.id)
-            self._status(messages.SAVED.format(reference=dialog.saved.data.reference))
+        if accepted and dialog.saved is not None:
+            saved = dialog.saved
+            self.reload(then=lambda: self.select_id(saved.id))
+            self._status(messages.SAVED.format(reference=saved.data.reference))
             self.contract_saved.emit()
             self._announce()
 
@@ -359,33 +372,31 @@ class RegisterView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         ctx = self.context
-        try:
-            snapshot = svc.delete_contract(
-                ctx.db, row.id, expected_version=row.version, user_name=ctx.user_name
-            )
-        except UserError as exc:
-            show_error(self, exc)
-            self.reload()
-            return
-        db = ctx.db
+        db, user = ctx.db, ctx.user_name
 
-        def undo() -> None:
-            if ctx.db is not db:
-                return
-            try:
-                svc.restore_contract(db, snapshot, user_name=ctx.user_name)
-            except UserError as exc:
-                show_error(self, exc)
-                return
+        def failed(exc: BaseException) -> None:
+            ops.show_op_error(self, exc)
             self.reload()
-            self.select_id(snapshot.id)
-            self._status(messages.RESTORED.format(reference=snapshot.reference))
+
+        def deleted(snapshot) -> None:  # noqa: ANN001
+            def restored(_result: object) -> None:
+                self.reload(then=lambda: self.select_id(snapshot.id))
+                self._status(messages.RESTORED.format(reference=snapshot.reference))
+                self._announce()
+
+            def undo() -> None:
+                if ctx.db is db:
+                    ops.mutate(self, lambda: svc.restore_contract(db, snapshot, user_name=user), restored)
+
+            ctx.push_undo(UndoEntry(f"Annuler la suppression de « {row.reference} »", undo))
+            self.reload()
+            self._status(messages.DELETED.format(reference=row.reference))
             self._announce()
 
-        ctx.push_undo(UndoEntry(f"Annuler la suppression de « {row.reference} »", undo))
-        self.reload()
-        self._status(messages.DELETED.format(reference=row.reference))
-        self._announce()
+        delete = functools.partial(
+            svc.delete_contract, db, row.id, expected_version=row.version, user_name=user
+        )
+        ops.mutate(self, delete, deleted, on_error=failed)
 
     def _announce(self) -> None:
         self.own_change = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from app import format as fmt
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS, LEVERS_BY_CODE
+from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.messages import count
 from app.ui.models.table import Column
@@ -455,7 +457,8 @@ class CotationScreen(QWidget):
             self.ratings_model.set_ratings([])
             self._ratings_changed()
             return
-        self._show_view(load_assessment(self.context.db, contract_id, self.year.value()))
+        db, year = self.context.db, self.year.value()
+        ops.query(self, lambda: load_assessment(db, contract_id, year), self._show_view)
 
     def _show_view(self, view) -> None:  # noqa: ANN001
         self.view = view
@@ -496,29 +499,28 @@ class CotationScreen(QWidget):
         from app.services.cotation import proposal
 
         if self.view is not None:
-            self._show_view(proposal(self.context.db, self.view.contract_id, self.year.value()))
+            db, contract_id, year = self.context.db, self.view.contract_id, self.year.value()
+            ops.query(self, lambda: proposal(db, contract_id, year), self._show_view)
 
     def save_assessment(self) -> None:
-        from app.errors import UserError
         from app.services.cotation import save_assessment
-        from app.ui.dialogs.errors import show_error
 
         if self.view is None:
             return
-        try:
-            saved = save_assessment(
-                self.context.db,
-                self.view.contract_id,
-                self.year.value(),
-                self.ratings_model.ratings,
-                notes=self.notes.toPlainText(),
-                user_name=self.context.user_name,
-                on=self._today(),
-                expected_version=self.view.version,
-            )
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        save = functools.partial(
+            save_assessment,
+            self.context.db,
+            self.view.contract_id,
+            self.year.value(),
+            list(self.ratings_model.ratings),
+            notes=self.notes.toPlainText(),
+            user_name=self.context.user_name,
+            on=self._today(),
+            expected_version=self.view.version,
+        )
+        ops.mutate(self, save, self._assessment_saved, on_conflict=self.reload)
+
+    def _assessment_saved(self, saved) -> None:  # noqa: ANN001
         self._show_view(saved)
         self._reload_lists()
         if hasattr(self.context, "data_changed"):
@@ -644,46 +646,42 @@ class CotationScreen(QWidget):
             out.append(MemberRow(name.strip(), role.strip()))
         return out
 
-    def _run(self, action: Callable[[], Any]) -> Any:
-        from app.errors import UserError
-        from app.ui.dialogs.errors import show_error
-
-        try:
-            return action()
-        except UserError as exc:
-            show_error(self, exc)
-            return None
+    def _run(self, action: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Write on the database worker; ``then(result)`` on success (errors: the standard dialogs)."""
+        ops.mutate(self, action, then, on_conflict=self.reload)
 
     def save_session(self) -> None:
         from app.services.committee import save_session
 
         ctx = self.context
         q = self.meeting_date.date()
-        result = self._run(
-            lambda: save_session(
-                ctx.db,
-                ctx.organisation_id,
-                self.year.value(),
-                meeting_date=dt.date(q.year(), q.month(), q.day()),
-                place=self.place.text(),
-                notes=self.committee.notes if self.committee else "",
-                members=self._members(),
-                expected_version=self.committee.version if self.committee else None,
-            )
+        save = functools.partial(
+            save_session,
+            ctx.db,
+            ctx.organisation_id,
+            self.year.value(),
+            meeting_date=dt.date(q.year(), q.month(), q.day()),
+            place=self.place.text(),
+            notes=self.committee.notes if self.committee else "",
+            members=self._members(),
+            expected_version=self.committee.version if self.committee else None,
         )
-        if result is not None:
-            self.reload()
+        self._run(save, lambda _result: self.reload())
 
     def present_due(self) -> None:
         from app.services.committee import present_due_contracts
 
         ctx = self.context
-        added = self._run(lambda: present_due_contracts(ctx.db, ctx.organisation_id, self.year.value()))
-        if added is not None:
-            self.reload()
-            self.session_label.setText(
-                self.session_label.text() + f" — {count(added, 'marché inscrit', 'marchés inscrits')}."
+        db, org, year = ctx.db, ctx.organisation_id, self.year.value()
+
+        def presented(added: int) -> None:
+            self.reload(
+                then=lambda: self.session_label.setText(
+                    self.session_label.text() + f" — {count(added, 'marché inscrit', 'marchés inscrits')}."
+                )
             )
+
+        self._run(lambda: present_due_contracts(db, org, year), presented)
 
     def _decision_selected(self) -> None:
         d = _selected(self.decision_table, self.decision_model)
@@ -713,23 +711,21 @@ class CotationScreen(QWidget):
             if self.actions.item(i).checkState() == Qt.CheckState.Checked
         ]
         row = self.decision_table.currentIndex().row()
-        done = self._run(
-            lambda: (
-                record_decision(
-                    self.context.db,
-                    d.id,
-                    targeted=self.targeted.isChecked(),
-                    actions=actions,
-                    comment=self.comment.text(),
-                    expected_version=d.version,
-                )
-                or True
-            )
+        record = functools.partial(
+            record_decision,
+            self.context.db,
+            d.id,
+            targeted=self.targeted.isChecked(),
+            actions=actions,
+            comment=self.comment.text(),
+            expected_version=d.version,
         )
-        if done:
-            self.reload()
+
+        def select_again() -> None:
             if 0 <= row < self.decision_model.rowCount():
                 self.decision_table.selectRow(row)
+
+        self._run(record, lambda _result: self.reload(then=select_again))
 
     def close_committee(self) -> None:
         from app.services.committee import close_committee
@@ -744,17 +740,17 @@ class CotationScreen(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         ctx = self.context
-        result = self._run(
-            lambda: close_committee(ctx.db, ctx.organisation_id, self.year.value(), user_name=ctx.user_name)
-        )
-        if result is not None:
-            self.reload()
+        db, org, year, user = ctx.db, ctx.organisation_id, self.year.value(), ctx.user_name
+
+        def closed(result) -> None:  # noqa: ANN001
             note = (
                 "Les actions retenues ont été ajoutées aux clauses des marchés ciblés."
                 if result.checklist_updated
                 else "La bibliothèque de clauses n'est pas installée : les actions restent dans le relevé."
             )
-            self.session_label.setText(self.session_label.text() + f" {note}")
+            self.reload(then=lambda: self.session_label.setText(self.session_label.text() + f" {note}"))
+
+        self._run(lambda: close_committee(db, org, year, user_name=user), closed)
 
     def _bilan_selected(self) -> None:
         d = _selected(self.bilan_table, self.bilan_model)
@@ -770,20 +766,15 @@ class CotationScreen(QWidget):
         if d is None:
             QMessageBox.information(self, "Bilan", "Sélectionnez d'abord une décision de l'année précédente.")
             return
-        done = self._run(
-            lambda: (
-                record_review(
-                    self.context.db,
-                    d.id,
-                    done=self.review_done.currentData(),
-                    comment=self.review_comment.text(),
-                    expected_version=d.version,
-                )
-                or True
-            )
+        record = functools.partial(
+            record_review,
+            self.context.db,
+            d.id,
+            done=self.review_done.currentData(),
+            comment=self.review_comment.text(),
+            expected_version=d.version,
         )
-        if done:
-            self.reload()
+        self._run(record, lambda _result: self.reload())
 
     # --- loading ---------------------------------------------------------------------------------
     def _reload_lists(self) -> None:
@@ -791,7 +782,11 @@ class CotationScreen(QWidget):
 
         ctx = self.context
         year = self.year.value()
-        self.due = due_list(ctx.db, ctx.organisation_id, year)
+        db, org = ctx.db, ctx.organisation_id
+        ops.query(self, lambda: due_list(db, org, year), lambda due: self._show_lists(due, year))
+
+    def _show_lists(self, due, year: int) -> None:  # noqa: ANN001
+        self.due = due
         w = self.due.windows
         self.present_model.set_rows(self.due.to_present)
         self.diagnose_model.set_rows(self.due.to_diagnose)
@@ -824,7 +819,7 @@ class CotationScreen(QWidget):
             + "<br>".join(lines)
         )
         for table in (self.present_table, self.diagnose_table):
-            table.resizeColumnsToContents()
+            fit_columns(table)
             table.setColumnWidth(1, min(table.columnWidth(1), 320))
         current = self.contract_combo.currentData()
         self.contract_combo.blockSignals(True)
@@ -843,8 +838,9 @@ class CotationScreen(QWidget):
         )
         self.contract_combo.blockSignals(False)
 
-    def reload(self) -> None:
+    def reload(self, *_signal_args: object, then: Callable[[], None] | None = None) -> None:
         from app.services.committee import committee_view
+        from app.services.cotation import due_list
 
         ctx = self.context
         if ctx.db is None or ctx.organisation_id is None:
@@ -852,14 +848,24 @@ class CotationScreen(QWidget):
             return
         self.setEnabled(True)
         year = self.year.value()
-        self._reload_lists()
+        db, org = ctx.db, ctx.organisation_id
+
+        def shown(result) -> None:  # noqa: ANN001
+            self._show_all(*result, year)
+            if then is not None:
+                then()
+
+        ops.query(self, lambda: (due_list(db, org, year), committee_view(db, org, year)), shown)
+
+    def _show_all(self, due, c, year: int) -> None:  # noqa: ANN001
+        self._show_lists(due, year)
         if (
             self.view is None
             or self.contract_combo.findData(self.view.contract_id) < 0
             or self.view.year != year
         ):
             self._load_contract(self.contract_combo.currentData())
-        c = self.committee = committee_view(ctx.db, ctx.organisation_id, year)
+        self.committee = c
         status = "clôturé (liste arrêtée)" if c.closed else ("en préparation" if c.id else "pas encore créé")
         self.session_label.setText(
             f"<b>CAD {year}</b> : {status} — {count(len(c.decisions), 'marché présenté', 'marchés présentés')}, "
@@ -870,7 +876,7 @@ class CotationScreen(QWidget):
         self.place.setText(c.place)
         self.members.setPlainText("\n".join(f"{m.name} ; {m.role}" for m in c.members))
         self.decision_model.set_rows(c.decisions)
-        self.decision_table.resizeColumnsToContents()
+        fit_columns(self.decision_table)
         self.decision_table.setColumnWidth(1, min(self.decision_table.columnWidth(1), 260))
         for widget in (
             self.meeting_date,
@@ -891,7 +897,7 @@ class CotationScreen(QWidget):
             + (f"{len(c.bilan)} décision(s) à examiner." if c.bilan else "aucune décision enregistrée.")
         )
         self.bilan_model.set_rows(c.bilan)
-        self.bilan_table.resizeColumnsToContents()
+        fit_columns(self.bilan_table)
         self.bilan_table.setColumnWidth(1, min(self.bilan_table.columnWidth(1), 260))
 
 

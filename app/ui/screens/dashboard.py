@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QTabWidget, QVBoxLayo
 
 from app import format as fmt
 from app.enums import ContractStatus, label
-from app.ui import messages
+from app.ui import messages, ops
 from app.ui.context import AppContext
 from app.ui.widgets.alerts import AlertsPanel
 from app.ui.widgets.facts_pointer import FactsPointer
@@ -110,17 +110,27 @@ class DashboardScreen(QWidget):
         from app.services.alerts import dashboard_counts
         from app.services.contracts import list_contracts
 
-        rows = list_contracts(ctx.db, ctx.organisation_id)
-        counts = dashboard_counts(ctx.db, ctx.organisation_id, ctx.today(), rows)
-        for key, label in self.values.items():
+        db, org, today = ctx.db, ctx.organisation_id, ctx.today()
+
+        def load():  # noqa: ANN202
+            rows = list_contracts(db, org)
+            return dashboard_counts(db, org, today, rows), rows
+
+        ops.query(self, load, self._show_counts)
+
+    def _show_counts(self, loaded) -> None:  # noqa: ANN001
+        counts, rows = loaded
+        for key, widget in self.values.items():
             value = getattr(counts, key)
-            label.setText(fmt.money(value) if key == "total_amount" else str(value))
+            widget.setText(fmt.money(value) if key == "total_amount" else str(value))
         self._explain_active(counts.active, rows)
         self.facts_pointer.refresh()
-        self.alerts.reload()
+        self.alerts.reload(then=self._alerts_shown)
+        self.indicators.reload()
+
+    def _alerts_shown(self) -> None:
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")
         self.sections.setTabText(1, f"À &faire ({self.alerts.count()})")
-        self.indicators.reload()
 
     def _explain_active(self, active: int, rows: list) -> None:
         """« 34 en cours » next to « 40 marchés » in the register: say what the others are."""

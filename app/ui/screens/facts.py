@@ -225,14 +225,24 @@ class FactEditDialog(QDialog):
     def field(self) -> str:
         return str(self.field_combo.currentData())
 
-    def _names(self, kind: str) -> list[str]:
+    def _add_names(self, combo: QComboBox, kind: str) -> None:
+        """The names of the organisation's services or families, added to ``combo`` when read."""
+        from shiboken6 import isValid
+
         from app.services.reference import list_items
+        from app.ui import ops
 
         ctx = self.context
         if not ctx.ready:
-            return []
-        items = list_items(ctx.db, kind, ctx.organisation_id)
-        return [str(i.values.get("name") or i.values.get("label") or "") for i in items]
+            return
+        db, org = ctx.db, ctx.organisation_id
+
+        def load() -> list[str]:
+            return [
+                str(i.values.get("name") or i.values.get("label") or "") for i in list_items(db, kind, org)
+            ]
+
+        ops.query(self, load, lambda names: combo.addItems(names) if isValid(combo) else None)
 
     def _field_changed(self) -> None:
         from app.enums import PriceForm, Procedure, PurchaseNature
@@ -253,7 +263,8 @@ class FactEditDialog(QDialog):
         elif name in ("department", "family"):
             widget = QComboBox()
             widget.setEditable(True)
-            widget.addItems(["", *self._names(name)])
+            widget.addItem("")
+            self._add_names(widget, name)
             widget.setAccessibleName("Valeur")
             hint = "Choisissez dans la liste ou tapez un nouveau nom (il sera créé)."
         else:
@@ -440,7 +451,7 @@ class FactsScreen(QWidget):
 
     def _fit_columns(self) -> None:
         """Widths from the first rows (all 10,000 would take a second), once per reading."""
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         # Long texts are cut (the tooltip has them whole) so that the facts fit on a laptop screen.
         facts = range(4, self.model.columnCount() - 1)
         caps = {1: 210, 2: 150} | {

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import format as fmt
+from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
-from app.ui.tasks import run_op
+from app.ui.ops import run_op
 from app.ui.widgets.tables import fit_columns
 
 DIMENSIONS = (
@@ -441,7 +442,10 @@ class OrdersScreen(QWidget):
             return
         from app.services.grouping import available_years
 
-        years = available_years(ctx.db, ctx.organisation_id)
+        db, org = ctx.db, ctx.organisation_id
+        ops.query(self, lambda: available_years(db, org), self._show_years)
+
+    def _show_years(self, years: list[int]) -> None:
         for year in years:
             self.year_combo.addItem(str(year), year)
         # The last complete year is the most telling; the current one is still running.
@@ -495,7 +499,7 @@ class OrdersScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         from app.ui.dialogs.errors import show_error
-        from app.ui.tasks import Cancelled
+        from app.ui.ops import Cancelled
 
         self.compute_button.setEnabled(True)
         if isinstance(exc, Cancelled):
@@ -553,8 +557,8 @@ class OrdersScreen(QWidget):
         self.calendar_model.set_rows(proposal.calendar)
         self.joint_model.set_rows(self.joint)
         for table in (self.census_table, self.calendar_table, self.joint_table):
-            table.resizeColumnsToContents()
-        self.groups_table.resizeColumnsToContents()
+            fit_columns(table)
+        fit_columns(self.groups_table)
         for column in (9, 10):
             self.groups_table.setColumnWidth(column, 260)
         merged = len(proposal.merged_rows)
@@ -573,7 +577,7 @@ class OrdersScreen(QWidget):
         if self.census is None:
             return
         self.census_model.set_rows(self.census.lines[self.dimension_combo.currentData()])
-        self.census_table.resizeColumnsToContents()
+        fit_columns(self.census_table)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -611,15 +615,14 @@ class OrdersScreen(QWidget):
         if not rows:
             return
         proposal = self.joint_model.rows[rows[0].row()]
-        from app.errors import UserError
         from app.services.joint_purchasing import record_purchasing_group
-        from app.ui.dialogs.errors import show_error
 
-        try:
-            record_purchasing_group(self.context.db, proposal)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        db = self.context.db
+        ops.mutate(
+            self, lambda: record_purchasing_group(db, proposal), lambda _r: self._joint_recorded(proposal)
+        )
+
+    def _joint_recorded(self, proposal) -> None:  # noqa: ANN001
         self.status.setText(
             f"Groupement « {proposal.label} » enregistré, coordonné par {proposal.coordinator.name} "
             f"({fmt.money(proposal.combined_amount)} HT cumulés)."

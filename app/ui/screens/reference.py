@@ -3,6 +3,8 @@ suppliers, delivery sites); each kind is described by ``app.services.reference.K
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,14 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.reference import KINDS, ReferenceItem, delete_item, list_items
 from app.services.text import fold
+from app.ui import ops
 from app.ui.context import AppContext
-from app.ui.dialogs.errors import show_error
 from app.ui.dialogs.record_form import RecordDialog, display_value
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.table_keys import TableKeys
+from app.ui.widgets.tables import fit_columns
 
 
 def _column(spec) -> Column:  # noqa: ANN001
@@ -77,11 +79,24 @@ class ReferenceView(QWidget):
         layout.addWidget(self.count)
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, then: Callable[[], None] | None = None) -> None:
         ctx = self.context
-        self.items = list_items(ctx.db, self.kind.key, ctx.organisation_id) if ctx.ready else []
+        if not ctx.ready:
+            self._show_items([])
+            return
+        db, key, org = ctx.db, self.kind.key, ctx.organisation_id
+
+        def loaded(items: list[ReferenceItem]) -> None:
+            self._show_items(items)
+            if then is not None:
+                then()
+
+        ops.query(self, lambda: list_items(db, key, org), loaded)
+
+    def _show_items(self, items: list[ReferenceItem]) -> None:
+        self.items = items
         self.apply_filter()
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def apply_filter(self) -> None:
         words = fold(self.filter.text()).split()
@@ -117,11 +132,14 @@ class ReferenceView(QWidget):
             return
         dialog = RecordDialog(self.context, self.kind, item, self)
         if dialog.exec():
-            self.reload()
+            saved_id = dialog.saved_id
+            self.reload(then=lambda: self._select_id(saved_id))
             self.context.data_changed.emit(self.kind.key)
-            for number, row in enumerate(self.model.rows):
-                if row.id == dialog.saved_id:
-                    self.table.selectRow(number)
+
+    def _select_id(self, item_id: object) -> None:
+        for number, row in enumerate(self.model.rows):
+            if row.id == item_id:
+                self.table.selectRow(number)
 
     def delete_selected(self) -> None:
         item = self.selected()
@@ -139,9 +157,14 @@ class ReferenceView(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            delete_item(self.context.db, self.kind.key, item.id, user_name=self.context.user_name)
-        except UserError as exc:
-            show_error(self, exc)
-        self.reload()
-        self.context.data_changed.emit(self.kind.key)
+        db, key, user = self.context.db, self.kind.key, self.context.user_name
+
+        def after(_result: object = None) -> None:
+            self.reload()
+            self.context.data_changed.emit(key)
+
+        def failed(exc: BaseException) -> None:
+            ops.show_op_error(self, exc)
+            after()
+
+        ops.mutate(self, lambda: delete_item(db, key, item.id, user_name=user), after, on_error=failed)

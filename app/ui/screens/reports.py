@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import re
 from pathlib import Path
 
@@ -23,15 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.messages import count
 from app.ui.tasks import Cancelled, run_op
 
 
 def grouping_writer():  # noqa: ANN201
-    if importlib.util.find_spec("app.services.grouping_outputs") is None:
-        return None
-    return getattr(importlib.import_module("app.services.grouping_outputs"), "write_grouping_report", None)
+    from app.services.grouping_outputs import write_grouping_report  # late: the screen paints first
+
+    return write_grouping_report
 
 
 def _slug(text: str) -> str:
@@ -137,17 +136,31 @@ class ReportsScreen(QWidget):
         layout.addWidget(spaser)
         layout.addLayout(after)
         layout.addStretch(1)
-        context.organisation_changed.connect(self._suggest_path)
-        context.database_changed.connect(self._suggest_path)
-        self._suggest_path()
+        context.organisation_changed.connect(self._load_organisation_name)
+        context.database_changed.connect(self._load_organisation_name)
+        self.organisation_name = ""
+        self._load_organisation_name()
 
-    def _organisation_name(self) -> str:
+    def _load_organisation_name(self) -> None:
         from app.services.organisations import list_organisations
 
         ctx = self.context
         if ctx.db is None:
-            return ""
-        return next((o.name for o in list_organisations(ctx.db) if o.id == ctx.organisation_id), "")
+            self._organisation_loaded("")
+            return
+        db, org = ctx.db, ctx.organisation_id
+        ops.query(
+            self,
+            lambda: next((o.name for o in list_organisations(db) if o.id == org), ""),
+            self._organisation_loaded,
+        )
+
+    def _organisation_loaded(self, name: str) -> None:
+        self.organisation_name = name
+        self._suggest_path()
+
+    def _organisation_name(self) -> str:
+        return self.organisation_name
 
     def _suggest_path(self) -> None:
         from app.paths import documents_dir

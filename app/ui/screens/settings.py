@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt
@@ -30,10 +31,10 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.enums import OrganisationKind, label
-from app.errors import UserError, ValidationError
+from app.errors import ValidationError
 from app.services import identity_and_settings as svc
+from app.ui import ops
 from app.ui.context import AppContext
-from app.ui.dialogs.errors import show_error
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.fields import IntEdit
 from app.ui.widgets.tables import fit_columns
@@ -145,23 +146,17 @@ class SettingValueDialog(QDialog):
 
     def save(self) -> None:
         ctx = self.context
-        try:
-            svc.save_setting(
-                ctx.db,
-                ctx.organisation_id,
-                self.line.key,
-                self.value.text(),
-                self.valid_from.date().toPython(),
-                user_name=ctx.user_name,
-            )
-        except ValidationError as exc:
-            QMessageBox.warning(self, "Saisie à corriger", exc.message)
-            self.value.setFocus()
-            return
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+        save = functools.partial(
+            svc.save_setting,
+            ctx.db,
+            ctx.organisation_id,
+            self.line.key,
+            self.value.text(),
+            self.valid_from.date().toPython(),
+            user_name=ctx.user_name,
+        )
+        failed = ops.warn_invalid(self, lambda _exc: self.value.setFocus())
+        ops.mutate(self, save, lambda _result: self.accept(), on_error=failed)
 
 
 class IdentityTab(QWidget):
@@ -221,8 +216,11 @@ class IdentityTab(QWidget):
         self.setEnabled(ctx.ready)
         if not ctx.ready:
             return
-        self.identity = svc.get_identity(ctx.db, ctx.organisation_id)
-        i = self.identity
+        db, org = ctx.db, ctx.organisation_id
+        ops.query(self, lambda: svc.get_identity(db, org), self._show_identity)
+
+    def _show_identity(self, identity: svc.OrganisationIdentity) -> None:
+        self.identity = i = identity
         self.name.setText(i.name)
         self.siret.setText(i.siret or "")
         self.kind.setCurrentIndex(max(self.kind.findData(i.kind), 0))
@@ -245,13 +243,15 @@ class IdentityTab(QWidget):
                 postcode=self.postcode.text(),
                 commune=self.commune.text(),
             )
-            self.identity = svc.save_identity(self.context.db, updated, user_name=self.context.user_name)
         except ValidationError as exc:
             QMessageBox.warning(self, "Saisie à corriger", exc.message)
             return
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        db, user = self.context.db, self.context.user_name
+        save = functools.partial(svc.save_identity, db, updated, user_name=user)
+        ops.mutate(self, save, self._identity_saved, on_error=ops.warn_invalid(self), on_conflict=self.reload)
+
+    def _identity_saved(self, identity: svc.OrganisationIdentity) -> None:
+        self.identity = identity
         self.context.data_changed.emit("organisation")
         self.context.database_changed.emit()  # names in the organisation list and status bar
         QMessageBox.information(self, "Paramètres", "L'identité de la collectivité est enregistrée.")
@@ -306,8 +306,15 @@ class SettingsTab(QWidget):
 
     def reload(self) -> None:
         ctx = self.context
-        self.model.set_rows(svc.setting_lines(ctx.db, ctx.organisation_id, ctx.today()) if ctx.ready else [])
-        self.table.resizeColumnsToContents()
+        if not ctx.ready:
+            self._show_lines([])
+            return
+        db, org, today = ctx.db, ctx.organisation_id, ctx.today()
+        ops.query(self, lambda: svc.setting_lines(db, org, today), self._show_lines)
+
+    def _show_lines(self, lines: list[svc.SettingLine]) -> None:
+        self.model.set_rows(lines)
+        fit_columns(self.table)
         header = self.table.horizontalHeader()
         if header.sectionSize(0) > 430:
             header.resizeSection(0, 430)
@@ -335,13 +342,13 @@ class SettingsTab(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            svc.reset_setting(
-                self.context.db, self.context.organisation_id, line.key, user_name=self.context.user_name
-            )
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        ctx = self.context
+        reset = functools.partial(
+            svc.reset_setting, ctx.db, ctx.organisation_id, line.key, user_name=ctx.user_name
+        )
+        ops.mutate(self, reset, lambda _result: self._changed())
+
+    def _changed(self) -> None:
         self.reload()
         self.context.data_changed.emit("setting")
 

@@ -4,6 +4,7 @@ consumed), each with a word for its kind so that colour is never the only clue."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
@@ -13,6 +14,7 @@ from app import format as fmt
 from app.rules.calendar import ALERT_TITLES, Alert, AlertKind
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.tables import fit_columns
 
 KIND_COLOURS = {
     AlertKind.NOTICE: QColor("#a40000"),
@@ -68,20 +70,28 @@ class AlertsPanel(QWidget):
     def count(self) -> int:
         return self.model.rowCount()
 
-    def reload(self) -> None:
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Read the alerts on the database worker; ``then()`` once they are shown."""
         ctx = self.context
         if not ctx.ready:
-            self.model.set_rows([])
-        else:
-            from app.services.alerts import alerts_for
+            self._show([], then)
+            return
+        from app.services.alerts import alerts_for
+        from app.ui import ops
 
-            self.model.set_rows(alerts_for(ctx.db, ctx.organisation_id, ctx.today()))
+        db, org, today = ctx.db, ctx.organisation_id, ctx.today()
+        ops.query(self, lambda: alerts_for(db, org, today), lambda rows: self._show(rows, then))
+
+    def _show(self, rows: list[Alert], then: Callable[[], None] | None) -> None:
+        self.model.set_rows(rows)
         self.empty.setVisible(self.count() == 0)
         self.table.setVisible(self.count() > 0)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         header = self.table.horizontalHeader()
         if header.sectionSize(2) > 300:
             header.resizeSection(2, 300)
+        if then is not None:
+            then()
 
     def _activated(self, index) -> None:  # noqa: ANN001
         alert = self.model.row_at(index.row())

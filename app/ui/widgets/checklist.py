@@ -7,6 +7,7 @@ Embedded as the "Clauses" tab of the contract form and in the Clauses screen.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from PySide6.QtCore import Qt, Signal
@@ -183,14 +184,25 @@ class ChecklistWidget(QWidget):
 
     def reload(self) -> None:
         from app.services.clauses import checklist, ensure_builtin_clauses
+        from app.ui import ops
 
         self.message.clear()
         if self.context.db is None or self.contract_id is None:
-            self.data = None
+            self._show(None)
+            return
+        db, contract_id = self.context.db, self.contract_id
+
+        def load():  # noqa: ANN202
+            ensure_builtin_clauses(db)
+            return checklist(db, contract_id)
+
+        ops.query(self, load, lambda data: self._show(data) if contract_id == self.contract_id else None)
+
+    def _show(self, data) -> None:  # noqa: ANN001
+        self.data = data
+        if data is None:
             self.summary.setText("Choisissez un marché pour voir ses clauses.")
         else:
-            ensure_builtin_clauses(self.context.db)
-            self.data = checklist(self.context.db, self.contract_id)
             missing = len(self.data.missing_mandatory)
             amount = fmt.contract_amounts(self.data.amount, self.data.total_amount)
             duration = (
@@ -259,28 +271,37 @@ class ChecklistWidget(QWidget):
 
     def save(self) -> None:
         from app.services.clauses import set_item_status
+        from app.ui import ops
 
         item = self.current_item()
         if item is None or self.context.db is None:
             return
-        try:
-            set_item_status(
-                self.context.db,
-                self.contract_id,
-                item.clause_id,
-                ChecklistStatus(self.status.currentData()),
-                user_name=self.context.user_name,
-                justification=self.justification.text(),
-                chosen_text=self.text.toPlainText()
-                if self.text.toPlainText().strip() != item.text.strip()
-                else None,
-                expected_version=item.item_version,
-            )
-        except UserError as exc:
-            self.message.setText(f"<span style='color:#a4000f'>{exc.message}</span>")
-            if getattr(exc, "field", None) == "justification":
-                self.justification.setFocus()
+        save = functools.partial(
+            set_item_status,
+            self.context.db,
+            self.contract_id,
+            item.clause_id,
+            ChecklistStatus(self.status.currentData()),
+            user_name=self.context.user_name,
+            justification=self.justification.text(),
+            chosen_text=self.text.toPlainText()
+            if self.text.toPlainText().strip() != item.text.strip()
+            else None,
+            expected_version=item.item_version,
+        )
+        ops.mutate(self, save, lambda _result: self._saved(), on_error=self._refused)
+
+    def _refused(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            from app.ui import ops
+
+            ops.show_op_error(self, exc)
             return
+        self.message.setText(f"<span style='color:#a4000f'>{exc.message}</span>")
+        if getattr(exc, "field", None) == "justification":
+            self.justification.setFocus()
+
+    def _saved(self) -> None:
         self.reload()
         self.message.setText("Décision enregistrée.")
         self.context.data_changed.emit("contract_clause")
