@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-BUSY_TIMEOUT_MS = 10_000
+from app.storage.limits import BUSY_TIMEOUT_MS
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=DELETE",  # WAL does not work over network file systems

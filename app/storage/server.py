@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from app import errors
 from app.storage import migrate
-from app.storage.engine import BUSY_TIMEOUT_MS
+from app.storage.limits import BUSY_TIMEOUT_MS
 
 log = logging.getLogger(__name__)
 

@@ -565,10 +565,9 @@ class OrdersScreen(QWidget):
         self.accept_button.setEnabled(merged > 0)
         self.pdf_button.setEnabled(True)
         self.xlsx_button.setEnabled(True)
-        s = proposal.summary()
         # 711 orders become 298: 161 grouped ones (two orders or more each) and the rest left alone
         self.status.setText(
-            f"{proposal.year} : {count(s['orders_before'], 'commande')} ramenées à {fmt.number(s['orders_after'])}, "
+            f"{proposal.year} : {count(s.orders_before, 'commande')} ramenées à {fmt.number(s.orders_after)}, "
             f"dont {count(merged, 'commande groupée', 'commandes groupées')} (chacune de 2 commandes ou plus) "
             "et les autres inchangées. Vérifiez-les puis « Accepter la proposition »."
         )
