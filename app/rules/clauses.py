@@ -220,9 +220,11 @@ def catering(f: object) -> Catering:
     return Catering(True, True if school else None, why)
 
 
+@lru_cache(maxsize=4096)
 def euros(value: Decimal) -> str:
     """French amount for a reason: "90 000 €", "89 999,99 €" (narrow no-break space between
-    thousands, as Babel's fr_FR; written by hand because the rules run for every contract of a file)."""
+    thousands, as Babel's fr_FR; written by hand, and cached, because the rules run for every
+    contract of a file and mostly print the same thresholds)."""
     cents = abs(value).quantize(Decimal("0.01"))
     whole, frac = f"{cents:.2f}".split(".")
     grouped = f"{int(whole):,}".replace(",", "\u202f")
@@ -230,6 +232,7 @@ def euros(value: Decimal) -> str:
     return f"{'-' if value < 0 else ''}{text}\u00a0€"
 
 
+@lru_cache(maxsize=4096)
 def _date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
