@@ -119,20 +119,22 @@ def contract_records(
     as_date = _memo(dt.date.fromisoformat)
     as_json = _memo(json.loads)
     families = _families(session, organisation_id)
-    with_lots: set[str] = set()
-    deltas: dict[str, Decimal] = {}
-    wanted = [r[0] for r in rows]
-    for chunk in _chunks(wanted, 500):
-        lot_owner = type_coerce(Lot.contract_id, String)
-        with_lots.update(session.scalars(select(lot_owner).where(lot_owner.in_(chunk)).distinct()))
-        owner = type_coerce(Amendment.contract_id, String)
-        deltas.update(
-            session.execute(
-                select(owner, func.sum(Amendment.amount_delta, type_=Money))
-                .where(owner.in_(chunk), Amendment.amount_delta.is_not(None))
-                .group_by(owner)
-            ).all()
-        )
+    # Lots and amendments of the organisation's contracts, one query each (joined on the contract,
+    # not one IN list per 500 contracts); only those of the rows read are used below.
+    lot_owner = type_coerce(Lot.contract_id, String)
+    lots = select(lot_owner).join(Contract, Contract.id == Lot.contract_id)
+    owner = type_coerce(Amendment.contract_id, String)
+    sums = (
+        select(owner, func.sum(Amendment.amount_delta, type_=Money))
+        .join(Contract, Contract.id == Amendment.contract_id)
+        .where(Amendment.amount_delta.is_not(None))
+        .group_by(owner)
+    )
+    lots, sums = (q.where(Contract.organisation_id == organisation_id) for q in (lots, sums))
+    if ids is not None:
+        lots, sums = (q.where(Contract.id.in_(ids)) for q in (lots, sums))
+    with_lots: set[str] = set(session.scalars(lots.distinct()))
+    deltas: dict[str, Decimal] = dict(session.execute(sums).all())
     insee, postcode = session.execute(
         select(Organisation.insee_code, Organisation.postcode).where(Organisation.id == organisation_id)
     ).one()
@@ -182,11 +184,6 @@ def contract_records(
             )
         )
     return out
-
-
-def _chunks(items: list, size: int):  # noqa: ANN001, ANN202
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def contracts_facts(

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import String, extract, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.enums import (
@@ -166,28 +166,29 @@ def _chunks(items: list, size: int = 500):  # noqa: ANN001, ANN202
         yield items[start : start + size]
 
 
-def _retained_codes(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+def _retained_codes(session: Session, organisation_id: uuid.UUID, ids: set[uuid.UUID]) -> dict:
+    """The clause codes each of ``ids`` retained (one query over the organisation's checklists)."""
     codes: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        for contract_id, code, copied_from in session.execute(
-            select(ContractClause.contract_id, Clause.code, Clause.copied_from)
-            .join(Clause, Clause.id == ContractClause.clause_id)
-            .where(ContractClause.contract_id.in_(chunk), ContractClause.status.in_(_HAS_CLAUSE))
-        ):
+    for contract_id, code, copied_from in session.execute(
+        select(ContractClause.contract_id, Clause.code, Clause.copied_from)
+        .join(Clause, Clause.id == ContractClause.clause_id)
+        .join(Contract, Contract.id == ContractClause.contract_id)
+        .where(Contract.organisation_id == organisation_id, ContractClause.status.in_(_HAS_CLAUSE))
+    ):
+        if contract_id in ids:
             codes[contract_id].add(copied_from or code)
     return codes
 
 
-def _reviewed(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Contracts whose clause checklist has at least one decision (any status)."""
-    found: set[uuid.UUID] = set()
-    for chunk in _chunks(ids):
-        found.update(
-            session.scalars(
-                select(ContractClause.contract_id).where(ContractClause.contract_id.in_(chunk)).distinct()
-            )
-        )
-    return found
+def _reviewed(session: Session, organisation_id: uuid.UUID, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of ``ids`` whose clause checklist has at least one decision (any status)."""
+    decided = session.scalars(
+        select(ContractClause.contract_id)
+        .join(Contract, Contract.id == ContractClause.contract_id)
+        .where(Contract.organisation_id == organisation_id)
+        .distinct()
+    )
+    return {contract_id for contract_id in decided if contract_id in ids}
 
 
 def _insertion_hours(session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, tuple]:
@@ -246,26 +247,41 @@ def _order_years(
 ) -> list[OrderYear]:
     """The census of orders per year (total, eligible, per family and per contract, with the year
     before), counted by the database, and the emissions of the latest accepted grouping plan."""
+    # Counted by ids alone (the index on organisation and date, no join per order), then named: a
+    # family label or a contract reference shared by several ids adds up as it did when grouped by it.
     year_of = extract("year", Order.order_date)
+    family_key, contract_key = type_coerce(Order.family_id, String), type_coerce(Order.contract_id, String)
     rows = session.execute(
-        select(
-            year_of, PurchaseFamily.label, PurchaseFamily.grouping_eligible, Contract.reference, func.count()
-        )
-        .select_from(Order)
-        .outerjoin(PurchaseFamily, PurchaseFamily.id == Order.family_id)
-        .outerjoin(Contract, Contract.id == Order.contract_id)
+        select(year_of, family_key, contract_key, func.count())
         .where(
             Order.organisation_id == organisation_id,
             Order.order_date >= dt.date(years[0] - 1, 1, 1),
             Order.order_date <= dt.date(years[-1], 12, 31),
         )
-        .group_by(year_of, PurchaseFamily.label, PurchaseFamily.grouping_eligible, Contract.reference)
+        .group_by(year_of, family_key, contract_key)
     ).all()
+    families = {
+        key: (label, eligible)
+        for key, label, eligible in session.execute(
+            select(
+                type_coerce(PurchaseFamily.id, String), PurchaseFamily.label, PurchaseFamily.grouping_eligible
+            ).where(type_coerce(PurchaseFamily.id, String).in_({r[1] for r in rows if r[1] is not None}))
+        )
+    }
+    wanted = sorted({r[2] for r in rows if r[2] is not None})
+    references: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        contract_key = type_coerce(Contract.id, String)
+        references.update(
+            session.execute(select(contract_key, Contract.reference).where(contract_key.in_(chunk))).all()
+        )
     totals: Counter = Counter()
     eligible: Counter = Counter()
     per: dict[tuple[str, int], Counter] = defaultdict(Counter)
-    for year, family, family_eligible, reference, count in rows:
+    for year, family_id, contract_id, count in rows:
         year = int(year)
+        family, family_eligible = families.get(family_id, (None, None))
+        reference = references.get(contract_id)
         totals[year] += count
         if family_eligible is None or family_eligible:  # no family: as the grouping does, eligible
             eligible[year] += count
@@ -317,22 +333,22 @@ def gather_facts(
         for f in contracts_facts(session, organisation_id, today=today)
         if f.status not in (ContractStatus.CANCELLED, ContractStatus.DRAFT)
     ]
-    ids = [f.id for f in facts]
-    codes = _retained_codes(session, ids)
-    reviewed = _reviewed(session, ids)
-    offers: dict[uuid.UUID, int | None] = {}
-    assessed: set[uuid.UUID] = set()
-    for chunk in _chunks(ids):
-        offers.update(
-            session.execute(select(Contract.id, Contract.offers_received).where(Contract.id.in_(chunk))).all()
+    ids = {f.id for f in facts}
+    codes = _retained_codes(session, organisation_id, ids)
+    reviewed = _reviewed(session, organisation_id, ids)
+    # One query each over the organisation (not one IN list per 500 contracts).
+    offers: dict[uuid.UUID, int | None] = dict(
+        session.execute(
+            select(Contract.id, Contract.offers_received).where(Contract.organisation_id == organisation_id)
+        ).all()
+    )
+    assessed = set(
+        session.scalars(
+            select(Assessment.contract_id)
+            .join(Contract, Contract.id == Assessment.contract_id)
+            .where(Contract.organisation_id == organisation_id, Assessment.score.is_not(None))
         )
-        assessed.update(
-            session.scalars(
-                select(Assessment.contract_id).where(
-                    Assessment.contract_id.in_(chunk), Assessment.score.is_not(None)
-                )
-            )
-        )
+    )
     hours = _insertion_hours(session, organisation_id)
     committees, targeted = _committee_lines(session, organisation_id, name, {f.id: f.end_date for f in facts})
     contracts = tuple(

@@ -220,9 +220,11 @@ def catering(f: object) -> Catering:
     return Catering(True, True if school else None, why)
 
 
+@lru_cache(maxsize=4096)
 def euros(value: Decimal) -> str:
     """French amount for a reason: "90 000 €", "89 999,99 €" (narrow no-break space between
-    thousands, as Babel's fr_FR; written by hand because the rules run for every contract of a file)."""
+    thousands, as Babel's fr_FR; written by hand, and cached, because the rules run for every
+    contract of a file and mostly print the same thresholds)."""
     cents = abs(value).quantize(Decimal("0.01"))
     whole, frac = f"{cents:.2f}".split(".")
     grouped = f"{int(whole):,}".replace(",", "\u202f")
@@ -230,6 +232,7 @@ def euros(value: Decimal) -> str:
     return f"{'-' if value < 0 else ''}{text}\u00a0€"
 
 
+@lru_cache(maxsize=4096)
 def _date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
@@ -1146,3 +1149,28 @@ def evaluate(code: str, facts: ContractFacts, settings: Settings) -> Verdict:
 def evaluate_all(codes: list[str], facts: ContractFacts, settings: Settings) -> list[Verdict]:
     ctx = _Ctx(facts, settings)
     return [_apply(code, ctx) for code in codes]
+
+
+def _may_be_mandatory(fn: Rule) -> bool:
+    """Whether a rule's code can give the verdict "mandatory" (it names ``M`` or ``MANDATORY``;
+    ``tests/unit/test_clause_rules.py`` checks that no helper outside a rule does)."""
+    return bool({"M", "MANDATORY"} & set(fn.__code__.co_names))
+
+
+# The rules that can make a clause mandatory: the others never matter to "a mandatory clause is missing".
+MAY_BE_MANDATORY = frozenset(code for code, fn in RULES.items() if _may_be_mandatory(fn))
+
+
+def first_missing_mandatory(codes: list[str], facts: ContractFacts, settings: Settings) -> str | None:
+    """The first of ``codes`` (the clauses neither retained nor dismissed) whose rule makes it
+    mandatory with nothing in the contract's data to show it, or None. The same answer as scanning
+    ``evaluate_all``, but only the rules that can say "mandatory" run, and they stop at the first:
+    the register's and the dashboard's « clause obligatoire manquante » over a whole file."""
+    ctx = _Ctx(facts, settings)
+    for code in codes:
+        if code not in MAY_BE_MANDATORY:
+            continue
+        verdict = _apply(code, ctx)
+        if verdict.status is Applicability.MANDATORY and verdict.evidence is None:
+            return code
+    return None

@@ -336,12 +336,15 @@ def publication_amount(r: ContractRecord) -> Decimal | None:
     return r.max_amount if r.max_amount is not None else r.estimated_amount
 
 
+# The provenance of a stored source, one shared (frozen) value per source: read for every fact of
+# every contract of a file.
+_STORED = {source.value: Provenance(source) for source in Source}
+
+
 def _stored(r: ContractRecord, name: str) -> Provenance:
-    try:
-        source = Source(r.fact_sources.get(name, Source.ENTERED))
-    except ValueError:
-        source = Source.ENTERED
-    return Provenance(source)
+    raw = r.fact_sources.get(name, Source.ENTERED)
+    found = _STORED.get(raw) if isinstance(raw, str) else None
+    return found if found is not None else _STORED[Source.ENTERED]  # unknown source: as entered
 
 
 def _nature(r: ContractRecord) -> tuple[PurchaseNature | None, Provenance]:
@@ -571,9 +574,9 @@ class UnknownFact(Exception):
 
 
 class known:  # noqa: N801 - reads like a function: ``known(facts).nature``
-    """A view of the facts whose unknown values raise ``UnknownFact`` when a rule reads them."""
-
-    __slots__ = ("_facts",)
+    """A view of the facts whose unknown values raise ``UnknownFact`` when a rule reads them. A known
+    value read once is kept on the view (the facts are frozen), so the thirty-odd clause rules of a
+    contract read each fact through ``__getattr__`` only once."""
 
     def __init__(self, facts: ContractFacts) -> None:
         self._facts = facts
@@ -582,6 +585,7 @@ class known:  # noqa: N801 - reads like a function: ``known(facts).nature``
         value = getattr(self._facts, name)
         if value is None and name in UNKNOWN_PHRASES:
             raise UnknownFact(name)
+        self.__dict__[name] = value
         return value
 
 

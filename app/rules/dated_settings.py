@@ -77,6 +77,9 @@ class SettingKey(Generic[T]):
         return _PARSERS[self.kind](raw)
 
 
+_UNREAD = object()
+
+
 class Settings:
     """An immutable view of the settings of one organisation (its own values over the defaults)."""
 
@@ -90,6 +93,9 @@ class Settings:
             for key, items in by_key.items()
         }
         self._dates = {key: [v.valid_from for v in items] for key, items in self._by_key.items()}
+        # Typed values already read, by (key, date): the rules read the same few settings on the same
+        # dates for every contract of a file (the view is immutable, so a value read stays true).
+        self._read: dict[tuple[str, dt.date], object] = {}
 
     def entry(self, key: str, on: dt.date) -> DatedValue:
         history = self._by_key.get(key, ())
@@ -103,10 +109,14 @@ class Settings:
     def get(self, key: SettingKey[T], on: dt.date) -> T:
         """The typed value of ``key`` in force on ``on`` (MissingSetting before a legal value's first
         date, UnverifiedSetting where the text's figure is not known)."""
+        found = self._read.get((key.key, on), _UNREAD)
+        if found is not _UNREAD:
+            return found  # type: ignore[return-value]
         raw = self.entry(key.key, on).value
         if raw == "":
             raise UnverifiedSetting(key.key)
-        return key.parse(raw)
+        value = self._read[(key.key, on)] = key.parse(raw)
+        return value
 
     def history(self, key: str) -> list[DatedValue]:
         return list(self._by_key.get(key, ()))

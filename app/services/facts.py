@@ -198,20 +198,34 @@ def _listed(
 
 
 def summary(db: Database, organisation_id: uuid.UUID, *, today: dt.date | None = None) -> FactsSummary:
+    """The dashboard's sentence: counted from the facts alone (no grid cells, no row versions)."""
     with db.read() as session:
-        return summarise(_listed(_rows(session, organisation_id, today)))
+        require_organisation(session, organisation_id)
+        facts = contracts_facts(session, organisation_id, today=today)
+    return _summary_of(
+        [
+            (rules.missing_facts(f), bool(f.proposals))
+            for f in facts
+            if f.status is not ContractStatus.CANCELLED
+        ]
+    )
 
 
 def summarise(rows: Sequence[FactsRow]) -> FactsSummary:
     """The summary of rows already read (the grid reads them once for both)."""
+    return _summary_of([(r.missing, bool(r.proposals)) for r in rows])
+
+
+def _summary_of(contracts: Sequence[tuple[list[MissingFact], bool]]) -> FactsSummary:
+    """Counted from each contract's missing facts and whether it has a proposal."""
     by_feature = {
-        f: sum(1 for r in rows if any(f in m.features and not m.to_confirm for m in r.missing))
+        f: sum(1 for missing, _ in contracts if any(f in m.features and not m.to_confirm for m in missing))
         for f in Feature
     }
     return FactsSummary(
-        contracts=len(rows),
-        incomplete=sum(1 for r in rows if any(not m.to_confirm for m in r.missing)),
-        proposals=sum(1 for r in rows if r.proposals),
+        contracts=len(contracts),
+        incomplete=sum(1 for missing, _ in contracts if any(not m.to_confirm for m in missing)),
+        proposals=sum(1 for _, proposed in contracts if proposed),
         by_feature=by_feature,
     )
 

@@ -320,3 +320,61 @@ def test_old_contract_uses_first_value_of_a_spaser_setting(settings):
     """SPASER thresholds start in 2024; a 2022 contract is reviewed with them, not rejected."""
     verdict = evaluate("insertion-clause", facts(consultation_date=dt.date(2022, 1, 1)), settings)
     assert verdict.status is R
+
+
+def test_only_registered_rules_can_say_mandatory():
+    """``MAY_BE_MANDATORY`` reads the rules' code: a helper that returned "mandatory" for a rule
+    would escape it, so none may."""
+    import inspect
+
+    from app.rules import clauses
+
+    rules = set(clauses.RULES.values())
+    helpers = [
+        fn
+        for _, fn in inspect.getmembers(clauses, inspect.isfunction)
+        if fn.__module__ == clauses.__name__ and fn not in rules
+    ]
+    readers = {clauses.first_missing_mandatory}  # reads verdicts, gives none
+    assert helpers
+    assert [fn.__name__ for fn in helpers if fn not in readers and clauses._may_be_mandatory(fn)] == []
+    assert "mandatory-advance" in clauses.MAY_BE_MANDATORY
+    assert "allotment" in clauses.MAY_BE_MANDATORY
+    assert len(clauses.MAY_BE_MANDATORY) < len(clauses.RULES)
+
+
+@pytest.mark.parametrize("amount", ["1000", "50000", "300000", "6000000"])
+@pytest.mark.parametrize("nature", [PurchaseNature.SUPPLIES, PurchaseNature.SERVICES, PurchaseNature.WORKS])
+@pytest.mark.parametrize("has_lots", [False, True])
+def test_first_missing_mandatory_agrees_with_every_verdict(settings, amount, nature, has_lots):
+    """The same answer as scanning every verdict, also once the clauses found missing are settled."""
+    from app.rules.clauses import RULES, evaluate_all, first_missing_mandatory
+
+    contract = facts(
+        object="Fourniture de repas livrés",
+        nature=nature,
+        procedure=Procedure.OPEN_TENDER if Decimal(amount) > 200_000 else Procedure.ADAPTED,
+        amount=Decimal(amount),
+        duration_months=36,
+        recurrent=True,
+        has_lots=has_lots,
+        supplier_size=SupplierSize.PME,
+    )
+    codes = sorted(RULES)
+    found = []
+    while True:
+        expected = next(
+            (
+                v.code
+                for v in evaluate_all(codes, contract, settings)
+                if v.status is Applicability.MANDATORY and v.evidence is None
+            ),
+            None,
+        )
+        assert first_missing_mandatory(codes, contract, settings) == expected
+        if expected is None:
+            break
+        found.append(expected)
+        codes.remove(expected)  # as if the buyer retained it
+    if Decimal(amount) > 200_000:
+        assert found  # a formalised procedure lacks at least one mandatory clause here
