@@ -371,7 +371,7 @@ def copy_clause(db: Database, organisation_id: uuid.UUID, source_id: uuid.UUID) 
         return clause_id(code)
 
 
-def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int | None) -> Clause:
+def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int) -> Clause:
     clause = session.get(Clause, clause_id_)
     if clause is None:
         raise NotFound("Cette clause n'existe plus (supprimée sur un autre poste ?).")
@@ -380,14 +380,12 @@ def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int | N
             "Les clauses livrées avec l'application ne se modifient pas : faites-en une copie, "
             "que vous pourrez adapter."
         )
-    if expected_version is not None and clause.version != expected_version:
+    if clause.version != expected_version:
         raise ConcurrentEdit("Cette clause a été modifiée entre-temps sur un autre poste. Rouvrez-la.")
     return clause
 
 
-def update_clause(
-    db: Database, clause_id_: uuid.UUID, data: ClauseInput, *, expected_version: int | None = None
-) -> None:
+def update_clause(db: Database, clause_id_: uuid.UUID, data: ClauseInput, *, expected_version: int) -> None:
     data = _validated(data)
     with db.session() as session:
         clause = _editable(session, clause_id_, expected_version)
@@ -395,7 +393,7 @@ def update_clause(
             setattr(clause, key, value)
 
 
-def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int | None = None) -> None:
+def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int) -> None:
     with db.session() as session:
         session.delete(_editable(session, clause_id_, expected_version))
 
@@ -589,7 +587,7 @@ def set_item_status(
     user_name: str = "",
     justification: str | None = None,
     chosen_text: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,  # the version read; None when the contract had no line for it
 ) -> None:
     """Record the buyer's decision on one clause of a contract; dismissing needs a justification."""
     justification = (justification or "").strip() or None
@@ -611,7 +609,7 @@ def set_item_status(
         if item is None:
             item = ContractClause(contract_id=contract_id, clause_id=clause_id_)
             session.add(item)
-        elif expected_version is not None and item.version != expected_version:
+        elif item.version != expected_version:
             raise ConcurrentEdit(
                 "Cette ligne de la liste de clauses a été modifiée entre-temps sur un autre poste. "
                 "Rechargez la liste."

@@ -302,7 +302,7 @@ def save_item(
     values: dict[str, Any],
     *,
     item_id: uuid.UUID | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,  # the version read; None when creating
     user_name: str = "",
 ) -> ReferenceItem:
     kind = KINDS[kind_key]
@@ -336,7 +336,7 @@ def save_item(
                     raise NotFound(
                         f"Cet enregistrement n'existe plus : {kind.singular} a été supprimé entre-temps."
                     )
-                if expected_version is not None and obj.version != expected_version:
+                if obj.version != expected_version:
                     raise ConcurrentEdit(
                         f"Quelqu'un a modifié {kind.singular} depuis que vous l'avez ouvert. "
                         "Fermez la fiche et rouvrez-la pour voir sa version actuelle."

@@ -356,7 +356,11 @@ class RegisterView(QWidget):
         ctx = self.context
         try:
             snapshot = svc.delete_contract(
-                ctx.db, row.id, expected_version=row.version, user_name=ctx.user_name
+                ctx.db,
+                row.id,
+                organisation_id=ctx.organisation_id,
+                expected_version=row.version,
+                user_name=ctx.user_name,
             )
         except UserError as exc:
             show_error(self, exc)
