@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.model import AuditEntry, Contract, Organisation
 
@@ -108,10 +108,12 @@ def trail(
     until: dt.datetime | None = None,
 ) -> list[TrailEntry]:
     """The audit entries matching the filters, newest first (``until`` excluded)."""
+    itself = aliased(Organisation)  # an entry about an organisation names it
     stmt = (
-        select(AuditEntry, Contract.reference, Organisation.name)
+        select(AuditEntry, Contract.reference, Organisation.name, itself.name)
         .outerjoin(Contract, (AuditEntry.entity == "contract") & (Contract.id == AuditEntry.entity_id))
         .outerjoin(Organisation, Organisation.id == Contract.organisation_id)
+        .outerjoin(itself, (AuditEntry.entity == "organisation") & (itself.id == AuditEntry.entity_id))
         .order_by(AuditEntry.at.desc())
     )
     if user_name is not None:
@@ -123,7 +125,7 @@ def trail(
     if until is not None:
         stmt = stmt.where(AuditEntry.at < until)
     found = []
-    for entry, reference, organisation in session.execute(stmt):
+    for entry, reference, organisation, named in session.execute(stmt):
         changes = dict(entry.changes or {})
         found.append(
             TrailEntry(
@@ -135,8 +137,8 @@ def trail(
                 entry.entity_id,
                 entry.action,
                 changes,
-                _record_name(reference, changes),
-                organisation or "",
+                named or _record_name(reference, changes),
+                named or organisation or "",
             )
         )
     return found

@@ -17,6 +17,8 @@ from app.errors import ValidationError
 from app.model import AuditEntry, utcnow
 from app.queries import audit as queries
 from app.queries.audit import ACTION_LABELS, ENTITY_LABELS, AuditRow, TrailEntry  # noqa: F401 - read by the screens
+from app.rules.contract import CONTRACT_FIELD_LABELS
+from app.rules.settings_catalogue import catalogue
 from app.storage.database import Database
 
 
@@ -129,15 +131,40 @@ def _shown(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def summary(changes: dict[str, Any]) -> str:
-    """The changes of one entry in a line: a diff's ``[old, new]`` as « old → new »."""
+def summary(changes: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+    """The changes of one entry in a line: a diff's ``[old, new]`` as « old → new », fields named
+    in French where ``labels`` knows them."""
+    labels = labels or {}
     parts = []
     for key, value in changes.items():
+        name = labels.get(key, key)
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key} : {_shown(value[0])} → {_shown(value[1])}")
+            parts.append(f"{name} : {_shown(value[0])} → {_shown(value[1])}")
         else:
-            parts.append(f"{key} : {_shown(value)}")
+            parts.append(f"{name} : {_shown(value)}")
     return " ; ".join(parts)
+
+
+_SETTING_FIELDS = {"key": "Réglage", "value": "Valeur", "valid_from": "À partir du"}
+_ORGANISATION_FIELDS = {"name": "Nom", "siret": "SIRET", "population": "Population"}
+
+
+def _labels(entity: str) -> dict[str, str]:
+    if entity == "contract":
+        return CONTRACT_FIELD_LABELS
+    if entity == "setting":
+        return _SETTING_FIELDS
+    if entity == "organisation":
+        return _ORGANISATION_FIELDS
+    return {}
+
+
+def _record(entry: TrailEntry) -> str:
+    if entry.entity == "setting":  # a setting's French label rather than its code
+        declaration = catalogue().declaration(entry.record)
+        if declaration is not None:
+            return declaration.label
+    return entry.record
 
 
 def _line(entry: TrailEntry) -> TrailLine:
@@ -147,11 +174,11 @@ def _line(entry: TrailEntry) -> TrailLine:
         entry.workstation,
         entry.entity,
         entry.entity_label,
-        entry.record,
+        _record(entry),
         entry.organisation,
         entry.action,
         entry.action_label,
-        summary(entry.changes),
+        summary(entry.changes, _labels(entry.entity)),
     )
 
 

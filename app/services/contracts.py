@@ -193,33 +193,7 @@ SCALAR_FIELDS = tuple(
     f.name for f in dataclasses.fields(ContractInput) if f.name not in ("lots", "amendments")
 )
 
-FIELD_LABELS = {
-    "reference": "Référence",
-    "object": "Objet",
-    "nature": "Nature",
-    "procedure": "Procédure",
-    "status": "État",
-    "department_id": "Service",
-    "family_id": "Famille d'achat",
-    "supplier_id": "Titulaire",
-    "cpv_code": "Code CPV",
-    "recurrent": "Récurrent",
-    "estimated_amount": "Montant estimé HT",
-    "notified_amount": "Montant notifié HT",
-    "is_framework": "Accord-cadre à bons de commande",
-    "max_amount": "Montant maximum HT",
-    "min_amount": "Montant minimum HT",
-    "notification_date": "Date de notification",
-    "start_date": "Date de début",
-    "end_date": "Échéance",
-    "duration_months": "Durée (mois)",
-    "renewable": "Reconductible",
-    "renewals_max": "Nombre de reconductions",
-    "notice_months": "Préavis (mois)",
-    "notes": "Notes",
-    "lots": "Lots",
-    "amendments": "Avenants",
-}
+FIELD_LABELS = facts_rules.CONTRACT_FIELD_LABELS  # read by the contract form
 
 
 @dataclass(frozen=True)

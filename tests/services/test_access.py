@@ -53,6 +53,7 @@ def test_only_the_hash_is_stored_and_the_journal_hides_the_value(new_db):
         assert "hirondelle" not in row.value and verify_password("hirondelle", row.value)
     lines = trail(new_db, TrailFilter(user_name="Marie")).lines
     assert [line.summary for line in lines] == ["mot de passe : défini"]
+    assert [(line.entity_label, line.record) for line in lines] == [("Collectivité", "Commune de Test")]
     assert all("hirondelle" not in line.summary and "scrypt" not in line.summary for line in lines)
 
 

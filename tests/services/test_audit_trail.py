@@ -58,7 +58,9 @@ def test_every_write_is_listed_newest_first_with_author_machine_and_record(writt
     update = next(line for line in result.lines if line.action == "update" and line.entity == "contract")
     assert update.record == "PAP-1"
     assert update.organisation == "Commune de Test"
-    assert "notified_amount : 12000.00 → 15000.00" in update.summary
+    assert "Montant notifié HT : 12000.00 → 15000.00" in update.summary  # fields named in French
+    setting = next(line for line in result.lines if line.entity == "setting")
+    assert setting.record != "threshold.spaser_advance" and "Valeur : 200000" in setting.summary
     assert result.authors == ["Marie", "Paul"]
     assert ("contract", "Marché") in result.kinds and ("setting", "Réglage") in result.kinds
     times = [line.at for line in result.lines]
