@@ -99,3 +99,30 @@ def test_switching_to_a_protected_organisation_in_the_window_asks_the_password(q
     dialog.reject()  # cancelled: still working for the first organisation, and the combo says so
     qtbot.waitUntil(lambda: window.org_combo.currentText() == "Commune de Test", timeout=20000)
     assert context.organisation_id == db.organisation_id
+
+
+def test_the_password_dialog_sets_and_removes_the_password(qtbot, new_db):
+    from app.ui.context import AppContext
+    from app.ui.dialogs.identity import PasswordDialog
+
+    context = AppContext(new_db, new_db.organisation_id)
+    context.user_name = "Marie"
+    dialog = PasswordDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.new.setText("hirondelle")
+    dialog.confirm.setText("hirondell")
+    dialog.submit()
+    assert "diffèrent" in dialog.error.text()
+    dialog.confirm.setText("hirondelle")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.protected is True, timeout=20000)
+    assert [c.protected for c in access.organisation_choices(new_db)] == [True]
+    again = PasswordDialog(context)
+    qtbot.addWidget(again)
+    again.current.setText("faux")
+    again.submit()
+    qtbot.waitUntil(lambda: "Mot de passe incorrect" in again.error.text(), timeout=20000)
+    again.current.setText("hirondelle")
+    again.submit()
+    qtbot.waitUntil(lambda: again.protected is False, timeout=20000)
+    assert [c.protected for c in access.organisation_choices(new_db)] == [False]

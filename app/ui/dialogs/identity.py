@@ -196,3 +196,80 @@ def switch_organisation(
         dialog.open()
 
     run_op(parent, "Lecture des collectivités…", lambda _p: organisation_choices(db), decide)
+
+
+class PasswordDialog(QDialog):
+    """Set, change or remove the password of the organisation the user works for."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.protected: bool | None = None  # the state once saved
+        self.setWindowTitle("Mot de passe de la collectivité")
+        intro = QLabel(
+            "Un mot de passe empêche qu'une autre personne choisisse votre collectivité dans "
+            "l'application et modifie ses marchés. Il ne chiffre pas le fichier : quiconque a le "
+            "fichier peut le lire avec d'autres outils. Laissez le nouveau mot de passe vide pour le retirer."
+        )
+        intro.setWordWrap(True)
+        self.current = QLineEdit()
+        self.current.setAccessibleName("Mot de passe actuel")
+        self.new = QLineEdit()
+        self.new.setAccessibleName("Nouveau mot de passe")
+        self.confirm = QLineEdit()
+        self.confirm.setAccessibleName("Nouveau mot de passe, à nouveau")
+        for edit in (self.current, self.new, self.confirm):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a4000f;")
+        form = QFormLayout()
+        form.addRow("Mot de passe &actuel (s'il y en a un) :", self.current)
+        form.addRow("&Nouveau mot de passe :", self.new)
+        form.addRow("&Confirmation :", self.confirm)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def submit(self) -> None:
+        if self.new.text() != self.confirm.text():
+            self.error.setText("Les deux saisies du nouveau mot de passe diffèrent.")
+            return
+        from app.services.access import set_password
+
+        ctx = self.context
+        db, org, user = ctx.db, ctx.organisation_id, ctx.user_name
+        new, current = self.new.text(), self.current.text()
+        self.buttons.setEnabled(False)
+        run_op(
+            self,
+            "Enregistrement…",
+            lambda _p: set_password(db, org, new, current_password=current, user_name=user),
+            self._saved,
+            self._refused,
+        )
+
+    def _saved(self, protected: bool) -> None:
+        self.buttons.setEnabled(True)
+        self.protected = protected
+        self.context.data_changed.emit("organisation")
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        from app.errors import UserError
+
+        if isinstance(exc, UserError):
+            self.error.setText(exc.message)
+            return
+        from app.ui.dialogs.errors import show_error
+
+        show_error(self, exc)
