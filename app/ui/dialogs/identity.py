@@ -129,17 +129,23 @@ class IdentityDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        from app.errors import UserError
-
-        if isinstance(exc, UserError):
-            self.error.setText(exc.message)
+        if _refusal_shown(self, exc):
             self.password.selectAll()
             self.password.setFocus()
-            return
-        from app.ui.dialogs.errors import show_error
 
-        show_error(self, exc)
+
+def _refusal_shown(dialog, exc: BaseException) -> bool:  # noqa: ANN001
+    """A French refusal in the dialog's own error line (True); anything else in the error dialog."""
+    dialog.buttons.setEnabled(True)
+    from app.errors import UserError
+
+    if isinstance(exc, UserError):
+        dialog.error.setText(exc.message)
+        return True
+    from app.ui.dialogs.errors import show_error
+
+    show_error(dialog, exc)
+    return False
 
 
 def _as_uuid(text: str) -> uuid.UUID | None:
@@ -264,12 +270,4 @@ class PasswordDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        from app.errors import UserError
-
-        if isinstance(exc, UserError):
-            self.error.setText(exc.message)
-            return
-        from app.ui.dialogs.errors import show_error
-
-        show_error(self, exc)
+        _refusal_shown(self, exc)
