@@ -18,7 +18,7 @@ from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import DeliverySite, Department, PurchaseFamily, Supplier
 from app.queries import reference as queries
 from app.rules.values import InvalidValue, normalize_cpv, normalize_siret, siret_problem
-from app.services import audit
+from app.services import audit, scope
 from app.services.text import normalize_name
 from app.storage.database import Database
 
@@ -335,6 +335,10 @@ def save_item(
                 if obj is None:
                     raise NotFound(
                         f"Cet enregistrement n'existe plus : {kind.singular} a été supprimé entre-temps."
+                    )
+                if kind.organisation_scoped and organisation_id is not None:
+                    scope.ensure_own(
+                        session, obj.organisation_id, organisation_id, f"Cet élément ({kind.singular})"
                     )
                 if obj.version != expected_version:
                     raise ConcurrentEdit(

@@ -73,3 +73,21 @@ def test_departments_are_per_organisation(new_db):
     assert "Services techniques" in names
     with pytest.raises(ValidationError, match="obligatoire"):
         ref.save_item(new_db, "department", new_db.organisation_id, {"name": " "}, expected_version=None)
+
+
+def test_another_organisations_department_is_read_only(new_db):
+    from app.services.organisations import create_organisation
+    from app.services.scope import OtherOrganisation
+
+    theirs = create_organisation(new_db, "Commune Voisine", departments=["Cantine"])
+    (canteen,) = ref.list_items(new_db, "department", theirs)
+    with pytest.raises(OtherOrganisation, match="appartient à « Commune Voisine »"):
+        ref.save_item(
+            new_db,
+            "department",
+            new_db.organisation_id,
+            {"name": "Cantine centrale"},
+            item_id=canteen.id,
+            expected_version=canteen.version,
+        )
+    assert [i.values["name"] for i in ref.list_items(new_db, "department", theirs)] == ["Cantine"]
