@@ -76,3 +76,9 @@ def test_export_writes_what_is_filtered(qtbot, screen, tmp_path):
     values = list(load_workbook(path).active.iter_rows(values_only=True))
     assert values[1][1] == "Marie" and values[1][4] == "EV-1"
     assert "exportée" in screen.status.text()
+
+
+def test_newest_first(screen):
+    times = [row.at for row in screen.model.rows]
+    assert times == sorted(times, reverse=True)
+    assert screen.model.sort_order == Qt.SortOrder.DescendingOrder and screen.model.sort_column == 0
