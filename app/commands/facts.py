@@ -61,8 +61,16 @@ def cmd_facts(args: argparse.Namespace) -> int:
             if not args.contract:
                 raise UserError("--set s'applique aux marchés nommés par --contract REF (un ou plusieurs).")
             name, value = args.set.split("=", 1)
-            ids = service.contract_ids_of(db, org.id, args.contract)
-            result = service.set_fact(db, org.id, name.strip(), value, ids, user_name=args.user)
+            versions = service.contract_versions_of(db, org.id, args.contract)
+            result = service.set_fact(
+                db,
+                org.id,
+                name.strip(),
+                value,
+                list(versions),
+                user_name=args.user,
+                expected_versions=versions,
+            )
             emit(args, {"changed": result.changed, "facts": result.facts}, result.sentence())
             return 0
         if args.accept_proposals:

@@ -91,6 +91,36 @@ FACT_LABELS: dict[str, str] = {
 }
 
 
+# Every field of a contract's form, in French (history of a contract, audit trail).
+CONTRACT_FIELD_LABELS: dict[str, str] = {
+    "reference": "Référence",
+    "object": "Objet",
+    "nature": "Nature",
+    "procedure": "Procédure",
+    "status": "État",
+    "department_id": "Service",
+    "family_id": "Famille d'achat",
+    "supplier_id": "Titulaire",
+    "cpv_code": "Code CPV",
+    "recurrent": "Récurrent",
+    "estimated_amount": "Montant estimé HT",
+    "notified_amount": "Montant notifié HT",
+    "is_framework": "Accord-cadre à bons de commande",
+    "max_amount": "Montant maximum HT",
+    "min_amount": "Montant minimum HT",
+    "notification_date": "Date de notification",
+    "start_date": "Date de début",
+    "end_date": "Échéance",
+    "duration_months": "Durée (mois)",
+    "renewable": "Reconductible",
+    "renewals_max": "Nombre de reconductions",
+    "notice_months": "Préavis (mois)",
+    "notes": "Notes",
+    "lots": "Lots",
+    "amendments": "Avenants",
+}
+
+
 # --- input -----------------------------------------------------------------------------------------
 
 

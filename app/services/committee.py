@@ -68,7 +68,7 @@ def save_session(
     place: str = "",
     notes: str = "",
     members: Sequence[MemberRow] = (),
-    expected_version: int | None = None,
+    expected_version: int | None,  # the version read; None when the year had no session yet
 ) -> CommitteeView:
     """Create or update the CAD session of ``year`` and replace its list of members."""
     cleaned = [MemberRow(m.name.strip(), m.role.strip()) for m in members if m.name.strip()]
@@ -78,8 +78,9 @@ def save_session(
             field="meeting_date",
         )
     with db.write() as session:
+        found = queries.committee_of(session, organisation_id, year)
         committee = _open_committee(session, organisation_id, year)
-        if expected_version is not None and committee.version != expected_version:
+        if (found.version if found is not None else None) != expected_version:
             raise ConcurrentEdit(
                 f"La séance du CAD {year} a été modifiée entre-temps sur un autre poste. Rechargez l'écran."
             )
@@ -143,7 +144,7 @@ def record_decision(
     targeted: bool,
     actions: Sequence[str] = (),
     comment: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> None:
     """The committee's decision on one presented contract: targeted or not, and the chosen levers."""
     unknown = [a for a in actions if a not in LEVERS_BY_CODE]
@@ -158,7 +159,7 @@ def record_decision(
         committee = session.get(Committee, decision.committee_id)
         if committee.closed:
             raise ValidationError(CLOSED_MESSAGE.format(year=committee.year))
-        if expected_version is not None and decision.version != expected_version:
+        if decision.version != expected_version:
             raise ConcurrentEdit(
                 "Cette décision a été modifiée entre-temps sur un autre poste. Rechargez l'écran."
             )
@@ -223,7 +224,7 @@ def record_review(
     *,
     done: bool | None,
     comment: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> None:
     """The bilan of a decision taken the year before: were the actions carried out, and why (not)."""
     if done is False and not comment.strip():
@@ -232,7 +233,7 @@ def record_review(
         )
     with db.write() as session:
         decision = _decision(session, decision_id)
-        if expected_version is not None and decision.version != expected_version:
+        if decision.version != expected_version:
             raise ConcurrentEdit("Ce bilan a été modifié entre-temps sur un autre poste. Rechargez l'écran.")
         decision.review_done = done
         decision.review_comment = comment.strip() or None

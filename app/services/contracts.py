@@ -27,7 +27,7 @@ from app.queries import deletion, register
 from app.queries.register import ContractRow  # noqa: F401 - the register's rows, read by the screens
 from app.rules import calendar as cal
 from app.rules import contract as facts_rules
-from app.services import audit
+from app.services import audit, scope
 from app.services.text import fold
 from app.storage.database import Database
 
@@ -193,33 +193,7 @@ SCALAR_FIELDS = tuple(
     f.name for f in dataclasses.fields(ContractInput) if f.name not in ("lots", "amendments")
 )
 
-FIELD_LABELS = {
-    "reference": "Référence",
-    "object": "Objet",
-    "nature": "Nature",
-    "procedure": "Procédure",
-    "status": "État",
-    "department_id": "Service",
-    "family_id": "Famille d'achat",
-    "supplier_id": "Titulaire",
-    "cpv_code": "Code CPV",
-    "recurrent": "Récurrent",
-    "estimated_amount": "Montant estimé HT",
-    "notified_amount": "Montant notifié HT",
-    "is_framework": "Accord-cadre à bons de commande",
-    "max_amount": "Montant maximum HT",
-    "min_amount": "Montant minimum HT",
-    "notification_date": "Date de notification",
-    "start_date": "Date de début",
-    "end_date": "Échéance",
-    "duration_months": "Durée (mois)",
-    "renewable": "Reconductible",
-    "renewals_max": "Nombre de reconductions",
-    "notice_months": "Préavis (mois)",
-    "notes": "Notes",
-    "lots": "Lots",
-    "amendments": "Avenants",
-}
+FIELD_LABELS = facts_rules.CONTRACT_FIELD_LABELS  # read by the contract form
 
 
 @dataclass(frozen=True)
@@ -338,14 +312,14 @@ def save_contract(
     data: ContractInput,
     *,
     contract_id: uuid.UUID | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
     overwrite: bool = False,
     user_name: str = "",
 ) -> ContractDetail:
     """Create (``contract_id`` None) or update a contract; returns its new state.
 
-    Updating with an ``expected_version`` older than the row's raises ``ConcurrentEdit`` unless
-    ``overwrite`` is true.
+    ``expected_version`` is required: the version read (None when creating). Updating with any other
+    version than the row's, None included, raises ``ConcurrentEdit`` unless ``overwrite`` is true.
     """
     data = validate_contract(data)
     try:
@@ -365,7 +339,10 @@ def save_contract(
                         "Ce marché n'existe plus : il a été supprimé depuis un autre poste. "
                         "Vos modifications n'ont pas été enregistrées."
                     )
-                if expected_version is not None and contract.version != expected_version and not overwrite:
+                scope.ensure_own(
+                    session, contract.organisation_id, organisation_id, f"Le marché « {contract.reference} »"
+                )
+                if contract.version != expected_version and not overwrite:
                     raise ConcurrentEdit(_conflict_message(session, contract))
                 before = _audit_values(_input_from(contract))
             sources = dict(contract.fact_sources or {})
@@ -438,13 +415,22 @@ class DeletedContract:
 
 
 def delete_contract(
-    db: Database, contract_id: uuid.UUID, *, expected_version: int | None = None, user_name: str = ""
+    db: Database,
+    contract_id: uuid.UUID,
+    *,
+    organisation_id: uuid.UUID,
+    expected_version: int,
+    user_name: str = "",
 ) -> DeletedContract:
+    """Delete a contract of ``organisation_id`` (the user's) read at ``expected_version``."""
     with db.write() as session:
         contract = session.get(Contract, contract_id)
         if contract is None:
             raise NotFound("Ce marché a déjà été supprimé.")
-        if expected_version is not None and contract.version != expected_version:
+        scope.ensure_own(
+            session, contract.organisation_id, organisation_id, f"Le marché « {contract.reference} »"
+        )
+        if contract.version != expected_version:
             raise ConcurrentEdit(_conflict_message(session, contract))
         rows, unlinked = deletion.cascade(session, Contract.__table__, [contract.id])
         snapshot = DeletedContract(contract.id, contract.reference, rows, unlinked)

@@ -146,7 +146,7 @@ def save_assessment(
     notes: str = "",
     user_name: str = "",
     on: dt.date | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,  # the version read; None when the year had no assessment
 ) -> AssessmentView:
     """Record the buyer's ratings (overrides keep the pre-filled values beside them)."""
     seen: set[str] = set()
@@ -172,7 +172,7 @@ def save_assessment(
                 )
             assessment = Assessment(contract_id=contract_id, year=year)
             session.add(assessment)
-        elif expected_version is not None and assessment.version != expected_version:
+        elif assessment.version != expected_version:
             raise ConcurrentEdit(
                 f"La cotation {year} du marché {contract.reference} a été modifiée entre-temps sur un autre "
                 "poste. Rechargez-la avant d'enregistrer vos notes."

@@ -355,6 +355,19 @@ def contract_ids_of(db: Database, organisation_id: uuid.UUID, references: Sequen
     return [found[r.casefold()] for r in references]
 
 
+def contract_versions_of(
+    db: Database, organisation_id: uuid.UUID, references: Sequence[str]
+) -> dict[uuid.UUID, int]:
+    """The version of each contract named by reference, as read now: what ``set_fact`` expects."""
+    with db.read() as session:
+        found = register.ids_by_reference(session, organisation_id)
+        missing = [r for r in references if r.casefold() not in found]
+        if missing:
+            raise NotFound("Marché(s) introuvable(s) : " + ", ".join(missing) + ".")
+        ids = [found[r.casefold()] for r in references]
+        return {c.id: c.version for c in register.contracts_to_edit(session, organisation_id, ids)}
+
+
 @dataclass(frozen=True)
 class EditResult:
     changed: int  # contracts changed
@@ -374,10 +387,12 @@ def set_fact(
     contract_ids: Sequence[uuid.UUID],
     *,
     user_name: str = "",
-    expected_versions: dict[uuid.UUID, int] | None = None,
+    expected_versions: dict[uuid.UUID, int],
 ) -> EditResult:
     """Set one fact on many contracts at once (grid « Modifier la sélection », ``facts --set``).
-    ``value`` is typed or French text; empty text makes the fact unknown again."""
+    ``value`` is typed or French text; empty text makes the fact unknown again. ``expected_versions``
+    (required): the version read of each contract; a contract read at another version, or not read,
+    is not overwritten (``ConcurrentEdit``)."""
     name = field_of(name) if name not in SETTABLE else name
     typed = parse_fact(name, value) if isinstance(value, str) or value is None else value
     if not contract_ids:
@@ -395,8 +410,8 @@ def set_fact(
     return EditResult(changed, written)
 
 
-def _check_version(contract: Contract, expected: dict[uuid.UUID, int] | None) -> None:
-    if expected is not None and contract.id in expected and expected[contract.id] != contract.version:
+def _check_version(contract: Contract, expected: dict[uuid.UUID, int]) -> None:
+    if expected.get(contract.id) != contract.version:
         from app.errors import ConcurrentEdit
 
         raise ConcurrentEdit(

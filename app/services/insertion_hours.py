@@ -108,16 +108,16 @@ def set_insertion_hours(
     hours: Decimal,
     *,
     source: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
     user_name: str = "",
 ) -> HoursRow:
-    """Enter or correct the hours of one year. ``expected_version``: the version read (0 when the
-    year had no figure yet); ``None`` skips the check (command line, imports)."""
+    """Enter or correct the hours of one year. ``expected_version`` (required): the version read, 0
+    when the year had no figure yet."""
     validate_rows([HoursRow(year, hours, source)])
     with db.write() as session:
         _contract(session, contract_id)
         row = hours_by_year(session, contract_id).get(year)
-        if expected_version is not None and (row.version if row else 0) != expected_version:
+        if (row.version if row else 0) != expected_version:
             raise _changed_meanwhile(year)
         old = row.hours if row else None
         if row is None:
@@ -136,7 +136,7 @@ def delete_insertion_hours(
     contract_id: uuid.UUID,
     year: int,
     *,
-    expected_version: int | None = None,
+    expected_version: int,
     user_name: str = "",
 ) -> None:
     with db.write() as session:
@@ -144,7 +144,7 @@ def delete_insertion_hours(
         row = hours_by_year(session, contract_id).get(year)
         if row is None:
             raise NotFound(f"Ce marché n'a pas d'heures d'insertion saisies pour {year}.")
-        if expected_version is not None and row.version != expected_version:
+        if row.version != expected_version:
             raise _changed_meanwhile(year)
         _log(session, contract_id, year, row.hours, None, user_name)
         session.delete(row)

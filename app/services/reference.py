@@ -18,7 +18,7 @@ from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import DeliverySite, Department, PurchaseFamily, Supplier
 from app.queries import reference as queries
 from app.rules.values import InvalidValue, normalize_cpv, normalize_siret, siret_problem
-from app.services import audit
+from app.services import audit, scope
 from app.services.text import normalize_name
 from app.storage.database import Database
 
@@ -302,7 +302,7 @@ def save_item(
     values: dict[str, Any],
     *,
     item_id: uuid.UUID | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,  # the version read; None when creating
     user_name: str = "",
 ) -> ReferenceItem:
     kind = KINDS[kind_key]
@@ -336,7 +336,11 @@ def save_item(
                     raise NotFound(
                         f"Cet enregistrement n'existe plus : {kind.singular} a été supprimé entre-temps."
                     )
-                if expected_version is not None and obj.version != expected_version:
+                if kind.organisation_scoped and organisation_id is not None:
+                    scope.ensure_own(
+                        session, obj.organisation_id, organisation_id, f"Cet élément ({kind.singular})"
+                    )
+                if obj.version != expected_version:
                     raise ConcurrentEdit(
                         f"Quelqu'un a modifié {kind.singular} depuis que vous l'avez ouvert. "
                         "Fermez la fiche et rouvrez-la pour voir sa version actuelle."

@@ -197,6 +197,7 @@ def run_gui(db_path: str | None) -> int:
     app = make_application()
     context = AppContext()
     window = MainWindow(context)
+    window.ask_identity = True  # « Qui êtes-vous ? » once a file is open
     install_excepthook(lambda: window)
     if os.environ.get(PROBE_ENV):
         window._probe = StartupProbe(window)

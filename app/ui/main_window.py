@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.presence_label)
 
         self.todo_dock: QDockWidget | None = None
+        self.ask_identity = False  # « Qui êtes-vous ? » at each opening (the application sets it)
         self._build_menus()
         context.database_changed.connect(self._database_changed)
         context.organisation_changed.connect(self._update_status)
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Fichiers &récents")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action("Ouvrir la base de &démonstration", self.open_demo, None, file_menu)
+        self._action("&Changer de collectivité ou d'utilisateur…", self.choose_identity, None, file_menu)
         file_menu.addSeparator()
         self.import_action = self._action("&Importer…", self.open_import, "Ctrl+I", file_menu)
         self.export_action = self._action("&Exporter…", self.open_export, "Ctrl+E", file_menu)
@@ -334,8 +336,11 @@ class MainWindow(QMainWindow):
         if db is not None:
             for row in rows:
                 self.org_combo.addItem(row.name, row.id)
-            index = self.org_combo.findData(self.context.organisation_id)
-            self.org_combo.setCurrentIndex(max(index, 0))
+            ids = [
+                self.org_combo.itemData(i) for i in range(self.org_combo.count())
+            ]  # findData() misses UUIDs
+            wanted = self.context.organisation_id
+            self.org_combo.setCurrentIndex(ids.index(wanted) if wanted in ids else 0)
             if self.context.organisation_id is None and self.org_combo.count():
                 self.context.organisation_id = self.org_combo.currentData()
         self.org_combo.blockSignals(False)
@@ -348,6 +353,21 @@ class MainWindow(QMainWindow):
         self._update_status()
         if db is not None and self.todo_dock is not None:
             QTimer.singleShot(0, lambda: self.show_todo(only_if_any=False))
+        if db is not None and self.ask_identity:
+            QTimer.singleShot(0, self.choose_identity)
+
+    def choose_identity(self) -> None:
+        from app.ui.dialogs.identity import ask_identity
+
+        ask_identity(self, self.context, on_closed=lambda _ok: self._sync_organisation())
+
+    def _sync_organisation(self) -> None:
+        self.org_combo.blockSignals(True)
+        ids = [self.org_combo.itemData(i) for i in range(self.org_combo.count())]
+        wanted = self.context.organisation_id
+        self.org_combo.setCurrentIndex(ids.index(wanted) if wanted in ids else 0)
+        self.org_combo.blockSignals(False)
+        self._update_status()
 
     def _update_status(self) -> None:
         db = self.context.db
@@ -359,8 +379,12 @@ class MainWindow(QMainWindow):
         self.user_label.setText(messages.STATUS_USER.format(name=user) if user else messages.STATUS_NO_USER)
 
     def _organisation_chosen(self, index: int) -> None:
-        if index >= 0:
-            self.context.set_organisation(self.org_combo.itemData(index))
+        if index >= 0:  # a password, when the organisation has one, guards the switch
+            from app.ui.dialogs.identity import switch_organisation
+
+            switch_organisation(
+                self, self.context, self.org_combo.itemData(index), lambda _ok: self._sync_organisation()
+            )
 
     # --- geometry ------------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

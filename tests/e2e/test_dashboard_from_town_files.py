@@ -19,12 +19,12 @@ import pytest
 from app.cli import main
 from app.enums import ChecklistStatus
 from app.rules.indicators import Status, format_value
-from app.services import facts as facts_service
 from app.services.clauses import clause_id, find_contract, set_item_status
 from app.services.dashboard import dashboard_data, write_dashboard_pdf, write_dashboard_xlsx
 from app.services.imports import import_file
 from app.services.organisations import create_organisation
 from app.storage import create_database
+from tests.e2e.test_town_files import set_fact_on
 
 TOWNS = Path(__file__).resolve().parent.parent / "fixtures" / "towns"
 FACTS = json.loads((TOWNS / "facts.json").read_text(encoding="utf-8"))
@@ -88,14 +88,13 @@ def test_silent_files_give_to_complete_not_no(town):
 
 def test_completed_facts_move_the_indicators(town):
     db, org, _ = town
-    passed_ids = facts_service.contract_ids_of(db, org, PASSED)
-    facts_service.set_fact(db, org, "offers_received", "3", passed_ids)
-    facts_service.set_fact(
-        db, org, "price_types", "Définitif révisable", facts_service.contract_ids_of(db, org, OVER_12)
-    )
+    set_fact_on(db, org, "offers_received", "3", PASSED)
+    set_fact_on(db, org, "price_types", "Définitif révisable", OVER_12)
     # The buyer retains the tie-break clause on the first contract of 2025.
     first = find_contract(db, org, PASSED[0])
-    set_item_status(db, first, clause_id("anti-discrimination-tiebreak"), ChecklistStatus.RETAINED)
+    set_item_status(
+        db, first, clause_id("anti-discrimination-tiebreak"), ChecklistStatus.RETAINED, expected_version=None
+    )
     from app.services.grouping import accept_proposal, propose_grouping
 
     proposal = propose_grouping(db, org, YEAR)
@@ -119,7 +118,7 @@ def _plain(text: str) -> str:
 
 def test_pdf_xlsx_and_json_agree(town, capsys):
     db, org, tmp_path = town
-    facts_service.set_fact(db, org, "offers_received", "2", facts_service.contract_ids_of(db, org, PASSED))
+    set_fact_on(db, org, "offers_received", "2", PASSED)
     data = dashboard_data(db, org, YEAR, today=TODAY)
     pdf = write_dashboard_pdf(db, org, YEAR, tmp_path / "tableau.pdf", today=TODAY)
     from pypdf import PdfReader

@@ -81,6 +81,12 @@ def _ids(db, org, refs):
     return facts_service.contract_ids_of(db, org, list(refs))
 
 
+def set_fact_on(db, org, name, value, references):
+    """``set_fact`` on the contracts named, at the versions read just before (as the grid does)."""
+    versions = facts_service.contract_versions_of(db, org, list(references))
+    return facts_service.set_fact(db, org, name, value, list(versions), expected_versions=versions)
+
+
 def _confirm_recurrence(db, org, facts: dict) -> None:
     """What the buyer does in the grid: accept the app's proposals, then say yes or no where the app
     could not tell (and correct a proposal that is wrong)."""
@@ -89,9 +95,9 @@ def _confirm_recurrence(db, org, facts: dict) -> None:
     yes = [ref for ref in facts["recurring_refs"] if rows[ref].cells["recurrent"].value is not True]
     no = [ref for ref in facts["one_off_refs"] if rows[ref].cells["recurrent"].value is not False]
     if yes:
-        facts_service.set_fact(db, org, "recurrent", "oui", _ids(db, org, yes))
+        set_fact_on(db, org, "recurrent", "oui", yes)
     if no:
-        facts_service.set_fact(db, org, "Récurrent", "non", _ids(db, org, no))
+        set_fact_on(db, org, "Récurrent", "non", no)
 
 
 def _cad_refs(facts: dict) -> set[str]:
@@ -181,10 +187,10 @@ def test_intercommunality_register_exports_schema_valid_decp(town, tmp_path):
     assert report.created == facts["rows"]
     identity = get_identity(db, org)
     save_identity(db, dataclasses.replace(identity, insee_code="37063"))
-    everything = _ids(db, org, facts["references"])
-    facts_service.set_fact(db, org, "price_types", "Définitif révisable", everything)
-    facts_service.set_fact(db, org, "social_considerations", "Pas de considération sociale", everything)
-    facts_service.set_fact(db, org, "environmental_considerations", "Critère environnemental", everything)
+    everything = facts["references"]
+    set_fact_on(db, org, "price_types", "Définitif révisable", everything)
+    set_fact_on(db, org, "social_considerations", "Pas de considération sociale", everything)
+    set_fact_on(db, org, "environmental_considerations", "Critère environnemental", everything)
     rows = {r.reference: r for r in facts_service.facts_rows(db, org, today=TODAY)}
     for ref in facts["blank_duration_refs"]:
         cell = rows[ref].cells["duration_months"]

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from app.errors import ValidationError
+from app.errors import ConcurrentEdit, ValidationError
 from app.services import committee as svc
 from tests.services.test_cotation_service import add_contract
 
@@ -33,6 +33,7 @@ def test_session_members_and_presented_contracts(prepared):
         meeting_date=dt.date(2026, 11, 19),
         place="Mairie",
         members=[svc.MemberRow("Jean Dufour", "Président de la CAO"), svc.MemberRow("  ", "vide")],
+        expected_version=None,
     )
     assert view.meeting_date == dt.date(2026, 11, 19) and [m.name for m in view.members] == ["Jean Dufour"]
     assert svc.present_due_contracts(db, org, 2026) == 2
@@ -40,24 +41,41 @@ def test_session_members_and_presented_contracts(prepared):
     view = svc.committee_view(db, org, 2026)
     assert [d.reference for d in view.decisions] == ["C-1", "C-2"]
     with pytest.raises(ValidationError, match="2026"):
-        svc.save_session(db, org, 2026, meeting_date=dt.date(2027, 1, 5))
+        svc.save_session(db, org, 2026, meeting_date=dt.date(2027, 1, 5), expected_version=None)
 
 
 def test_decisions_closing_and_clause_hook(prepared, monkeypatch):
     db, org = prepared
     svc.save_session(
-        db, org, 2026, meeting_date=dt.date(2026, 11, 19), members=[svc.MemberRow("A", "Adjointe")]
+        db,
+        org,
+        2026,
+        meeting_date=dt.date(2026, 11, 19),
+        members=[svc.MemberRow("A", "Adjointe")],
+        expected_version=None,
     )
     svc.present_due_contracts(db, org, 2026)
     first, second = svc.committee_view(db, org, 2026).decisions
     with pytest.raises(ValidationError, match="au moins une action"):
-        svc.record_decision(db, first.id, targeted=True, actions=[])
+        svc.record_decision(db, first.id, targeted=True, actions=[], expected_version=first.version)
     with pytest.raises(ValidationError, match="inconnue"):
-        svc.record_decision(db, first.id, targeted=True, actions=["nope"])
+        svc.record_decision(db, first.id, targeted=True, actions=["nope"], expected_version=first.version)
     svc.record_decision(
-        db, first.id, targeted=True, actions=["insertion_clause", "sme_advance"], comment="Oui"
+        db,
+        first.id,
+        targeted=True,
+        actions=["insertion_clause", "sme_advance"],
+        comment="Oui",
+        expected_version=first.version,
     )
-    svc.record_decision(db, second.id, targeted=False, actions=["right_need"], comment="Trop tôt")
+    svc.record_decision(
+        db,
+        second.id,
+        targeted=False,
+        actions=["right_need"],
+        comment="Trop tôt",
+        expected_version=second.version,
+    )
     view = svc.committee_view(db, org, 2026)
     assert [d.targeted for d in view.decisions] == [True, False]
     assert view.decisions[1].actions == []  # a contract not targeted gets no action
@@ -78,13 +96,14 @@ def test_decisions_closing_and_clause_hook(prepared, monkeypatch):
         2026,
         meeting_date=dt.date(2026, 11, 19),
         members=[svc.MemberRow("Jean Dufour", "Présidente de la CAO")],
+        expected_version=svc.committee_view(db, org, 2026).version,
     )
     result = svc.close_committee(db, org, 2026, user_name="Claire")
     assert result == svc.CloseResult(targeted=1, checklist_updated=True)
     assert calls == [(first.contract_id, ["insertion_clause", "sme_advance"], "Claire")]
     assert svc.committee_view(db, org, 2026).closed
     with pytest.raises(ValidationError, match="clôturé"):
-        svc.record_decision(db, second.id, targeted=False)
+        svc.record_decision(db, second.id, targeted=False, expected_version=second.version)
     with pytest.raises(ValidationError, match="clôturé"):
         svc.close_committee(db, org, 2026)
 
@@ -93,7 +112,12 @@ def test_closing_without_clause_library_still_closes(prepared, monkeypatch):
     db, org = prepared
     monkeypatch.setattr(svc, "_clause_hook", lambda: None)
     svc.save_session(
-        db, org, 2026, meeting_date=dt.date(2026, 11, 19), members=[svc.MemberRow("J", "Président CAO")]
+        db,
+        org,
+        2026,
+        meeting_date=dt.date(2026, 11, 19),
+        members=[svc.MemberRow("J", "Président CAO")],
+        expected_version=None,
     )
     svc.present_due_contracts(db, org, 2026)
     result = svc.close_committee(db, org, 2026)
@@ -102,14 +126,21 @@ def test_closing_without_clause_library_still_closes(prepared, monkeypatch):
 
 def test_bilan_of_previous_year(prepared):
     db, org = prepared
-    svc.save_session(db, org, 2025, meeting_date=dt.date(2025, 10, 14))
+    svc.save_session(db, org, 2025, meeting_date=dt.date(2025, 10, 14), expected_version=None)
     add_contract(db, org, "OLD-1", dt.date(2026, 6, 1))
     svc.present_due_contracts(db, org, 2025)
     decision = svc.committee_view(db, org, 2025).decisions[0]
-    svc.record_decision(db, decision.id, targeted=True, actions=["social_clauses"])
+    svc.record_decision(
+        db, decision.id, targeted=True, actions=["social_clauses"], expected_version=decision.version
+    )
+    version = svc.committee_view(db, org, 2025).decisions[0].version
     with pytest.raises(ValidationError, match="pourquoi"):
-        svc.record_review(db, decision.id, done=False, comment=" ")
-    svc.record_review(db, decision.id, done=False, comment="Pas d'offre d'insertion")
+        svc.record_review(db, decision.id, done=False, comment=" ", expected_version=version)
+    svc.record_review(
+        db, decision.id, done=False, comment="Pas d'offre d'insertion", expected_version=version
+    )
+    with pytest.raises(ConcurrentEdit):  # a stale bilan does not overwrite the one just written
+        svc.record_review(db, decision.id, done=True, expected_version=version)
     bilan = svc.committee_view(db, org, 2026).bilan
     assert [(b.reference, b.review_done, b.review_comment) for b in bilan] == [
         ("OLD-1", False, "Pas d'offre d'insertion")

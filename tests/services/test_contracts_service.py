@@ -45,14 +45,14 @@ def sample(**kw) -> svc.ContractInput:
 )
 def test_validation_messages_are_french_and_name_the_field(new_db, change, field, words):
     with pytest.raises(ValidationError) as info:
-        svc.save_contract(new_db, new_db.organisation_id, sample(**change))
+        svc.save_contract(new_db, new_db.organisation_id, sample(**change), expected_version=None)
     assert info.value.field == field
     assert words in info.value.message
 
 
 def test_create_edit_and_audit(new_db):
     org = new_db.organisation_id
-    created = svc.save_contract(new_db, org, sample(), user_name="Marie")
+    created = svc.save_contract(new_db, org, sample(), user_name="Marie", expected_version=None)
     assert created.version == 1
     detail = svc.get_contract(new_db, created.id)
     assert [lot.title for lot in detail.data.lots] == ["Papier blanc", "Papier recyclé"]
@@ -73,12 +73,12 @@ def test_create_edit_and_audit(new_db):
     assert entries[0].changes["object"] == ["Fourniture de papier", "Papier et enveloppes"]
     assert "lots" in entries[0].changes
     with pytest.raises(ValidationError, match="déjà la référence"):
-        svc.save_contract(new_db, org, sample(object="Autre"))
+        svc.save_contract(new_db, org, sample(object="Autre"), expected_version=None)
 
 
 def test_stale_version_raises_concurrent_edit_unless_overwrite(new_db):
     org = new_db.organisation_id
-    created = svc.save_contract(new_db, org, sample(), user_name="Marie")
+    created = svc.save_contract(new_db, org, sample(), user_name="Marie", expected_version=None)
     mine = svc.get_contract(new_db, created.id)
     theirs = svc.get_contract(new_db, created.id)
     svc.save_contract(
@@ -113,7 +113,9 @@ def test_delete_and_restore_bring_back_children_and_order_links(demo_db, demo_or
     rows = svc.list_contracts(demo_db, demo_org)
     target = next(r for r in rows if r.is_framework and r.consumed)
     before = svc.get_contract(demo_db, target.id)
-    snapshot = svc.delete_contract(demo_db, target.id, expected_version=target.version, user_name="Marie")
+    snapshot = svc.delete_contract(
+        demo_db, target.id, organisation_id=demo_org, expected_version=target.version, user_name="Marie"
+    )
     assert target.id not in {r.id for r in svc.list_contracts(demo_db, demo_org)}
     svc.restore_contract(demo_db, snapshot, user_name="Marie")
     after = svc.get_contract(demo_db, target.id)
@@ -145,3 +147,44 @@ def test_filters_and_search(demo_db, demo_org):
         rows, svc.ContractFilter(missing_mandatory_clause=True), today, missing_clause=missing
     )
     assert [r.id for r in only] == [rows[1].id]
+
+
+def test_an_edit_without_the_version_read_never_overwrites(new_db):
+    org = new_db.organisation_id
+    created = svc.save_contract(new_db, org, sample(), expected_version=None)
+    with pytest.raises(TypeError):  # the parameter is mandatory: forgetting it is caught at once
+        svc.save_contract(new_db, org, sample(object="Oubli"), contract_id=created.id)
+    with pytest.raises(ConcurrentEdit):  # None means « creating »: an existing row is not overwritten
+        svc.save_contract(new_db, org, sample(object="Oubli"), contract_id=created.id, expected_version=None)
+    with pytest.raises(TypeError):
+        svc.delete_contract(new_db, created.id, organisation_id=org)
+    assert svc.get_contract(new_db, created.id).data.object == "Fourniture de papier"
+
+
+def test_another_organisations_contract_is_read_only(new_db):
+    from app.services.organisations import create_organisation
+    from app.services.scope import OtherOrganisation
+
+    mine = new_db.organisation_id
+    theirs = create_organisation(new_db, "Commune Voisine")
+    created = svc.save_contract(new_db, theirs, sample(reference="VOIS-1"), expected_version=None)
+    with pytest.raises(OtherOrganisation) as info:
+        svc.save_contract(
+            new_db,
+            mine,
+            sample(reference="VOIS-1", object="Pirate"),
+            contract_id=created.id,
+            expected_version=created.version,
+        )
+    assert "appartient à « Commune Voisine »" in info.value.message
+    assert "vous travaillez pour « Commune de Test »" in info.value.message
+    with pytest.raises(OtherOrganisation):
+        svc.delete_contract(new_db, created.id, organisation_id=mine, expected_version=created.version)
+    assert svc.get_contract(new_db, created.id).data.object == "Fourniture de papier"
+    svc.save_contract(  # its own organisation may
+        new_db,
+        theirs,
+        sample(reference="VOIS-1", object="Voisine"),
+        contract_id=created.id,
+        expected_version=created.version,
+    )

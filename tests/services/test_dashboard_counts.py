@@ -21,6 +21,13 @@ def test_dashboard_counts_active_contracts_missing_a_mandatory_clause(demo_db, d
 
     contract_id = sorted(active & missing)[0]
     for item in checklist(demo_db, contract_id).missing_mandatory:
-        set_item_status(demo_db, contract_id, item.clause_id, ChecklistStatus.RETAINED, user_name="Test")
+        set_item_status(
+            demo_db,
+            contract_id,
+            item.clause_id,
+            ChecklistStatus.RETAINED,
+            user_name="Test",
+            expected_version=None,
+        )
     assert not checklist(demo_db, contract_id).missing_mandatory
     assert dashboard_counts(demo_db, demo_org, TODAY).missing_mandatory_clause == before - 1

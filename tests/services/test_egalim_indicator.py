@@ -24,7 +24,12 @@ def test_catering_contracts_and_the_share_with_the_clause(demo_db, demo_org):
     assert (before.quality_share, before.organic_share) == (Decimal("0.50"), Decimal("0.20"))
     contract = find_contract(demo_db, demo_org, "VDS-2026-026")
     set_item_status(
-        demo_db, contract, clause_id("egalim-quality-products"), ChecklistStatus.RETAINED, user_name="Léa"
+        demo_db,
+        contract,
+        clause_id("egalim-quality-products"),
+        ChecklistStatus.RETAINED,
+        user_name="Léa",
+        expected_version=None,
     )
     after = egalim_indicator(demo_db, demo_org, TODAY)
     assert (after.with_clause, after.share) == (1, Decimal("0.3333"))

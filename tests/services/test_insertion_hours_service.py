@@ -32,7 +32,9 @@ def contract(demo_db, demo_org):
 def test_set_correct_and_delete_with_history(demo_db, contract):
     before = {r.year for r in list_insertion_hours(demo_db, contract)}
     year = max(before, default=2020) + 1
-    row = set_insertion_hours(demo_db, contract, year, Decimal("350"), source="Bilan PLIE", user_name="Anne")
+    row = set_insertion_hours(
+        demo_db, contract, year, Decimal("350"), source="Bilan PLIE", user_name="Anne", expected_version=0
+    )
     assert (row.year, row.hours, row.source, row.version) == (year, Decimal("350.00"), "Bilan PLIE", 1)
     row = set_insertion_hours(demo_db, contract, year, Decimal("412.5"), expected_version=1)
     assert row.version == 2 and row.hours == Decimal("412.50")
@@ -47,7 +49,7 @@ def test_set_correct_and_delete_with_history(demo_db, contract):
     delete_insertion_hours(demo_db, contract, year, expected_version=2)
     assert year not in {r.year for r in list_insertion_hours(demo_db, contract)}
     with pytest.raises(NotFound, match=f"pas d'heures d'insertion saisies pour {year}"):
-        delete_insertion_hours(demo_db, contract, year)
+        delete_insertion_hours(demo_db, contract, year, expected_version=2)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +62,7 @@ def test_set_correct_and_delete_with_history(demo_db, contract):
 )
 def test_wrong_figures_are_refused_in_french(demo_db, contract, year, hours, message):
     with pytest.raises(ValidationError, match=message):
-        set_insertion_hours(demo_db, contract, year, hours)
+        set_insertion_hours(demo_db, contract, year, hours, expected_version=0)
 
 
 def test_unknown_contract(demo_db):
@@ -70,7 +72,7 @@ def test_unknown_contract(demo_db):
 
 def test_save_the_form_table_in_one_go(demo_db, contract):
     for row in list_insertion_hours(demo_db, contract):
-        delete_insertion_hours(demo_db, contract, row.year)
+        delete_insertion_hours(demo_db, contract, row.year, expected_version=row.version)
     first = save_insertion_hours(
         demo_db, contract, [HoursRow(2024, Decimal(100)), HoursRow(2025, Decimal(200), "PLIE")]
     )
@@ -87,7 +89,7 @@ def test_save_the_form_table_in_one_go(demo_db, contract):
     )
     assert [(r.year, r.hours) for r in second] == [(2025, Decimal("250.00")), (2026, Decimal("30.00"))]
     # another workstation changes 2025 meanwhile: the stale table is refused, nothing is lost
-    set_insertion_hours(demo_db, contract, 2025, Decimal(260))
+    set_insertion_hours(demo_db, contract, 2025, Decimal(260), expected_version=second[0].version)
     stale = HoursRow(2025, Decimal(999), "PLIE", second[0].id, second[0].version)
     with pytest.raises(ConcurrentEdit, match="2025"):
         save_insertion_hours(demo_db, contract, [stale, second[1]], loaded=second)

@@ -94,7 +94,7 @@ def test_a_negative_figure_is_refused_and_nothing_is_saved(qtbot, demo_db, opene
 def test_a_figure_entered_meanwhile_elsewhere_is_not_overwritten(qtbot, demo_db, opened, warnings):
     dialog, contract_id = opened
     _type_line(qtbot, dialog, "2025", "100", "")
-    set_insertion_hours(demo_db, contract_id, 2025, Decimal(300), source="autre poste")
+    set_insertion_hours(demo_db, contract_id, 2025, Decimal(300), source="autre poste", expected_version=0)
     qtbot.mouseClick(dialog.hours.save_button, Qt.MouseButton.LeftButton)
     assert len(warnings) == 1 and "entre-temps sur un autre poste" in warnings[0]
     assert [(r.year, r.hours) for r in list_insertion_hours(demo_db, contract_id)] == [(2025, Decimal(300))]

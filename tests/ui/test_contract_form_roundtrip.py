@@ -209,7 +209,7 @@ def test_random_contract_round_trip(qtbot, demo_db, demo_org, no_modal, data):
     choices = svc.contract_choices(demo_db, demo_org)
     value = data.draw(contract_inputs(choices))
     try:
-        detail = svc.save_contract(demo_db, demo_org, value)
+        detail = svc.save_contract(demo_db, demo_org, value, expected_version=None)
     except ValidationError:
         return  # the service refuses it: nothing to round-trip
     before = snapshot(demo_db, demo_org)[detail.id]
@@ -223,7 +223,10 @@ def test_random_contract_round_trip(qtbot, demo_db, demo_org, no_modal, data):
 def test_money_kept_to_the_cent(qtbot, demo_db, demo_org, no_modal):
     """A guard on the comparison itself: a change the form made would be seen."""
     detail = svc.save_contract(
-        demo_db, demo_org, svc.ContractInput("R-CENT", "Objet", notified_amount=Decimal("1234.56"))
+        demo_db,
+        demo_org,
+        svc.ContractInput("R-CENT", "Objet", notified_amount=Decimal("1234.56")),
+        expected_version=None,
     )
     before = snapshot(demo_db, demo_org)[detail.id]
     svc.save_contract(
@@ -239,7 +242,9 @@ def test_money_kept_to_the_cent(qtbot, demo_db, demo_org, no_modal):
 def test_non_breaking_spaces_and_lines_survive_the_form(qtbot, demo_db, demo_org, no_modal):
     """Found by the random test: the form turned « 12\u00a0500\u00a0€ » into « 12 500 € »."""
     text = "Entretien\u00a0: 12\u00a0500\u00a0€ HT\nsur deux lignes"
-    detail = svc.save_contract(demo_db, demo_org, svc.ContractInput("R-NBSP", text, notes=text))
+    detail = svc.save_contract(
+        demo_db, demo_org, svc.ContractInput("R-NBSP", text, notes=text), expected_version=None
+    )
     open_and_save(qtbot, AppContext(demo_db, demo_org), detail.id, no_modal)
     saved = snapshot(demo_db, demo_org)[detail.id]
     assert saved["object"] == text and saved["notes"] == text

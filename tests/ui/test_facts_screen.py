@@ -134,7 +134,14 @@ def test_concurrent_edit_goes_to_the_error_dialog(qtbot, new_db, monkeypatch):
     shown: list = []
     monkeypatch.setattr("app.ui.dialogs.errors.show_error", lambda parent, exc, *a: shown.append(exc.message))
     target = screen.model.rows[0]
-    set_fact(new_db, new_db.organisation_id, "cpv_code", "30192000", [target.contract_id])  # elsewhere
+    set_fact(  # elsewhere
+        new_db,
+        new_db.organisation_id,
+        "cpv_code",
+        "30192000",
+        [target.contract_id],
+        expected_versions={target.contract_id: target.version},
+    )
     click_row(qtbot, screen, 0)
     calls: list = []
     answer_editor(qtbot, "Code CPV", "30197000", calls)

@@ -212,7 +212,7 @@ def set_item_status(
     user_name: str = "",
     justification: str | None = None,
     chosen_text: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,  # the version read; None when the contract had no line for it
 ) -> None:
     """Record the buyer's decision on one clause of a contract; dismissing needs a justification."""
     justification = (justification or "").strip() or None
@@ -234,7 +234,7 @@ def set_item_status(
         if item is None:
             item = ContractClause(contract_id=contract_id, clause_id=clause_id_)
             session.add(item)
-        elif expected_version is not None and item.version != expected_version:
+        elif item.version != expected_version:
             raise ConcurrentEdit(
                 "Cette ligne de la liste de clauses a été modifiée entre-temps sur un autre poste. "
                 "Rechargez la liste."

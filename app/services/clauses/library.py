@@ -294,7 +294,7 @@ def copy_clause(db: Database, organisation_id: uuid.UUID, source_id: uuid.UUID) 
         return clause_id(code)
 
 
-def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int | None) -> Clause:
+def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int) -> Clause:
     clause = session.get(Clause, clause_id_)
     if clause is None:
         raise NotFound("Cette clause n'existe plus (supprimée sur un autre poste ?).")
@@ -303,14 +303,12 @@ def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int | N
             "Les clauses livrées avec l'application ne se modifient pas : faites-en une copie, "
             "que vous pourrez adapter."
         )
-    if expected_version is not None and clause.version != expected_version:
+    if clause.version != expected_version:
         raise ConcurrentEdit("Cette clause a été modifiée entre-temps sur un autre poste. Rouvrez-la.")
     return clause
 
 
-def update_clause(
-    db: Database, clause_id_: uuid.UUID, data: ClauseInput, *, expected_version: int | None = None
-) -> None:
+def update_clause(db: Database, clause_id_: uuid.UUID, data: ClauseInput, *, expected_version: int) -> None:
     data = _validated(data)
     with db.write() as session:
         clause = _editable(session, clause_id_, expected_version)
@@ -318,7 +316,7 @@ def update_clause(
             setattr(clause, key, value)
 
 
-def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int | None = None) -> None:
+def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int) -> None:
     with db.write() as session:
         session.delete(_editable(session, clause_id_, expected_version))
 

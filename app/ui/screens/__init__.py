@@ -69,6 +69,13 @@ SCREENS = (
         "Les tableaux de bord SPASER et dossiers de CAD à imprimer (PDF) ou à partager (Excel).",
     ),
     ScreenSpec(
+        "audit",
+        "Journal des modifications",
+        "app.ui.screens.audit",
+        "Qui a modifié quoi, quand et depuis quel poste : filtrable par auteur, type de fiche, période "
+        "et texte, exportable vers Excel.",
+    ),
+    ScreenSpec(
         "settings",
         "Paramètres",
         "app.ui.screens.settings",

@@ -393,8 +393,9 @@ class RegisterView(QWidget):
             self._status(messages.DELETED.format(reference=row.reference))
             self._announce()
 
+        org = ctx.organisation_id
         delete = functools.partial(
-            svc.delete_contract, db, row.id, expected_version=row.version, user_name=user
+            svc.delete_contract, db, row.id, organisation_id=org, expected_version=row.version, user_name=user
         )
         ops.mutate(self, delete, deleted, on_error=failed)
 

@@ -206,6 +206,10 @@ class IdentityTab(QWidget):
             "", QLabel("Il apparaît dans l'historique des modifications. Il est propre à ce poste.")
         )
         user_form.addRow("", save_user)
+        password = QPushButton("Mot de passe de la collectivité…")
+        password.setToolTip("Empêcher qu'une autre personne choisisse votre collectivité dans l'application.")
+        password.clicked.connect(self.edit_password)
+        user_form.addRow("", password)
         layout = QHBoxLayout(self)
         layout.addWidget(org_box, 3)
         layout.addWidget(user_box, 2)
@@ -255,6 +259,12 @@ class IdentityTab(QWidget):
         self.context.data_changed.emit("organisation")
         self.context.database_changed.emit()  # names in the organisation list and status bar
         QMessageBox.information(self, "Paramètres", "L'identité de la collectivité est enregistrée.")
+
+    def edit_password(self) -> None:
+        from app.ui.dialogs.identity import PasswordDialog
+
+        if self.context.ready:
+            PasswordDialog(self.context, self).open()
 
     def save_user(self) -> None:
         self.context.set_user_name(self.user_name.text())
