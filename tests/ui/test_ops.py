@@ -152,7 +152,7 @@ def test_opening_a_contract_deleted_meanwhile_says_so_and_reloads(qtbot, demo_db
     screen = ContractsScreen(AppContext(demo_db, demo_org))
     qtbot.addWidget(screen)
     row = screen.model.rows[0]
-    svc.delete_contract(demo_db, row.id, expected_version=row.version)  # from another PC
+    svc.delete_contract(demo_db, row.id, organisation_id=demo_org, expected_version=row.version)  # another PC
     screen.register.open_form(row.id)
     assert shown == ["Ce marché n'existe plus : il a peut-être été supprimé depuis un autre poste."]
     assert opened == []
