@@ -197,7 +197,7 @@ def test_import_export_buttons(qtbot, context, tmp_path, monkeypatch):
     assert "1 clause exportée dans" in library.message.text() and target.exists()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     qtbot.mouseClick(library.import_button, Qt.MouseButton.LeftButton)
-    assert "0 clause(s) importée(s), 1 déjà présente(s)" in library.message.text()
+    assert "0 clause importée, 1 déjà présente" in library.message.text()
     bad = tmp_path / "mauvais.toml"
     bad.write_text("ceci n'est pas [[[ du toml", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))

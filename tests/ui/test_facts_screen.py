@@ -84,7 +84,7 @@ def test_accept_all_proposals_when_nothing_is_selected(qtbot, new_db):
     assert rows["2025-05"].cells["recurrent"].value is False  # one-off works
     assert not any(r.proposals for r in rows.values())
     qtbot.waitUntil(lambda: screen.model.index(0, column(screen, "Récurrent")).data() in ("oui", "non"))
-    assert screen.accept_button.text() == "&Accepter les propositions (tous : 0 marché(s))"
+    assert screen.accept_button.text() == "&Accepter les propositions (tous : 0 marché)"
     assert not screen.accept_button.isEnabled()
 
 
@@ -94,7 +94,7 @@ def test_set_a_fact_on_a_keyboard_and_mouse_selection(qtbot, new_db):
     click_row(qtbot, screen, 0)
     qtbot.keyClick(screen.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(screen.selected_rows()) == 14
-    assert "14 sélectionné(s)" in screen.accept_button.text()
+    assert "14 sélectionnés" in screen.accept_button.text()
     click_row(qtbot, screen, 1)
     click_row(qtbot, screen, 3, Qt.KeyboardModifier.ShiftModifier)
     click_row(qtbot, screen, 6, Qt.KeyboardModifier.ControlModifier)
@@ -103,7 +103,7 @@ def test_set_a_fact_on_a_keyboard_and_mouse_selection(qtbot, new_db):
     calls: list = []
     answer_editor(qtbot, "Service", "Services techniques", calls)
     qtbot.mouseClick(screen.edit_button, Qt.MouseButton.LeftButton)
-    assert calls[1] == "Appliquer à 4 marché(s)"
+    assert calls[1] == "Appliquer à 4 marchés"
     qtbot.waitUntil(
         lambda: screen.status.text() == "4 donnée(s) enregistrée(s) sur 4 marché(s).", timeout=10000
     )

@@ -219,7 +219,7 @@ def test_values_for_all_rows_then_undo_this_import(qtbot, new_db, monkeypatch):
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     assert dialog.report.created == 14 and count(new_db, Contract) == 14
-    assert "Procédure (14 ligne(s))" in dialog.status_label.text()
+    assert "Procédure (14 lignes)" in dialog.status_label.text()
     with new_db.session(write=False) as s:
         rows = s.execute(select(Contract.procedure, Contract.recurrent)).all()
     assert set(rows) == {(Procedure.ADAPTED, True)}
@@ -242,7 +242,7 @@ def test_orders_service_for_rows_without_one_and_previous_imports(qtbot, new_db,
     assert dialog.service_default.isVisible() and not dialog.procedure_default.isVisible()
     dialog.set_file(TOWNS / "commandes_saint_aubin.xlsx")
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
-    assert "4 commande(s) sans service" in dialog.status_label.text()
+    assert "4 commandes sans service" in dialog.status_label.text()
     assert [dialog.problem_model.index(r, 3).data() for r in range(4)] == ["service manquant"] * 4
     dialog.preview = None
     qtbot.keyClicks(dialog.service_default.lineEdit(), "Mairie annexe")

@@ -499,12 +499,16 @@ class ImportDialog(QDialog):
         no_service = sum(1 for p in preview.problems if p.message == MISSING_SERVICE)
         if no_service:
             parts.append(
-                f"{no_service} commande(s) sans service : choisissez ci-dessous un « Service pour les "
+                f"{count(no_service, 'commande')} sans service : choisissez ci-dessous un « Service pour les "
                 "lignes sans service », ou importez seulement les lignes valides."
             )
         if preview.missing_required:
             parts.append(
-                "Colonne(s) obligatoire(s) introuvable(s) : "
+                (
+                    "Colonne obligatoire introuvable : "
+                    if len(preview.missing_required) == 1
+                    else "Colonnes obligatoires introuvables : "
+                )
                 + ", ".join(f"« {c} »" for c in preview.missing_required)
                 + ". Dans l'onglet Colonnes, choisissez la colonne du fichier qui les contient."
             )
@@ -523,7 +527,7 @@ class ImportDialog(QDialog):
         if self.kind == "contracts" and self.preview is not None and hasattr(self.preview, "columns"):
             absent = _absent_facts(set(self.preview.columns.values()), self.defaults())
             if absent:
-                text += " Absent(s) du fichier : " + " ; ".join(absent) + "."
+                text += " Ce que le fichier ne dit pas : " + " ; ".join(absent) + "."
         self.status_label.setText(text)
 
     def _show_decp_preview(self, parsed: Any) -> None:
@@ -546,9 +550,9 @@ class ImportDialog(QDialog):
         self.preview_view.resizeColumnsToContents()
         self._set_problems(parsed.problems)
         self.status_label.setText(
-            f"Format {parsed.format} : {len(parsed.records)} marché(s) de votre collectivité, "
+            f"Format {parsed.format} : {count(len(parsed.records), 'marché')} de votre collectivité, "
             f"{parsed.skipped_other_buyers} d'autres acheteurs laissés de côté, "
-            f"{len(parsed.problems)} problème(s)."
+            f"{count(len(parsed.problems), 'problème')}."
         )
         self.tabs.setCurrentIndex(2 if parsed.problems else 0)
         self.import_button.setEnabled(bool(parsed.records))
@@ -589,7 +593,12 @@ class ImportDialog(QDialog):
             combo.setCurrentIndex(max(combo.findData(preview.columns.get(i, IGNORE)), 0))
             combo.blockSignals(False)
         unmatched = len(preview.unmatched)
-        self.tabs.setTabText(1, f"Co&lonnes ({unmatched} non reconnue(s))" if unmatched else "Co&lonnes")
+        self.tabs.setTabText(
+            1,
+            f"Co&lonnes ({unmatched} non {'reconnue' if unmatched == 1 else 'reconnues'})"
+            if unmatched
+            else "Co&lonnes",
+        )
 
     def _map(self, header: str, combo: QComboBox) -> None:
         from app.io.cells import key_of
@@ -707,7 +716,7 @@ class ImportDialog(QDialog):
             self.status_label.setText(
                 report.summary()
                 + "\nValeurs données à toutes les lignes : "
-                + ", ".join(f"{label} ({n} ligne(s))" for label, n in report.defaulted.items())
+                + ", ".join(f"{label} ({count(n, 'ligne')})" for label, n in report.defaulted.items())
                 + "."
             )
         if not report.dry_run:

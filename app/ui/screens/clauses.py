@@ -449,7 +449,8 @@ class LibraryView(QWidget):
         def imported(result) -> None:  # noqa: ANN001
             self.reload()
             self.message.setText(
-                f"{len(result.added)} clause(s) importée(s), {len(result.skipped)} déjà présente(s) (non dupliquée(s))."
+                f"{count_of(len(result.added), 'clause importée', 'clauses importées')}, "
+                f"{count_of(len(result.skipped), 'déjà présente', 'déjà présentes')} (sans doublon)."
             )
             self.context.data_changed.emit("clause")
 

@@ -894,7 +894,11 @@ class CotationScreen(QWidget):
         self.committee_tabs.setTabText(1, f"Bilan du CAD {year - 1}")
         self.bilan_label.setText(
             f"<b>Bilan des décisions du CAD {year - 1}</b> : "
-            + (f"{len(c.bilan)} décision(s) à examiner." if c.bilan else "aucune décision enregistrée.")
+            + (
+                f"{count(len(c.bilan), 'décision')} à examiner."
+                if c.bilan
+                else "aucune décision enregistrée."
+            )
         )
         self.bilan_model.set_rows(c.bilan)
         fit_columns(self.bilan_table)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.ui.context import AppContext
+from app.ui.messages import count as count_of
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.tables import fit_columns
 
@@ -198,7 +199,7 @@ class FactEditDialog(QDialog):
         form.addRow(self.value_label, self.value_holder)
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(
-            f"Appliquer à {count} marché(s)" if count != 1 else "Appliquer au marché",
+            f"Appliquer à {count_of(count, 'marché')}" if count != 1 else "Appliquer au marché",
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.ok_button.setDefault(True)
@@ -207,7 +208,7 @@ class FactEditDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"La valeur choisie sera enregistrée sur {count} marché(s), comme confirmée par vous. "
+            f"La valeur choisie sera enregistrée sur {count_of(count, 'marché')}, comme confirmée par vous. "
             "Une valeur vide (ou « à préciser ») rend la donnée inconnue."
         )
         intro.setWordWrap(True)
@@ -470,9 +471,11 @@ class FactsScreen(QWidget):
         with_proposals = sum(1 for r in self.selected_rows() if r.proposals)
         shown = sum(1 for r in self.model.rows if r.proposals)
         if count:
-            self.accept_button.setText(f"&Accepter les propositions ({with_proposals} sélectionné(s))")
+            self.accept_button.setText(
+                f"&Accepter les propositions ({count_of(with_proposals, 'sélectionné')})"
+            )
         else:
-            self.accept_button.setText(f"&Accepter les propositions (tous : {shown} marché(s))")
+            self.accept_button.setText(f"&Accepter les propositions (tous : {count_of(shown, 'marché')})")
         self.accept_button.setEnabled(bool(with_proposals if count else shown))
         self.edit_button.setEnabled(count > 0)
         self.edit_button.setText(f"&Modifier la sélection ({count})…" if count else "&Modifier la sélection…")

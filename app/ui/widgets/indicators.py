@@ -44,6 +44,7 @@ from app.rules.indicators import (
     status_line,
 )
 from app.ui.context import AppContext
+from app.ui.messages import count
 from app.ui.tasks import run_op
 
 GREEN, RED, AMBER, GREY = QColor("#1f5f4a"), QColor("#b03a2e"), QColor("#c98a12"), QColor("#e3e8e6")
@@ -335,7 +336,7 @@ class IndicatorsPanel(QWidget):
         met = next((r for r in scope.results if r.id == "objectives_met"), None)
         summary = ""
         if met is not None and met.denominator:
-            summary = f"{int(met.numerator)} objectif(s) atteint(s) sur {int(met.denominator)}. "
+            summary = f"{count(int(met.numerator), 'objectif atteint', 'objectifs atteints')} sur {int(met.denominator)}. "
         self.status.setText(
             summary + f"{STATUS_ICON[Status.MET]} atteint · {STATUS_ICON[Status.NOT_MET]} non atteint · "
             f"{STATUS_ICON[Status.TO_COMPLETE]} à compléter (une donnée manque : le marché n'est compté ni "
