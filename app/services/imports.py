@@ -59,8 +59,7 @@ from app.queries import imports as queries
 from app.rules.contract import FACT_LABELS, Source
 from app.services import audit
 from app.services.text import normalize_name
-from app.storage.backup import backup_before
-from app.storage.database import Database
+from app.storage.database import Database, backup_before
 
 KINDS = ("contracts", "orders", "suppliers", "decp")
 TEMPLATE_KINDS = ("contracts", "orders", "suppliers")
@@ -863,7 +862,7 @@ def undo_import(db: Database, batch_id: uuid.UUID, *, user_name: str = "") -> Un
             "pour que chaque import retrouve les données telles qu'il les avait laissées."
         )
     if db.path is not None:
-        from app.storage.backup import backup_database
+        from app.storage.database import backup_database
 
         backup_database(db, reason="avant-annulation-import")
     removed = restored = kept = 0
