@@ -137,9 +137,10 @@ def tour(db: Path) -> tuple[Stall, float, dict[str, Stall]]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from app.ui.application import make_application, open_database_in
+    from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
+    from app.ui.ops.open_file import open_database_in
     from app.ui.screens import SCREENS
 
     app = make_application()

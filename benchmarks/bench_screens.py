@@ -34,10 +34,11 @@ def first_paint(db: Path, key: str) -> float:
     """Seconds from ``open_screen(key)`` to the screen's first paint, on a shown main window."""
     from PySide6.QtCore import QEvent, QObject
 
-    from app.ui.application import make_application, open_database_in
+    from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
     from app.ui.ops import wait_for_ops
+    from app.ui.ops.open_file import open_database_in
 
     app = make_application()
     context = AppContext()

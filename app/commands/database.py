@@ -78,7 +78,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.storage.backup import backup_database
+    from app.storage.database import backup_database
 
     db = open_db(args)
     try:
@@ -93,7 +93,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Works on a damaged file too: the file is not opened as a database first."""
     from app.errors import UserError
     from app.paths import backups_dir
-    from app.storage.backup import latest_backup, list_backups, parse_backup_name, restore_backup
+    from app.storage.backup import list_backups, parse_backup_name
+    from app.storage.restore import latest_backup, restore_backup
     from app.storage.server import SERVER_NOT_APPLICABLE, is_server_url
 
     if is_server_url(database_target(args)):

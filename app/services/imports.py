@@ -30,12 +30,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     Numeric,
-    String,
     Uuid,
     bindparam,
     insert,
-    select,
-    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session
@@ -58,11 +55,11 @@ from app.model import (
     Supplier,
     utcnow,
 )
+from app.queries import imports as queries
 from app.rules.contract import FACT_LABELS, Source
 from app.services import audit
 from app.services.text import normalize_name
-from app.storage.backup import backup_before
-from app.storage.database import Database
+from app.storage.database import Database, backup_before
 
 KINDS = ("contracts", "orders", "suppliers", "decp")
 TEMPLATE_KINDS = ("contracts", "orders", "suppliers")
@@ -203,12 +200,7 @@ _REFERENCES = ("department_id", "family_id", "delivery_site_id", "supplier_id", 
 
 
 def _contracts_by_reference(session: Session, org_id: uuid.UUID) -> dict[str, uuid.UUID]:
-    return {
-        ref.casefold(): id_
-        for id_, ref in session.execute(
-            select(Contract.id, Contract.reference).where(Contract.organisation_id == org_id)
-        )
-    }
+    return {ref.casefold(): id_ for id_, ref in queries.contract_references(session, org_id)}
 
 
 class _Resolver:
@@ -217,34 +209,18 @@ class _Resolver:
     def __init__(self, session: Session, org_id: uuid.UUID, now: dt.datetime) -> None:
         self.org_id = org_id
         self.now = now
-        self.departments = {
-            key_of(name): id_
-            for id_, name in session.execute(
-                select(Department.id, Department.name).where(Department.organisation_id == org_id)
-            )
-        }
-        self.sites = {
-            key_of(name): id_
-            for id_, name in session.execute(
-                select(DeliverySite.id, DeliverySite.name).where(DeliverySite.organisation_id == org_id)
-            )
-        }
+        self.departments = {key_of(name): id_ for id_, name in queries.department_names(session, org_id)}
+        self.sites = {key_of(name): id_ for id_, name in queries.site_names(session, org_id)}
         self.families: dict[str, uuid.UUID] = {}
         self.family_codes: set[str] = set()
-        for id_, code, label in session.execute(
-            select(PurchaseFamily.id, PurchaseFamily.code, PurchaseFamily.label).where(
-                PurchaseFamily.organisation_id == org_id
-            )
-        ):
+        for id_, code, label in queries.family_codes_and_labels(session, org_id):
             self.families.setdefault(key_of(label), id_)
             self.families.setdefault(key_of(code), id_)
             self.family_codes.add(code.upper())
         self.suppliers_by_siret: dict[str, uuid.UUID] = {}
         self.suppliers_by_name: dict[str, uuid.UUID] = {}
         self.suppliers_without_siret: set[uuid.UUID] = set()
-        for id_, siret, normalized in session.execute(
-            select(Supplier.id, Supplier.siret, Supplier.normalized_name)
-        ):
+        for id_, siret, normalized in queries.supplier_keys(session):
             if siret:
                 self.suppliers_by_siret[siret] = id_
             else:
@@ -780,9 +756,7 @@ def _remember_before(session: Session, table, cols: tuple[str, ...], ids: list, 
     kept = undo.setdefault("updated", {}).setdefault(table.name, [])
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for row in session.execute(
-            select(table.c.id, *(table.c[c] for c in wanted)).where(table.c.id.in_(chunk))
-        ).mappings():
+        for row in queries.rows_by_id(session, table, wanted, chunk):
             kept.append({k: _json_safe(v) for k, v in row.items()})
 
 
@@ -833,7 +807,7 @@ class BatchRow:
 
 def import_batches(db: Database, organisation_id: uuid.UUID) -> list[BatchRow]:
     """The organisation's imports, newest first."""
-    with db.session(write=False) as session:
+    with db.read() as session:
         return [
             BatchRow(
                 b.id,
@@ -845,11 +819,7 @@ def import_batches(db: Database, organisation_id: uuid.UUID) -> list[BatchRow]:
                 b.updated_count,
                 b.undone_at,
             )
-            for b in session.scalars(
-                select(ImportBatch)
-                .where(ImportBatch.organisation_id == organisation_id)
-                .order_by(ImportBatch.created_at.desc(), ImportBatch.id)
-            )
+            for b in queries.batches(session, organisation_id)
         ]
 
 
@@ -873,36 +843,30 @@ class UndoResult:
 def undo_import(db: Database, batch_id: uuid.UUID, *, user_name: str = "") -> UndoResult:
     """« Annuler cet import »: remove what the import created and restore what it updated, in one
     transaction, after a backup. A later import that changed the same rows must be undone first."""
-    from sqlalchemy import delete, exists
+    from sqlalchemy import delete
 
     from app.model import Base
     from app.services import audit
 
     tables = Base.metadata.tables
-    with db.session(write=False) as session:
+    with db.read() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
             raise UserError("Cet import n'existe plus dans ce fichier.")
         if batch.undone_at is not None:
             raise UserError(f"L'import de « {batch.file_name} » a déjà été annulé.")
-        later = session.scalar(
-            select(ImportBatch.file_name).where(
-                ImportBatch.organisation_id == batch.organisation_id,
-                ImportBatch.created_at > batch.created_at,
-                ImportBatch.undone_at.is_(None),
-            )
-        )
+        later = queries.later_batch_file(session, batch)
     if later is not None:
         raise UserError(
             f"Un import plus récent (« {later} ») a eu lieu depuis : annulez-le d'abord, "
             "pour que chaque import retrouve les données telles qu'il les avait laissées."
         )
     if db.path is not None:
-        from app.storage.backup import backup_database
+        from app.storage.database import backup_database
 
         backup_database(db, reason="avant-annulation-import")
     removed = restored = kept = 0
-    with db.session() as session:
+    with db.write() as session:
         batch = session.get(ImportBatch, batch_id)
         undo = batch.undo or {}
         for name, rows in (undo.get("updated") or {}).items():
@@ -941,7 +905,7 @@ def undo_import(db: Database, batch_id: uuid.UUID, *, user_name: str = "") -> Un
                 if fk.column.table is table and other.name != name
             ]
             for row_id in ids:
-                if any(session.scalar(select(exists().where(col == row_id))) for _t, col in users):
+                if any(queries.is_referenced(session, col, row_id) for _t, col in users):
                     kept += 1
                     continue
                 removed += session.execute(delete(table).where(table.c.id == row_id)).rowcount or 0
@@ -1029,11 +993,7 @@ def _order_precheck(
 def _existing_orders(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, object]:
     """Order numbers already in the register -> their id as stored (made a UUID only for the rows
     the import updates: read under the write lock, 100,000 UUID objects would cost for nothing)."""
-    stored_id = type_coerce(Order.id, String)
-    return {
-        n.casefold(): i
-        for i, n in session.execute(select(stored_id, Order.number).where(Order.organisation_id == org_id))
-    }
+    return {n.casefold(): i for i, n in queries.order_numbers(session, org_id)}
 
 
 def _existing_contracts(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, uuid.UUID]:
@@ -1070,9 +1030,7 @@ def _existing_suppliers(session: Session, org_id: uuid.UUID, rows: list[dict]) -
     by_siret: dict[str, uuid.UUID] = {}
     by_name_without_siret: dict[str, uuid.UUID] = {}
     by_name: dict[str, uuid.UUID] = {}
-    for id_, siret, normalized in session.execute(
-        select(Supplier.id, Supplier.siret, Supplier.normalized_name)
-    ):
+    for id_, siret, normalized in queries.supplier_keys(session):
         if siret:
             by_siret[siret] = id_
         else:
@@ -1162,7 +1120,7 @@ def _write(
     table = importer.model.__table__  # type: ignore[attr-defined]
     prepared = _prepare_inserts(db, table, rows, importer.base(options), now)
     referenced = _referenced_ids(rows)
-    with db.session() as session:
+    with db.write() as session:
         if session.get(Organisation, options.organisation_id) is None:
             raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
         if resolver.recheck(session, rows, referenced):  # another writer created a name the file uses: rare
@@ -1276,7 +1234,7 @@ def import_file(
     _apply_defaults(tpl, checked, options.defaults, report)
     report.rows_read = len(checked.rows) + checked.invalid_rows
     report.blank_rows, report.total_rows = checked.blank_rows, checked.total_rows
-    with db.session(write=False) as session:  # a read snapshot: no lock is held while preparing
+    with db.read() as session:  # a read snapshot: no lock is held while preparing
         if session.get(Organisation, organisation_id) is None:
             raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
         resolver = _Resolver(session, organisation_id, utcnow())
@@ -1385,7 +1343,7 @@ def import_decp(
     """The organisation's own marchés from a DECP JSON file (filtered by its SIRET) into its register."""
     path = Path(path)
     today = today or dt.date.today()
-    with db.session(write=False) as session:
+    with db.read() as session:
         org = session.get(Organisation, organisation_id)
         if org is None:
             raise UserError("La collectivité choisie n'existe plus dans ce fichier.")
@@ -1420,7 +1378,7 @@ def import_decp(
     records = [r for r in parsed.records if r.index not in bad_indexes]
     report.skipped_invalid = len(bad_indexes)
     options = _Options(organisation_id, today, {})
-    with db.session(write=False) as session:  # a read snapshot: no lock is held while preparing
+    with db.read() as session:  # a read snapshot: no lock is held while preparing
         resolver = _Resolver(session, organisation_id, utcnow())
         rows = _DECP.build(records, resolver, options)
         if dry_run:

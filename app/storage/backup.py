@@ -29,7 +29,6 @@ from pathlib import Path
 
 from app import errors
 from app.paths import backups_dir
-from app.storage.database import Database, inspect_file
 
 KEEP = 10
 PAGES_PER_STEP = 128
@@ -56,7 +55,7 @@ def parse_backup_name(path: Path) -> BackupName | None:
     return BackupName(path, match["stem"], match["identity"], taken_at, match["reason"] or "")
 
 
-def _ro_uri(path: Path) -> str:
+def read_only_uri(path: Path) -> str:
     return path.resolve().as_uri().replace("file://", "file:", 1) + "?mode=ro"
 
 
@@ -64,7 +63,7 @@ def _creation_marker(path: Path) -> str | None:
     """The id of the file's first organisation ("" when it has none or no schema yet; None when the
     file cannot be read, e.g. damaged)."""
     try:
-        con = sqlite3.connect(_ro_uri(path), uri=True, timeout=10)
+        con = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
     except sqlite3.Error:
         return None
     try:
@@ -169,7 +168,7 @@ def backup_file(source_path: Path, to_dir: Path | None = None, *, reason: str = 
     final = to_dir / f"{source_path.stem}-{identity}-{stamp}{suffix}.sqlite"
     tmp = final.with_suffix(".sqlite.tmp")
     try:
-        source = sqlite3.connect(_ro_uri(source_path), uri=True)
+        source = sqlite3.connect(read_only_uri(source_path), uri=True)
         try:
             source.execute("PRAGMA busy_timeout=10000")
             _copy(source, tmp)
@@ -186,22 +185,6 @@ def backup_file(source_path: Path, to_dir: Path | None = None, *, reason: str = 
         _record(to_dir, source_path, identity, state, final)
     rotate(to_dir, identity, reason, keep=keep)
     return final
-
-
-def backup_database(db: Database, to_dir: Path | None = None, *, reason: str = "") -> Path:
-    if db.path is None:
-        from app.storage.server import SERVER_NOT_APPLICABLE
-
-        raise errors.UserError(SERVER_NOT_APPLICABLE.format(what="la sauvegarde"))
-    return backup_file(db.path, to_dir, reason=reason)
-
-
-def backup_before(db: Database, action: str) -> Path | None:
-    """The backup taken before ``action`` ("import", "fusion", "restauration"...) on this PC; none for
-    a server database (its administrator backs it up)."""
-    if db.path is None:
-        return None
-    return backup_file(db.path, reason=f"avant-{action}")
 
 
 def backup_at_open(path: Path) -> Path | None:
@@ -256,48 +239,3 @@ def set_aside_damaged(path: Path) -> Path:
             "rien n'a été modifié."
         ) from exc
     return aside
-
-
-def latest_backup(path: Path | str, to_dir: Path | None = None) -> Path | None:
-    """The newest backup of this database on this PC that is itself sound."""
-    for candidate in reversed(list_backups(to_dir or backups_dir(), path)):
-        try:
-            inspect_file(candidate)
-        except errors.UserError:
-            continue
-        return candidate
-    return None
-
-
-def restore_backup(backup_path: Path, target_path: Path) -> Path | None:
-    """Replace the content of ``target_path`` by a backup, through the backup API (same locking
-    as any writer). The backup is checked first; a sound current file is backed up, a damaged one
-    is set aside (its new path is returned)."""
-    target_path = Path(target_path)
-    inspect_file(Path(backup_path))
-    damaged = None
-    if target_path.exists():
-        try:
-            inspect_file(target_path)
-        except (errors.DatabaseCorrupt, errors.NotADatabase):
-            damaged = set_aside_damaged(target_path)
-        else:  # no backup, no restore: a failure here leaves the file as it was
-            backup_file(target_path, reason="avant-restauration")
-    source = sqlite3.connect(_ro_uri(Path(backup_path)), uri=True)
-    try:
-        target = sqlite3.connect(target_path)
-        try:
-            target.execute("PRAGMA busy_timeout=10000")
-            source.backup(target, pages=PAGES_PER_STEP)
-        finally:
-            target.close()
-    except sqlite3.Error as exc:
-        outcome = (
-            f"le fichier endommagé a été mis de côté : {damaged}"
-            if damaged
-            else "le fichier n'a pas été modifié"
-        )
-        raise errors.DatabaseUnavailable(f"La restauration a échoué ({exc}) ; {outcome}.") from exc
-    finally:
-        source.close()
-    return damaged

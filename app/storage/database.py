@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import errors
 from app.storage import engine as engine_module
 from app.storage import migrate, server
+from app.storage.backup import backup_at_open, backup_file
 from app.storage.engine import make_engine
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ def _recover_hot_journal(path: Path) -> None:
         log.warning("could not roll back the hot journal of %s: %s", path, exc)
 
 
-def _corrupt(path: Path, detail: str) -> errors.DatabaseCorrupt:
+def corrupt_error(path: Path, detail: str) -> errors.DatabaseCorrupt:
+    """The error for a damaged file, telling the user how to restore it (also raised by the integrity check)."""
     return errors.DatabaseCorrupt(
         f"Le fichier « {path.name} » est endommagé. Restaurez la dernière sauvegarde faite sur ce poste "
         "(commande « achats-durables restore --db FICHIER » : le fichier endommagé est gardé de côté) "
@@ -178,7 +180,7 @@ def inspect_file(path: Path) -> str | None:
         con.execute("PRAGMA trusted_schema=OFF")
         result = con.execute("PRAGMA quick_check").fetchall()
         if [r[0] for r in result] != ["ok"]:
-            raise _corrupt(path, "; ".join(str(r[0]) for r in result[:10]))
+            raise corrupt_error(path, "; ".join(str(r[0]) for r in result[:10]))
         try:
             rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
         except sqlite3.OperationalError:
@@ -190,7 +192,7 @@ def inspect_file(path: Path) -> str | None:
             raise errors.DatabaseBusy(
                 f"Le fichier « {path.name} » est en cours d'écriture sur un autre poste. Réessayez dans un instant."
             ) from exc
-        raise _corrupt(path, str(exc)) from exc
+        raise corrupt_error(path, str(exc)) from exc
     finally:
         con.close()
     return rows[0][0] if rows else None
@@ -463,8 +465,6 @@ def create_database_with(path: Path | str, fill: Callable[[Database], T], *, ove
 def _backup_at_open(path: Path) -> None:
     """A backup at every open (skipped when the file has not changed since the last one); a backup
     that fails must not keep the user from their file: it is logged."""
-    from app.storage.backup import backup_at_open
-
     try:
         backup_at_open(path)
     except errors.UserError as exc:
@@ -501,8 +501,6 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
             )
         if not upgrade:
             raise errors.UserError(f"Le fichier « {path.name} » doit être mis à jour avant d'être utilisé.")
-        from app.storage.backup import backup_file
-
         # Always, even without a schema table yet: whatever the file holds is the user's.
         backup_file(path, reason="avant-mise-a-jour")
         engine = make_engine(path)
@@ -535,7 +533,7 @@ def _upgrade(engine, path: Path) -> None:  # noqa: ANN001
                 migrate.upgrade(conn)
                 problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if problems:
-                    raise _corrupt(path, f"foreign_key_check: {problems[:5]}")
+                    raise corrupt_error(path, f"foreign_key_check: {problems[:5]}")
         finally:
             driver.execute("PRAGMA foreign_keys=ON")
 
@@ -568,3 +566,17 @@ def _wal_in_use_message(name: str) -> str:
         "Fermez l'autre programme (ou l'autre copie d'Achats Durables qui l'a mis dans ce mode), puis "
         "rouvrez le fichier : il sera remis dans le mode sûr pour un partage."
     )
+
+
+def backup_database(db: Database, to_dir: Path | None = None, *, reason: str = "") -> Path:
+    if db.path is None:
+        raise errors.UserError(server.SERVER_NOT_APPLICABLE.format(what="la sauvegarde"))
+    return backup_file(db.path, to_dir, reason=reason)
+
+
+def backup_before(db: Database, action: str) -> Path | None:
+    """The backup taken before ``action`` ("import", "fusion", "restauration"...) on this PC; none for
+    a server database (its administrator backs it up)."""
+    if db.path is None:
+        return None
+    return backup_file(db.path, reason=f"avant-{action}")

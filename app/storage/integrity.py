@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from app.model import Base
-from app.storage.database import Database, _corrupt
+from app.storage.database import Database, corrupt_error
 
 
 @dataclass
@@ -32,7 +32,7 @@ def check_database(db: Database) -> IntegrityReport:
     except DBAPIError as exc:
         if db.path is None:
             raise
-        raise _corrupt(db.path, str(exc.orig)) from exc
+        raise corrupt_error(db.path, str(exc.orig)) from exc
 
 
 SERVER_NOTE = (

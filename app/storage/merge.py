@@ -234,7 +234,7 @@ def merge_file(
 
     report = MergeReport(source=str(other))
     if not dry_run:
-        from app.storage.backup import backup_before
+        from app.storage.database import backup_before
 
         backup = backup_before(db, "fusion")
         report.backup = str(backup) if backup else None

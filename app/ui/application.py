@@ -10,11 +10,10 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from app.errors import UserError
 from app.ui.context import AppContext
@@ -99,42 +98,6 @@ def install_excepthook(parent_getter) -> None:  # noqa: ANN001
     sys.excepthook = hook
 
 
-def open_database_in(
-    context: AppContext,
-    path: str | Path,
-    parent: QWidget | None = None,
-    then: Callable[[bool], None] | None = None,
-) -> None:
-    """Open ``path`` in ``context`` on the database worker (the first opening of a file may back it
-    up and migrate it); a user error is shown in a dialog and nothing changes. ``then(opened)``
-    afterwards, on the GUI thread."""
-    from app.ui import ops
-
-    def work() -> tuple:
-        from app.services.organisations import list_organisations
-        from app.storage import open_database
-
-        db = open_database(path)
-        return db, list_organisations(db)
-
-    def opened(result: tuple) -> None:
-        from app.services.recent import remember_database
-
-        db, organisations = result
-        if Path(str(path)).exists():
-            remember_database(Path(path))
-        context.set_database(db, organisations[0].id if organisations else None)
-        if then is not None:
-            then(True)
-
-    def failed(exc: BaseException) -> None:
-        ops.show_op_error(parent, exc)
-        if then is not None:
-            then(False)
-
-    ops.query(parent, work, opened, title="Ouverture du fichier…", on_error=failed)
-
-
 class StartupProbe(QObject):
     """Prints ``painted <epoch>`` at the window's first paint and ``register <epoch> <rows>`` when
     the register table has painted rows, then quits (benchmark only)."""
@@ -176,6 +139,8 @@ def start(window, context: AppContext, target: str | Path | None) -> None:  # no
     if target is None:
         window.nav.setCurrentRow(0)
         return
+    from app.ui.ops.open_file import open_database_in
+
     open_database_in(context, target, window, then=lambda opened: _show_register(window, opened))
 
 

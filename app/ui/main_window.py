@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 
 from app.ui import messages, ops
 from app.ui.context import AppContext, ui_settings
+from app.ui.dialogs.file_choosers import FILE_FILTER
 from app.ui.screens import SCREENS
 from app.ui.widgets.glossary import explain_acronyms
-
-FILE_FILTER = "Bases Achats Durables (*.sqlite *.db);;Tous les fichiers (*)"
 
 
 def screen_row(key: str) -> int:
@@ -249,7 +248,7 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> None:
-        from app.ui.application import open_database_in
+        from app.ui.ops.open_file import open_database_in
 
         open_database_in(self.context, path, self)
 

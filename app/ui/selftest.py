@@ -12,10 +12,11 @@ def render_main_window(database: Path) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    from app.ui.application import make_application, open_database_in
+    from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
     from app.ui.ops import wait_for_ops
+    from app.ui.ops.open_file import open_database_in
 
     app = make_application([sys.argv[0]])
     translator = QTranslator()

@@ -156,7 +156,7 @@ def restore_trial(tmp_path: Path, seed: int) -> str:
     old, new = content(target), content(backup)
     proc = spawn(
         f"""
-        from app.storage.backup import restore_backup
+        from app.storage.restore import restore_backup
         print("ready", flush=True)
         restore_backup({str(backup)!r}, {str(target)!r})
         """,

@@ -6,7 +6,9 @@ import sqlite3
 
 from app.model import Department
 from app.storage import open_database
-from app.storage.backup import backup_database, list_backups, restore_backup
+from app.storage.backup import list_backups
+from app.storage.database import backup_database
+from app.storage.restore import restore_backup
 
 
 def dump(path):

@@ -20,7 +20,8 @@ from app import errors
 from app.cli import main
 from app.services.organisations import create_organisation
 from app.storage import create_database, open_database
-from app.storage.backup import backup_database, database_identity, list_backups
+from app.storage.backup import database_identity, list_backups
+from app.storage.database import backup_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -313,7 +314,7 @@ def test_opening_a_file_backs_it_up_once_per_change(new_db):
 
 
 def test_backup_before_an_action_is_kept_apart_from_ordinary_backups(new_db):
-    from app.storage.backup import backup_before
+    from app.storage.database import backup_before
 
     before_import = backup_before(new_db, "import")
     for _ in range(11):
@@ -325,7 +326,7 @@ def test_backup_before_an_action_is_kept_apart_from_ordinary_backups(new_db):
 def test_restore_backs_up_the_current_file_first(new_db, tmp_path):
     from app.model import Department
     from app.paths import backups_dir
-    from app.storage.backup import restore_backup
+    from app.storage.restore import restore_backup
 
     backup = backup_database(new_db, tmp_path / "bk")
     with new_db.session() as session:

@@ -152,7 +152,7 @@ def test_old_schema_upgraded_on_open(empty_base):
 
 @pytest.mark.postgresql
 def test_file_matters_say_they_belong_to_the_server(pg_database):
-    from app.storage.backup import backup_before, backup_database
+    from app.storage.database import backup_before, backup_database
     from app.storage.integrity import check_database
 
     db = pg_database("empty")

@@ -11,18 +11,18 @@ from PySide6.QtWidgets import QFormLayout, QLabel
 
 
 def test_file_choosers_start_in_documents(monkeypatch, tmp_path):
-    from app.ui.dialogs import printing
+    from app.ui.dialogs import file_choosers
 
     documents = tmp_path / "Documents"
     documents.mkdir()
     monkeypatch.setattr("app.paths.documents_dir", lambda: documents)
-    assert printing.start_folder() == str(documents)
-    assert printing.start_folder("marches.xlsx") == str(documents / "marches.xlsx")
+    assert file_choosers.start_folder() == str(documents)
+    assert file_choosers.start_folder("marches.xlsx") == str(documents / "marches.xlsx")
     existing = tmp_path / "ailleurs" / "rapport.pdf"
     existing.parent.mkdir()
-    assert printing.start_folder(existing) == str(existing)
+    assert file_choosers.start_folder(existing) == str(existing)
     # a suggested path whose folder has gone: the same name, in Documents
-    assert printing.start_folder(tmp_path / "parti" / "x.pdf") == str(documents / "x.pdf")
+    assert file_choosers.start_folder(tmp_path / "parti" / "x.pdf") == str(documents / "x.pdf")
     assert Path.cwd() != documents
 
 

@@ -13,8 +13,8 @@ FORBIDDEN = ("app.storage", "app.io", "app.reports")
 # Each import that must stay, with the reason. Type-only imports (under ``if TYPE_CHECKING:``)
 # are not listed: they load nothing at run time.
 ALLOWED = {
-    ("app/ui/application.py", "app.storage"): "composition root: opens the file the user picked "
-    "(on the database worker, like the CLI's commands/common.py)",
+    ("app/ui/ops/open_file.py", "app.storage"): "opens the file the user picked at start-up or with "
+    "« Ouvrir… » (on the database worker, like the CLI's commands/common.py)",
     ("app/ui/screens/orders.py", "app.reports.grouping"): "writes the report of the proposal shown "
     "(computed with the screen's capacity); the grouping service only writes one it recomputes",
     ("app/ui/dialogs/import_dialog.py", "app.io.decp"): "preview of a DECP file's rows before the "

@@ -101,7 +101,7 @@ class ExportDialog(QDialog):
         filters = "JSON (*.json)" if self.kind == "decp" else "Excel (*.xlsx);;CSV (*.csv)"
         if self.kind.startswith("template:"):
             filters = "Excel (*.xlsx)"
-        from app.ui.dialogs.printing import choose_save_file
+        from app.ui.dialogs.file_choosers import choose_save_file
 
         current = self.path_edit.text().strip()
         path = choose_save_file(self, "Exporter vers", current or default, filters)

@@ -287,7 +287,7 @@ class PrintPreviewDialog(QDialog):
         return printed
 
     def save_as(self, target: str | Path | None = None) -> Path | None:
-        from app.ui.dialogs.printing import choose_save_file
+        from app.ui.dialogs.file_choosers import choose_save_file
 
         if not target:
             target = choose_save_file(self, "Enregistrer le PDF sous", self.path.name, "Document PDF (*.pdf)")

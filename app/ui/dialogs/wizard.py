@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.ui.dialogs.errors import show_error
-from app.ui.dialogs.printing import choose_folder, choose_open_file
-from app.ui.main_window import FILE_FILTER
+from app.ui.dialogs.file_choosers import FILE_FILTER, choose_folder, choose_open_file
 from app.ui.widgets.fields import IntEdit
 from app.ui.widgets.glossary import explain_acronyms
 

@@ -172,7 +172,7 @@ class AuditScreen(QWidget):
     # --- export -----------------------------------------------------------------------------------
     def choose_export(self) -> None:
         from app.paths import documents_dir
-        from app.ui.dialogs.printing import choose_save_file
+        from app.ui.dialogs.file_choosers import choose_save_file
 
         path = choose_save_file(
             self,

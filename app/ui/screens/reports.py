@@ -169,7 +169,7 @@ class ReportsScreen(QWidget):
         self.path.setText(str(documents_dir() / f"Dossier-CAD-{self.year.value()}-{name}.pdf"))
 
     def _browse(self) -> None:
-        from app.ui.dialogs.printing import choose_save_file
+        from app.ui.dialogs.file_choosers import choose_save_file
 
         path = choose_save_file(self, "Enregistrer le rapport", self.path.text(), "Document PDF (*.pdf)")
         if path:
