@@ -87,12 +87,6 @@ def test_one_home_for_the_contract_amount_and_the_calendar(path):
 
 # Files of other engineers that still break a rule; the lead removes these entries after merging.
 SELECT_ALLOWED = {
-    # branch `typed` (grouping, census, joint purchasing, clauses, demo data):
-    "services/grouping.py",
-    "services/order_census.py",
-    "services/joint_purchasing.py",
-    "services/clauses/",
-    "demo/",  # the demo database's builders
     # branch `imports`:
     "services/imports.py",
     # branch `ops`:
@@ -108,16 +102,10 @@ LOOPS_ALLOWED = [
 ]
 # Use-case modules of other engineers, not yet one unit of work per use case.
 UNIT_OF_WORK_EXEMPT = {
-    "services/clauses/library.py",  # branch `typed`: ensure_builtin_clauses reads, then writes if needed
-    "services/clauses/sharing.py",  # branch `typed`: export_library lists the library (a use case)
     "services/imports.py",  # branch `imports`
 }
-# A use case that still calls one of services.clauses' (branch `typed`): that module has no
-# session-level reader of its checklists yet.
-NESTED_ALLOWED = {
-    ("services/alerts.py", "dashboard_counts", "app.services.clauses", "contracts_missing_mandatory"),
-    ("services/egalim.py", "egalim_indicator", "app.services.clauses", "ensure_builtin_clauses"),
-}
+# (file, use case, module, called use case) of a use case allowed to call another: none left.
+NESTED_ALLOWED: set[tuple[str, str, str, str]] = set()
 
 
 def app_sources() -> dict[str, str]:
