@@ -12,11 +12,10 @@ from app.enums import ChecklistStatus
 from app.queries import clauses as queries
 from app.queries.contracts import contracts_facts
 from app.rules.clause_library import DECP_ENVIRONMENTAL, DECP_SOCIAL
-from app.rules.clauses import Applicability
+from app.rules.clauses import first_missing_mandatory
 from app.services.clauses.checklists import (
     OPEN_CONTRACT_STATUSES,
     SETTLED,
-    clause_verdicts,
     effective_library,
 )
 from app.services.clauses.library import library_rows
@@ -60,14 +59,8 @@ def missing_mandatory_in(
     for facts in contracts:
         clauses = effective_library(library, decided.get(facts.id, set()))
         done = settled.get(facts.id, set())
-        for clause, verdict in zip(clauses, clause_verdicts(clauses, facts, settings), strict=True):
-            if (
-                verdict.status is Applicability.MANDATORY
-                and verdict.evidence is None
-                and clause.id not in done
-            ):
-                missing.add(facts.id)
-                break
+        if first_missing_mandatory([c.rule_code for c in clauses if c.id not in done], facts, settings):
+            missing.add(facts.id)
     return missing
 
 
