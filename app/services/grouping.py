@@ -1,6 +1,7 @@
-"""Order grouping use cases: load a year's orders, propose grouped orders with their transport
-emissions, and accept a proposal (a ``GroupingPlan`` that keeps every original order). The report
-and the workbook are in ``grouping_outputs``; the proposal's types in ``app.grouping.proposal``."""
+"""Order grouping use cases: propose grouped orders with their transport emissions, and accept a
+proposal (a ``GroupingPlan`` that keeps every original order). The orders and plans are read by
+``app.queries.grouping``; the report and the workbook are in ``grouping_outputs``; the proposal's
+types in ``app.grouping.proposal``."""
 
 from __future__ import annotations
 
