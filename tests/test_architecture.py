@@ -86,30 +86,17 @@ def test_one_home_for_the_contract_amount_and_the_calendar(path):
 # Each rule below is a function of the sources it reads, so that a planted example proves it fails.
 
 # Modules that still break a rule, each with the reason it exists; an entry goes once the module is fixed.
-SELECT_ALLOWED = {
-    # Not yet split into queries and use cases: their select() calls still sit in the use cases.
-    "services/grouping.py",
-    "services/order_census.py",
-    "services/joint_purchasing.py",
-    "services/clauses/",
-    "demo/",  # the demo database's builders insert and read back rows while building the demo file
-}
+SELECT_ALLOWED: set[str] = set()
 PRIVATE_IMPORT_ALLOWED: set[tuple[str, str, str]] = set()
 LOOPS_ALLOWED: list[set[str]] = []
 # Use-case modules that cannot be one unit of work per use case.
 UNIT_OF_WORK_EXEMPT = {
-    "services/clauses/library.py",  # ensure_builtin_clauses reads, then writes only if clauses are missing
-    "services/clauses/sharing.py",  # export_library lists the library through the list_library use case
     # SQLite's write lock stops every other workstation: an import reads and prepares under db.read(), then
     # takes the lock only for one short db.write() (undo_import backs the file up between the two).
     "services/imports.py",
 }
-# A use case that still calls one of services.clauses': that module has no session-level reader of
-# its checklists yet.
-NESTED_ALLOWED = {
-    ("services/alerts.py", "dashboard_counts", "app.services.clauses", "contracts_missing_mandatory"),
-    ("services/egalim.py", "egalim_indicator", "app.services.clauses", "ensure_builtin_clauses"),
-}
+# (file, use case, module, called use case) of a use case allowed to call another: none left.
+NESTED_ALLOWED: set[tuple[str, str, str, str]] = set()
 
 
 def app_sources() -> dict[str, str]:

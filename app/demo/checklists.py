@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
-
 from app.enums import ChecklistStatus
-from app.model import Contract, ContractClause
+from app.model import ContractClause
+from app.queries.demo import contracts_with_status
 from app.rules.clauses import Applicability
 from app.services.clauses import CLAUSE_NAMESPACE, OPEN_CONTRACT_STATUSES, checklist_in
 from app.storage.database import Database
@@ -21,11 +20,7 @@ def add_demo_checklists(db: Database, *, today: dt.date, stamp: dt.datetime) -> 
     in three has every mandatory clause in its tender file; one in three has a retained tie-break
     clause and a justified non-allotment; the others are left to the buyer (and flagged)."""
     with db.write() as session:
-        contracts = session.scalars(
-            select(Contract)
-            .where(Contract.status.in_(OPEN_CONTRACT_STATUSES))
-            .order_by(Contract.organisation_id, Contract.reference)
-        ).all()
+        contracts = contracts_with_status(session, OPEN_CONTRACT_STATUSES)
         for index, contract in enumerate(contracts):
             items = checklist_in(session, contract.id, today=today).items
             decisions: dict[str, tuple[ChecklistStatus, str | None]] = {}

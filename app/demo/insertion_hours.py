@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import insert
 
 from app.enums import PurchaseNature
-from app.model import Contract
+from app.queries.demo import contract_spans, contracts_with_clauses
 from app.storage.database import Database
 
 
@@ -20,31 +20,19 @@ def add_demo_insertion_hours(db: Database, *, today: dt.date, stamp: dt.datetime
     and ids derive from the reference and the year."""
     import zlib
 
-    from sqlalchemy import select
-
     from app.enums import ChecklistStatus
-    from app.model import Clause, ContractClause, InsertionHours
+    from app.model import InsertionHours
 
     namespace = uuid.UUID("6f1c2b1e-8a61-4c8e-9d51-3f0c1a2b4d00")
     with db.write() as session:
-        with_clause = select(ContractClause.contract_id).join(Clause, Clause.id == ContractClause.clause_id)
-        with_clause = with_clause.where(
-            Clause.code.in_(("insertion-clause", "insertion-criterion")),
-            ContractClause.status.in_((ChecklistStatus.RETAINED, ChecklistStatus.IN_TENDER)),
+        inserting = contracts_with_clauses(
+            session,
+            ("insertion-clause", "insertion-criterion"),
+            (ChecklistStatus.RETAINED, ChecklistStatus.IN_TENDER),
         )
-        inserting = set(session.scalars(with_clause))
         contracts = [
             (contract_id, reference, start, end)
-            for contract_id, reference, start, end, nature, social in session.execute(
-                select(
-                    Contract.id,
-                    Contract.reference,
-                    Contract.start_date,
-                    Contract.end_date,
-                    Contract.nature,
-                    Contract.social_considerations,
-                ).order_by(Contract.reference)
-            )  # fmt: skip
+            for contract_id, reference, start, end, nature, social in contract_spans(session)
             if contract_id in inserting
             or (
                 nature in (PurchaseNature.WORKS, PurchaseNature.SERVICES)

@@ -100,8 +100,11 @@ class DashboardCounts:
 def dashboard_counts(
     db: Database, organisation_id: uuid.UUID, today: dt.date, rows: list[ContractRow] | None = None
 ) -> DashboardCounts:
+    from app.services.clauses import missing_mandatory_in
+
     with db.read() as session:
         rows, delays = _rows_and_delays(session, organisation_id, today, rows)
+        missing = missing_mandatory_in(session, organisation_id)
     active = [r for r in rows if r.status == ContractStatus.ACTIVE]
     horizon = cal.add_months(today, 12)
     in_cotation = 0
@@ -116,10 +119,6 @@ def dashboard_counts(
         )
         if used is not None and used.warning:
             near_max += 1
-    # A second transaction: the clause checklists' reader is still a use case of services.clauses.
-    from app.services.clauses import contracts_missing_mandatory
-
-    missing = contracts_missing_mandatory(db, organisation_id)
     return DashboardCounts(
         active=len(active),
         ending_within_12_months=sum(1 for r in active if r.end_date and today <= r.end_date <= horizon),

@@ -14,7 +14,7 @@ from app.queries.organisation_settings import settings_for
 from app.rules.clauses import catering
 from app.rules.dated_settings import MissingSetting
 from app.rules.settings_catalogue import K
-from app.services.clauses import OPEN_CONTRACT_STATUSES, checklist_in, ensure_builtin_clauses
+from app.services.clauses import OPEN_CONTRACT_STATUSES, builtin_clauses_seeded_in, checklist_in
 from app.storage.database import Database
 
 EGALIM_CLAUSE = "egalim-quality-products"
@@ -50,8 +50,10 @@ class EgalimIndicator:
 
 
 def egalim_indicator(db: Database, organisation_id: uuid.UUID, today: dt.date) -> EgalimIndicator:
-    ensure_builtin_clauses(db)  # a file made before the EGalim clause shipped gets it
-    with db.read() as session:
+    # A write unit: a file made before the EGalim clause shipped gets it (on a read-only file, or when
+    # the library is complete, it only reads).
+    with db.write() as session:
+        builtin_clauses_seeded_in(session)
         settings = settings_for(session, organisation_id)
         found = []
         for facts in contracts_facts(session, organisation_id, today=today, settings=settings):

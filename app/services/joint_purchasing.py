@@ -6,13 +6,12 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from app.enums import ContractStatus, PurchaseNature
 from app.errors import UserError
 from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
-from app.model import Organisation, PurchasingGroup, PurchasingGroupMember
+from app.model import PurchasingGroup, PurchasingGroupMember
 from app.queries.contracts import contracts_facts
+from app.queries.joint_purchasing import organisation_names, proposed_group_id
 from app.queries.organisation_settings import settings_for
 from app.rules.dated_settings import MissingSetting, Settings, decimal_in_force
 from app.rules.settings_catalogue import K
@@ -50,7 +49,7 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
         settings = settings_for(session, None)
         window = int(decimal_in_force(settings, K.JOINT_WINDOW_MONTHS, since))
         digits = int(decimal_in_force(settings, K.JOINT_CPV_GROUP_DIGITS, since))
-        names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+        names = organisation_names(session)
         contracts = [
             JointContract(
                 id=f.id,
@@ -75,12 +74,7 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
 def record_purchasing_group(db: Database, proposal: JointProposal) -> uuid.UUID:
     """Record a proposal as a ``PurchasingGroup`` (status « proposé ») with its members' contracts."""
     with db.write() as session:
-        existing = session.scalar(
-            select(PurchasingGroup.id).where(
-                PurchasingGroup.name == _group_name(proposal), PurchasingGroup.status == "proposed"
-            )
-        )
-        if existing is not None:
+        if proposed_group_id(session, _group_name(proposal)) is not None:
             raise UserError("Ce groupement de commandes est déjà enregistré.")
         group = PurchasingGroup(
             name=_group_name(proposal),

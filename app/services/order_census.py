@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from app.grouping.order_counts import Census
 from app.grouping.order_counts import order_census as census_of
+from app.queries.grouping import load_orders
 from app.queries.organisation_settings import settings_for
 from app.rules.dated_settings import decimal_in_force, year_end
 from app.rules.settings_catalogue import K
-from app.services.grouping import load_orders
 from app.storage.database import Database
 
 

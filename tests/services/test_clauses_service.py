@@ -13,6 +13,7 @@ import pytest
 
 from app.enums import ChecklistStatus, ClauseKind, Procedure, PurchaseNature
 from app.errors import ImportRejected, ValidationError
+from app.queries.contracts import contracts_facts
 from app.rules.clauses import Applicability
 from app.services import clauses as service
 
@@ -275,3 +276,24 @@ def test_cli_prints_contract_clauses_and_library(new_db, tmp_path):
     assert len(lib) == len(service.builtin_library()) and all(c["model_text"] for c in lib)
     missing = subprocess.run([*run, "--contract", "NOPE"], capture_output=True, text=True)
     assert missing.returncode == 1 and "NOPE" in missing.stderr
+
+
+def test_missing_mandatory_is_the_set_every_checklist_gives_on_the_demo(demo_db):
+    """The fast scan (only the rules that can say 'mandatory', stopping at the first) finds exactly the
+    contracts whose full checklist has a mandatory clause missing, in both demo towns."""
+    from app.services.organisations import list_organisations
+
+    today = dt.date(2026, 6, 1)
+    for org in list_organisations(demo_db):
+        with demo_db.read() as session:
+            fast = service.missing_mandatory_in(session, org.id, today=today)
+            open_ids = [
+                f.id
+                for f in contracts_facts(session, org.id, today=today)
+                if f.status in service.OPEN_CONTRACT_STATUSES
+            ]
+            full = {
+                cid for cid in open_ids if service.checklist_in(session, cid, today=today).missing_mandatory
+            }
+        assert open_ids and full and len(full) < len(open_ids)  # both answers occur in the demo
+        assert fast == full

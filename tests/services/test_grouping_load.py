@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import uuid
 
-from app.services import grouping
-from app.services.grouping import as_uuid, load_orders
+from app.queries import grouping
+from app.queries.grouping import as_uuid, load_orders
 
 
 def test_a_year_among_several_and_all_the_years_give_the_same_orders(demo_db, demo_org, monkeypatch):

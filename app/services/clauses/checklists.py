@@ -9,12 +9,12 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ChecklistStatus, ClauseKind, ContractStatus
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import Clause, Contract, ContractClause, Organisation, utcnow
+from app.queries import clauses as queries
 from app.queries.contracts import contract_facts
 from app.rules.clause_library import levers_for_actions
 from app.rules.clauses import (
@@ -137,10 +137,7 @@ def checklist_in(session: Session, contract_id: uuid.UUID, *, today: dt.date | N
 
     contract = _load_contract(session, contract_id)
     facts = contract_facts(session, contract.id, today=today)
-    items = {
-        i.clause_id: i
-        for i in session.scalars(select(ContractClause).where(ContractClause.contract_id == contract_id))
-    }
+    items = {i.clause_id: i for i in queries.contract_lines(session, contract_id)}
     clauses = effective_library(library_rows(session, contract.organisation_id), set(items))
     verdicts = clause_verdicts(clauses, facts, settings_for(session, contract.organisation_id))
     out = []
@@ -193,11 +190,7 @@ def checklist(db: Database, contract_id: uuid.UUID, *, today: dt.date | None = N
 
 def find_contract(db: Database, organisation_id: uuid.UUID, reference: str) -> uuid.UUID:
     with db.read() as session:
-        found = session.scalar(
-            select(Contract.id).where(
-                Contract.organisation_id == organisation_id, Contract.reference == reference.strip()
-            )
-        )
+        found = queries.contract_id_by_reference(session, organisation_id, reference.strip())
     if found is None:
         raise NotFound(f"Aucun marché de référence « {reference} » pour cette collectivité.")
     return found
@@ -226,11 +219,7 @@ def set_item_status(
         _load_contract(session, contract_id)
         if session.get(Clause, clause_id_) is None:
             raise NotFound("Cette clause n'existe plus.")
-        item = session.scalar(
-            select(ContractClause).where(
-                ContractClause.contract_id == contract_id, ContractClause.clause_id == clause_id_
-            )
-        )
+        item = queries.contract_line(session, contract_id, clause_id_)
         if item is None:
             item = ContractClause(contract_id=contract_id, clause_id=clause_id_)
             session.add(item)
@@ -267,9 +256,7 @@ def add_items_for_levers(
     if not wanted:
         return 0
     contract = _load_contract(session, contract_id)
-    existing = set(
-        session.scalars(select(ContractClause.clause_id).where(ContractClause.contract_id == contract_id))
-    )
+    existing = queries.decided_clause_ids(session, contract_id)
     clauses = [
         c
         for c in effective_library(library_rows(session, contract.organisation_id), existing)

@@ -6,18 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ChecklistStatus
-from app.model import Clause, Contract, ContractClause
+from app.queries import clauses as queries
 from app.queries.contracts import contracts_facts
 from app.rules.clause_library import DECP_ENVIRONMENTAL, DECP_SOCIAL
-from app.rules.clauses import Applicability
+from app.rules.clauses import first_missing_mandatory
 from app.services.clauses.checklists import (
     OPEN_CONTRACT_STATUSES,
     SETTLED,
-    clause_verdicts,
     effective_library,
 )
 from app.services.clauses.library import library_rows
@@ -52,11 +50,7 @@ def missing_mandatory_in(
         return set()
     settled: dict[uuid.UUID, set[uuid.UUID]] = {}
     decided: dict[uuid.UUID, set[uuid.UUID]] = {}
-    for cid, clid, status in session.execute(
-        select(ContractClause.contract_id, ContractClause.clause_id, ContractClause.status)
-        .join(Contract, Contract.id == ContractClause.contract_id)
-        .where(Contract.organisation_id == organisation_id)
-    ):
+    for cid, clid, status in queries.organisation_decisions(session, organisation_id):
         decided.setdefault(cid, set()).add(clid)
         if status in SETTLED:
             settled.setdefault(cid, set()).add(clid)
@@ -65,24 +59,14 @@ def missing_mandatory_in(
     for facts in contracts:
         clauses = effective_library(library, decided.get(facts.id, set()))
         done = settled.get(facts.id, set())
-        for clause, verdict in zip(clauses, clause_verdicts(clauses, facts, settings), strict=True):
-            if (
-                verdict.status is Applicability.MANDATORY
-                and verdict.evidence is None
-                and clause.id not in done
-            ):
-                missing.add(facts.id)
-                break
+        if first_missing_mandatory([c.rule_code for c in clauses if c.id not in done], facts, settings):
+            missing.add(facts.id)
     return missing
 
 
 def contract_considerations(session: Session, contract_id: uuid.UUID) -> tuple[list[str], list[str]]:
     """DECP social and environmental considerations given by the clauses put in the contract
     (intégrée au DCE or exécutée), so the open-data export needs no second entry."""
-    values = session.scalars(
-        select(Clause.decp_consideration)
-        .join(ContractClause, ContractClause.clause_id == Clause.id)
-        .where(ContractClause.contract_id == contract_id, ContractClause.status.in_(IN_CONTRACT))
-    ).all()
+    values = queries.decp_considerations(session, contract_id, IN_CONTRACT)
     present = {v for v in values if v}
     return [v for v in DECP_SOCIAL if v in present], [v for v in DECP_ENVIRONMENTAL if v in present]

@@ -9,13 +9,13 @@ import functools
 import uuid
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ClauseKind
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import Clause
 from app.paths import resource
+from app.queries import clauses as queries
 from app.rules.clause_library import DECP_VALUES, ClauseSpec, levers_for_actions, parse_library
 from app.rules.clauses import RULES
 from app.storage.database import Database
@@ -123,7 +123,7 @@ def clause_row(clause: Clause, builtins: dict[str, ClauseSpec]) -> ClauseRow:
 def seed_builtin_clauses(session: Session, *, created_at: dt.datetime | None = None) -> None:
     """Insert the built-in clauses the file lacks and bring changed ones up to date (idempotent)."""
     stamps = {"created_at": created_at, "updated_at": created_at} if created_at else {}
-    existing = {c.code: c for c in session.scalars(select(Clause).where(Clause.builtin.is_(True)))}
+    existing = {c.code: c for c in queries.builtin_clauses(session)}
     for spec in builtin_library():
         values = {
             "title": spec.title,
@@ -144,20 +144,20 @@ def seed_builtin_clauses(session: Session, *, created_at: dt.datetime | None = N
     session.flush()
 
 
-def ensure_builtin_clauses(db: Database) -> None:
-    """Seed the library into a file created before it existed (cheap when already there)."""
-    with db.read() as session:
-        count = len(session.scalars(select(Clause.code).where(Clause.builtin.is_(True))).all())
-    if count < len(builtin_library()):
+def builtin_clauses_seeded_in(session: Session) -> None:
+    """Seed the library (and the shipped emission factors) into a file created before it existed,
+    inside the caller's write unit of work (cheap when already there: one count)."""
+    if queries.builtin_count(session) < len(builtin_library()):
         from app.services.emission_factors import seed_emission_factors
 
-        with db.write() as session:
-            seed_emission_factors(session)  # the shipped emission factors and clause library
-            seed_builtin_clauses(session)
+        seed_emission_factors(session)  # the shipped emission factors and clause library
+        seed_builtin_clauses(session)
 
 
-def visible_to(organisation_id: uuid.UUID | None):  # noqa: ANN202
-    return (Clause.organisation_id.is_(None)) | (Clause.organisation_id == organisation_id)
+def ensure_builtin_clauses(db: Database) -> None:
+    """Seed the library into a file created before it existed (cheap when already there)."""
+    with db.write() as session:
+        builtin_clauses_seeded_in(session)
 
 
 def list_library(
@@ -173,10 +173,7 @@ def list_library(
 
     builtins = builtin_by_code()
     with db.read() as session:
-        rows = [
-            clause_row(c, builtins)
-            for c in session.scalars(select(Clause).where(visible_to(organisation_id)))
-        ]
+        rows = [clause_row(c, builtins) for c in queries.visible_clauses(session, organisation_id)]
     needle = normalize_name(search) if search.strip() else ""
     out = []
     for row in rows:
@@ -189,7 +186,12 @@ def list_library(
             if not all(word in haystack for word in needle.split()):
                 continue
         out.append(row)
-    return sorted(out, key=lambda r: (min(r.actions, default=99), not r.builtin, r.title.lower()))
+    return sorted(out, key=library_order)
+
+
+def library_order(row: ClauseRow) -> tuple:
+    """The library's order: by first SPASER action, built-in clauses first, then by title."""
+    return (min(row.actions, default=99), not row.builtin, row.title.lower())
 
 
 def get_clause(db: Database, clause_id_: uuid.UUID) -> ClauseRow:
@@ -236,7 +238,7 @@ def _validated(data: ClauseInput) -> ClauseInput:
 def _new_code(session: Session, base: str) -> str:
     while True:
         code = f"{base}-{uuid.uuid4().hex[:8]}"
-        if session.scalar(select(Clause.id).where(Clause.code == code)) is None:
+        if not queries.code_taken(session, code):
             return code
 
 
@@ -323,6 +325,4 @@ def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int)
 
 def library_rows(session: Session, organisation_id: uuid.UUID) -> list[ClauseRow]:
     builtins = builtin_by_code()
-    return [
-        clause_row(c, builtins) for c in session.scalars(select(Clause).where(visible_to(organisation_id)))
-    ]
+    return [clause_row(c, builtins) for c in queries.visible_clauses(session, organisation_id)]

@@ -7,13 +7,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.errors import ImportRejected, ValidationError
 from app.io.output import write_text
 from app.model import Clause, Organisation
+from app.queries import clauses as queries
 from app.rules.clause_library import ClauseSpec, LibraryProblems, dump_library, parse_library
-from app.services.clauses.library import ClauseRow, clause_id, list_library
+from app.services.clauses.library import ClauseRow, clause_id, library_order, library_rows
 from app.storage.database import Database
 
 
@@ -46,15 +45,16 @@ def export_library(
     db: Database, organisation_id: uuid.UUID, path: Path | str, *, include_builtin: bool = False
 ) -> int:
     """Write the organisation's clauses (and the built-in ones if asked) to a shareable file."""
-    rows = [r for r in list_library(db, organisation_id) if include_builtin or not r.builtin]
+    with db.read() as session:
+        rows = [r for r in library_rows(session, organisation_id) if include_builtin or not r.builtin]
+        org = session.get(Organisation, organisation_id)
+        name = org.name if org else ""
     if not rows:
         raise ValidationError(
             "Votre collectivité n'a encore ni clause propre ni copie : il n'y a rien à partager. "
             "Cochez « inclure les clauses livrées » pour exporter toute la bibliothèque."
         )
-    with db.read() as session:
-        org = session.get(Organisation, organisation_id)
-        name = org.name if org else ""
+    rows.sort(key=library_order)
     text = dump_library(
         [_spec(r) for r in rows],
         comment=f"Bibliothèque de clauses exportée par {name} depuis Achats Durables.",
@@ -84,7 +84,7 @@ def import_library(db: Database, organisation_id: uuid.UUID, path: Path | str) -
     added: list[str] = []
     skipped: list[str] = []
     with db.write() as session:
-        known = set(session.scalars(select(Clause.code)))
+        known = queries.clause_codes(session)
         for spec in specs:
             if spec.code in known:
                 skipped.append(spec.code)
