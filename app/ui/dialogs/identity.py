@@ -45,8 +45,9 @@ class IdentityDialog(QDialog):
         self.setWindowTitle("Qui êtes-vous ? — Achats Durables")
         intro = QLabel(
             "Choisissez la collectivité pour laquelle vous travaillez et indiquez votre nom : chaque "
-            "modification sera enregistrée dans le journal avec votre nom et celui de ce poste. Les "
-            "marchés des autres collectivités du fichier restent consultables, sans être modifiables."
+            "modification sera enregistrée dans le journal avec votre nom et celui de ce poste. Vous ne "
+            "modifierez que les fiches de cette collectivité ; chacune peut protéger ce choix par un mot "
+            "de passe (Paramètres)."
         )
         intro.setWordWrap(True)
         self.organisation = QComboBox()
