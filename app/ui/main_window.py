@@ -92,9 +92,13 @@ class MainWindow(QMainWindow):
         self.todo_dock: QDockWidget | None = None
         self.ask_identity = False  # « Qui êtes-vous ? » at each opening (the application sets it)
         self._build_menus()
+        from app.ui.ops.presence import FilePresence
+
+        self.presence = FilePresence(self, context, self._show_others)
         context.database_changed.connect(self._database_changed)
         context.organisation_changed.connect(self._update_status)
         context.user_changed.connect(self._update_status)
+        context.user_changed.connect(lambda: self.presence.attach(self.context.db))
         context.undo_changed.connect(self._update_undo)
         self._database_changed()
         self._update_undo()
@@ -320,6 +324,7 @@ class MainWindow(QMainWindow):
     # --- status --------------------------------------------------------------------------------------
     def _database_changed(self) -> None:
         db = self.context.db
+        self.presence.attach(db)
         if db is None:
             self._show_organisations(None, [])
             return
@@ -368,6 +373,12 @@ class MainWindow(QMainWindow):
         self.org_combo.blockSignals(False)
         self._update_status()
 
+    def _show_others(self, entries: list) -> None:
+        from app.ui.ops.presence import others_text
+
+        self.presence_label.setText(messages.OPENED_ALSO_BY_NAMES.format(names=others_text(entries)))
+        self.presence_label.setToolTip("\n".join(e.describe() for e in entries) or messages.NOBODY_ELSE)
+
     def _update_status(self) -> None:
         db = self.context.db
         self.file_label.setText(messages.STATUS_FILE.format(path=db.location) if db else messages.NO_DATABASE)
@@ -402,6 +413,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.presence.leave()
         settings = ui_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.sync()

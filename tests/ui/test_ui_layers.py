@@ -15,6 +15,8 @@ FORBIDDEN = ("app.storage", "app.io", "app.reports")
 ALLOWED = {
     ("app/ui/ops/open_file.py", "app.storage"): "opens the file the user picked at start-up or with "
     "« Ouvrir… » (on the database worker, like the CLI's commands/common.py)",
+    ("app/ui/ops/presence.py", "app.storage.presence"): "who else has the file open and whether "
+    "another window changed it (presence rows, PRAGMA data_version; run on the database worker)",
     ("app/ui/screens/orders.py", "app.reports.grouping"): "writes the report of the proposal shown "
     "(computed with the screen's capacity); the grouping service only writes one it recomputes",
     ("app/ui/dialogs/import_dialog.py", "app.io.decp"): "preview of a DECP file's rows before the "
