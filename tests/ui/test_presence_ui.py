@@ -78,3 +78,17 @@ def test_a_window_does_not_reload_for_its_own_writes(qtbot, two_windows):
     qtbot.waitUntil(lambda: kinds[b] == ["external"], timeout=5000)  # B reloads once
     qtbot.wait(400)  # several more polls
     assert kinds == {a: ["contract"], b: ["external"]}
+
+
+def test_presence_and_polls_run_on_the_database_worker(qtbot, threaded_ops, two_windows):
+    """With the real worker thread: join, beats and polls all run there, off the GUI thread."""
+    a, b = two_windows
+    view_b = b.open_screen("contracts").register
+    qtbot.waitUntil(lambda: bool(view_b.all_rows), timeout=5000)
+    row_id = view_b.all_rows[0].id
+    set_object(a.context, row_id, "Vu depuis le fil de la base")
+    qtbot.waitUntil(
+        lambda: next(r for r in view_b.all_rows if r.id == row_id).object == "Vu depuis le fil de la base",
+        timeout=5000,
+    )
+    qtbot.waitUntil(lambda: "Paul Durand (" in a.presence_label.text(), timeout=5000)

@@ -314,7 +314,7 @@ class CotationScreen(QWidget):
 
     def _data_changed(self, kind: str) -> None:
         # Contracts edited in the form, the facts grid or an import change the due list and targets.
-        if kind in ("contract", "organisation", "setting"):
+        if kind in ("contract", "organisation", "setting", "external"):  # external: another window
             self.reload()
 
     def _today(self) -> dt.date:
