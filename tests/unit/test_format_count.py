@@ -24,3 +24,19 @@ def test_plural_gives_the_agreeing_word_alone() -> None:
 
 def test_screens_helper_delegates() -> None:
     assert messages.count(3, "avenant") == fmt.count(3, "avenant") == "3 avenants"
+
+
+def test_service_sentences_agree_with_their_count() -> None:
+    from app.services.facts import EditResult
+    from app.services.imports import ImportReport, UndoResult
+
+    one = ImportReport(kind="orders", file="x", dry_run=True, rows_read=1, created=1)
+    assert one.summary().startswith("Commandes : 1 ligne lue ; 1 serait créée, 0 serait mise à jour.")
+    many = ImportReport(kind="orders", file="x", dry_run=False, rows_read=14, created=14, skipped_invalid=2)
+    assert many.summary().startswith(
+        "Commandes : 14 lignes lues ; 14 créées, 0 mise à jour, 2 lignes invalides"
+    )
+    assert (
+        UndoResult(1, 1, 0).sentence() == "Import annulé : 1 ligne retirée, 1 remise dans son état d'avant."
+    )
+    assert EditResult(changed=1, facts=2).sentence() == "2 données enregistrées sur 1 marché."
