@@ -31,6 +31,18 @@ def percent(value: Decimal | float | None, digits: int = 0) -> str:
     return format_percent(value, format=fmt, locale=LOCALE)
 
 
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """The word agreeing with n, without the number: « a » / « ont », « lue » / « lues »
+    (French keeps the singular below 2: « 0 marché », « 1,5 jour »)."""
+    return singular if abs(n) < 2 else plural_form or singular + "s"
+
+
+def count(n: int, singular: str, plural_form: str | None = None) -> str:
+    """« 0 marché », « 1 marché », « 2 marchés », « 1 200 lignes lues »: the number in French
+    digits and the noun (with its adjectives, given whole in plural_form when adding an s is wrong)."""
+    return f"{number(n)} {plural(n, singular, plural_form)}"
+
+
 def date(value: dt.date | None) -> str:
     if value is None:
         return ""

@@ -74,7 +74,7 @@ def text_of(d) -> str:  # noqa: ANN001
         where = "" if line.in_decree else " – catégorie absente du décret tel que connu : à vérifier"
         lines += [
             f"{line.category}{where}",
-            f"  Dépense totale HT : {fmt.money(line.total_ht)} ({line.orders} commandes : {', '.join(line.families)})",
+            f"  Dépense totale HT : {fmt.money(line.total_ht)} ({fmt.count(line.orders, 'commande')} : {', '.join(line.families)})",
             f"  Part minimale réemploi : {_rate(line.reuse_rate, line.to_verify)}"
             + (f", soit {fmt.money(line.reuse_min_ht)}" if line.reuse_min_ht is not None else ""),
             f"  Part minimale matières recyclées : {_rate(line.recycled_rate, line.to_verify)}"
@@ -117,7 +117,8 @@ def cmd_egalim(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     lines = [
-        f"Restauration collective : {len(result.contracts)} marché(s) en cours, {result.with_clause} avec la "
+        f"Restauration collective : {fmt.count(len(result.contracts), 'marché en cours', 'marchés en cours')}, "
+        f"{result.with_clause} avec la "
         f"clause EGalim ({fmt.percent(result.share) if result.share is not None else '—'})",
         f"Objectif légal au {fmt.date(result.on)} : {fmt.percent(result.quality_share)} de produits durables et "
         f"de qualité, dont {fmt.percent(result.organic_share)} de bio (code rural L230-5-1)",

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_clauses(args: argparse.Namespace) -> int:
+    from app import format as fmt
     from app.services import clauses as service
     from app.services.organisations import find_organisation
 
@@ -47,7 +48,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
             emit(
                 args,
                 {"file": args.export, "clauses": count},
-                f"{count} clause(s) exportée(s) dans {args.export}.",
+                f"{fmt.count(count, 'clause exportée', 'clauses exportées')} dans {args.export}.",
             )
             return 0
         if args.import_file:
@@ -55,7 +56,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
             emit(
                 args,
                 result.to_json(),
-                f"{len(result.added)} clause(s) importée(s), {len(result.skipped)} déjà présente(s).",
+                f"{fmt.count(len(result.added), 'clause importée', 'clauses importées')}, "
+                f"{fmt.count(len(result.skipped), 'déjà présente', 'déjà présentes')}.",
             )
             return 0
         contract_id = service.find_contract(db, org.id, args.contract)
@@ -82,13 +84,16 @@ def _single_org(db) -> object:  # noqa: ANN001
 
 
 def _library(args: argparse.Namespace, rows: list) -> int:
+    from app import format as fmt
     from app.enums import label
 
     data = [r.to_json() for r in rows]
-    lines = [f"{len(rows)} clauses :"]
+    lines = [f"{fmt.count(len(rows), 'clause')} :"]
     for r in rows:
         actions = ", ".join(str(a) for a in r.actions)
-        lines.append(f"  {r.code:<32} {label(r.kind):<22} action(s) {actions:<8} {r.title}")
+        lines.append(
+            f"  {r.code:<32} {label(r.kind):<22} {fmt.plural(len(r.actions), 'action'):<7} {actions:<8} {r.title}"
+        )
     emit(args, data, "\n".join(lines))
     return 0
 

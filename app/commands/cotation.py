@@ -86,10 +86,10 @@ def cmd_due(args: argparse.Namespace) -> int:
         f"{org.name} — CAD {args.year} (séance du {fmt.date(w.cad_date)})",
         "",
         f"À coter : échéance entre le {fmt.date(w.diagnose_from)} et le {fmt.date(w.diagnose_to)} "
-        f"({len(due.to_diagnose)} marchés)",
+        f"({fmt.count(len(due.to_diagnose), 'marché')})",
         *(_line(r) for r in due.to_diagnose),
         "",
-        f"À présenter au CAD {args.year} : échéance en {w.present_year} ({len(due.to_present)} marchés)",
+        f"À présenter au CAD {args.year} : échéance en {w.present_year} ({fmt.count(len(due.to_present), 'marché')})",
         *(_line(r) for r in due.to_present),
         *([f"  {due.empty_reason()}"] if due.empty_reason() else []),
         "",

@@ -100,8 +100,8 @@ def _text(args: argparse.Namespace, summary: GroupingSummary, out: Path | None) 
     else:
         lines = [
             f"{s.organisation}, commandes {args.year} :",
-            f"  {fmt.number(s.orders_before)} commandes → {fmt.number(s.orders_after)} commandes "
-            f"groupées ({fmt.number(s.reduction_pct, 1)} % de moins ; "
+            f"  {fmt.count(s.orders_before, 'commande')} → {fmt.count(s.orders_after, 'commande groupée', 'commandes groupées')} "
+            f"({fmt.number(s.reduction_pct, 1)} % de moins ; "
             f"minimum théorique : {fmt.number(s.lower_bound)})",
             f"  transport : {fmt.number(s.km_before)} km → {fmt.number(s.km_after)} km ; "
             f"{fmt.number(s.kgco2e_before)} → {fmt.number(s.kgco2e_after)} kgCO2e "

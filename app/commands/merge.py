@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from app import format as fmt
     from app.storage.merge import merge_file
 
     db = open_db(args)
@@ -60,7 +61,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         lines.append(f"  Sauvegarde faite avant : {report.backup}")
     if report.conflicts:
         lines.append(
-            f"{len(report.conflicts)} conflit(s) laissé(s) tels quels ici : à régler avec --keep-mine ID "
+            f"{fmt.count(len(report.conflicts), 'conflit laissé tel quel', 'conflits laissés tels quels')} ici : "
+            "à régler avec --keep-mine ID "
             "ou --take-theirs ID (ou après avoir corrigé la fiche) :"
         )
         lines += [f"  [{str(c.row_id)[:8]}] {c.describe()}" for c in report.conflicts]

@@ -64,6 +64,7 @@ def grouping_report_writer():  # noqa: ANN201
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from app import format as fmt
     from app.services.organisations import find_organisation
 
     out = Path(args.out)
@@ -80,8 +81,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             result = write_cad_dossier(db, org.id, args.year, out)
             data = {"file": str(out), "pages": result.pages, "contracts": result.contracts}
             text = (
-                f"Dossier du CAD {args.year} écrit : {out} ({result.pages} pages, "
-                f"{result.contracts} marchés présentés)."
+                f"Dossier du CAD {args.year} écrit : {out} ({fmt.count(result.pages, 'page')}, "
+                f"{fmt.count(result.contracts, 'marché présenté', 'marchés présentés')})."
             )
         elif args.kind == "dashboard":
             from app.services.dashboard import write_dashboard_pdf

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import format as fmt
 from app.enums import ContractStatus, Priority
 from app.model import Assessment, Committee
 from app.queries.contracts import contracts_facts
@@ -61,12 +62,15 @@ class DueList:
         parts = [f"aucun marché récurrent n'arrive à échéance en {year}"]
         unknown = [r for r in self.recurrence_unknown if r.end_date and r.end_date.year == year]
         if unknown:
+            verb = fmt.plural(len(unknown), "n'a", "n'ont")
             parts.append(
-                f"{len(unknown)} marché(s) échéant en {year} n'ont pas de récurrence confirmée : "
+                f"{fmt.count(len(unknown), 'marché échéant', 'marchés échéant')} en {year} "
+                f"{verb} pas de récurrence confirmée : "
                 "indiquez-la dans « Données à compléter » (ou acceptez les propositions)"
             )
         if self.no_end_date:
-            parts.append(f"{self.no_end_date} marché(s) n'ont pas de date de fin")
+            verb = fmt.plural(self.no_end_date, "n'a", "n'ont")
+            parts.append(f"{fmt.count(self.no_end_date, 'marché')} {verb} pas de date de fin")
         return " ; ".join(parts) + "."
 
     @property

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
+from app import format as fmt
 from app.reports.base import build_document, data_table, styles
 
 
@@ -55,8 +56,8 @@ def build_checklist(data: ChecklistReport, out_path: Path | str) -> int:
     if missing:
         story.append(
             _para(
-                f"⚠ Clause(s) obligatoire(s) sans décision : {', '.join(missing)}. "
-                "Retenez-les ou écartez-les avec une justification.",
+                f"⚠ {fmt.plural(len(missing), 'Clause obligatoire', 'Clauses obligatoires')} sans décision : "
+                f"{', '.join(missing)}. {_keep_or_set_aside(len(missing))}",
                 st["body"],
             )
         )
@@ -109,3 +110,8 @@ def build_checklist(data: ChecklistReport, out_path: Path | str) -> int:
         title=f"Clauses du marché {data.reference}",
         footer=f"Liste des clauses du marché {data.reference} — imprimée le {data.printed_on}",
     )
+
+
+def _keep_or_set_aside(n: int) -> str:
+    it = fmt.plural(n, "la", "les")
+    return f"Retenez-{it} ou écartez-{it} avec une justification."

@@ -222,7 +222,7 @@ def build_dashboard(data: Any, out_path: Path) -> int:
     if met is not None and met.value is not None:
         story.append(
             Paragraph(
-                f"<b>{fmt.number(int(met.numerator))} objectif(s) atteint(s) sur "
+                f"<b>{fmt.count(int(met.numerator), 'objectif atteint', 'objectifs atteints')} sur "
                 f"{fmt.number(int(met.denominator or 0))}</b> parmi les indicateurs qui ont un objectif et "
                 "une valeur cette année.",
                 st["body"],
@@ -240,7 +240,11 @@ def build_dashboard(data: Any, out_path: Path) -> int:
         Paragraph(
             "Un marché dont une donnée manque (procédure, durée, taille du titulaire…) n'est compté ni "
             "pour ni contre : il est signalé « à compléter »"
-            + (f" ({pending} marché(s) concerné(s) cette année)." if pending else "."),
+            + (
+                f" ({fmt.count(pending, 'marché concerné', 'marchés concernés')} cette année)."
+                if pending
+                else "."
+            ),
             st["small"],
         )
     )

@@ -157,7 +157,7 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
     story.append(
         Paragraph(
             f"{bound_text} Pour comparaison, regrouper simplement par fournisseur et par semaine donnerait "
-            f"{fmt.number(s.naive_weekly_groups)} commandes, sans respecter marchés, lieux ni délais.",
+            f"{fmt.count(s.naive_weekly_groups, 'commande')}, sans respecter marchés, lieux ni délais.",
             st["small"],
         )
     )
@@ -299,7 +299,7 @@ def build_grouping_report(data: GroupingReportData, out_path: Path) -> int:
         change = census.change
         story.append(
             Paragraph(
-                f"{fmt.number(census.total)} commandes en {census.year}"
+                f"{fmt.count(census.total, 'commande')} en {census.year}"
                 + (
                     f" contre {fmt.number(census.previous_total)} en {census.year - 1} "
                     f"({'+' if change > 0 else ''}{fmt.percent(change, 1)})"

@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from app import format as fmt
 from app.enums import ClauseKind
 from app.rules.levers import LEVERS_BY_CODE
 
@@ -74,7 +75,8 @@ def _clause_problems(index: int, raw: object) -> tuple[ClauseSpec | None, list[s
             problems.append(f"{where} : il manque {what} (champ « {name} »).")
     unknown = sorted(set(raw) - KNOWN_FIELDS)
     if unknown:
-        problems.append(f"{where} : champ(s) inconnu(s) {', '.join(unknown)}.")
+        fields = fmt.plural(len(unknown), "champ inconnu", "champs inconnus")
+        problems.append(f"{where} : {fields} {', '.join(unknown)}.")
     kind = None
     try:
         kind = ClauseKind(raw.get("kind"))
@@ -92,7 +94,8 @@ def _clause_problems(index: int, raw: object) -> tuple[ClauseSpec | None, list[s
     else:
         bad = [a for a in actions if a not in SPASER_ACTIONS]
         if bad:
-            problems.append(f"{where} : action(s) {bad} hors du SPASER (1 à 26).")
+            listed = ", ".join(str(a) for a in bad)
+            problems.append(f"{where} : {fmt.plural(len(bad), 'action')} {listed} hors du SPASER (1 à 26).")
     levers = raw.get("levers")
     if levers is None:
         levers = list(levers_for_actions(actions))

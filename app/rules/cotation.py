@@ -743,7 +743,8 @@ class YearTarget:
         """French: "objectif atteint", "encore 2 à coter", "à compléter : …"."""
         if self.unknown:
             return (
-                f"à compléter : {self.unknown} marché(s) échéant en {self.renewal_year} sans récurrence "
+                f"à compléter : {fmt.count(self.unknown, 'marché échéant', 'marchés échéant')} "
+                f"en {self.renewal_year} sans récurrence "
                 "confirmée (Données à compléter)"
             )
         if self.target is None:

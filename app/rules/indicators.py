@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from app import format as fmt
+
 # --- facts the indicators read ---------------------------------------------------------------------
 
 
@@ -1115,12 +1117,13 @@ def summary_sentence(result: IndicatorResult) -> str:
     value = format_value(result.unit, result.value)
     if result.value is None:
         if result.to_complete:
-            return f"{result.label} : pas encore mesurable, {result.to_complete} dossier(s) à compléter."
+            return f"{result.label} : pas encore mesurable, {fmt.count(result.to_complete, 'dossier')} à compléter."
         return f"{result.label} : rien à compter cette année."
     sentence = f"{result.label} : {value}"
     if result.target is not None:
         sentence += f" pour un objectif de {format_target(result)}"
     sentence += "."
     if result.to_complete:
-        sentence += f" {result.to_complete} dossier(s) restent à compléter."
+        rest = fmt.plural(result.to_complete, "reste", "restent")
+        sentence += f" {fmt.count(result.to_complete, 'dossier')} {rest} à compléter."
     return sentence

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import format as fmt
 from app.errors import UserError
 from app.io import xlsx_writer
 from app.io.templates import Template, export_value, template
@@ -28,13 +29,14 @@ class ExportResult:
     below_threshold: int = 0
 
     def summary(self) -> str:
-        lines = [f"{self.rows} ligne(s) exportée(s) dans {self.path}."]
+        lines = [f"{fmt.count(self.rows, 'ligne exportée', 'lignes exportées')} dans {self.path}."]
         if self.below_threshold:
-            lines.append(
-                f"{self.below_threshold} marché(s) sous le seuil de publication DECP laissé(s) de côté."
-            )
+            below = fmt.count(self.below_threshold, "marché", "marchés")
+            left = fmt.plural(self.below_threshold, "laissé")
+            lines.append(f"{below} sous le seuil de publication DECP {left} de côté.")
         if self.skipped:
-            lines.append(f"{len(self.skipped)} marché(s) non exporté(s), données incomplètes :")
+            skipped = fmt.count(len(self.skipped), "marché non exporté", "marchés non exportés")
+            lines.append(f"{skipped}, données incomplètes :")
             lines.extend(f"  - {ref} : {', '.join(missing)}" for ref, missing in self.skipped)
         return "\n".join(lines)
 

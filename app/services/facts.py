@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import format as fmt
 from app.enums import ContractStatus, label
 from app.errors import NotFound, UserError, ValidationError
 from app.io import cells
@@ -32,6 +33,12 @@ from app.storage.database import Database
 
 # The facts the grid shows, in its column order.
 GRID_FACTS = ("nature", "procedure", "recurrent", "duration_months", "end_date", "place_code", "cpv_code")
+
+
+def _not_found(references: Sequence[str]) -> NotFound:
+    """« Marché introuvable : X. », « Marchés introuvables : X, Y. »"""
+    noun = fmt.plural(len(references), "Marché introuvable", "Marchés introuvables")
+    return NotFound(f"{noun} : " + ", ".join(references) + ".")
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,10 @@ class FactsSummary:
         """French, for the dashboard and the cotation screen ("" when nothing is missing)."""
         if not self.incomplete:
             return ""
-        parts = [f"{self.incomplete} marché(s) sur {self.contracts} ont des données à compléter"]
+        parts = [
+            f"{fmt.count(self.incomplete, 'marché')} sur {fmt.number(self.contracts)} "
+            f"{fmt.plural(self.incomplete, 'a', 'ont')} des données à compléter"
+        ]
         uses = [f"{rules.FEATURE_LABELS[f].lower()} : {n}" for f, n in self.by_feature.items() if n]
         if uses:
             parts.append("(" + ", ".join(uses) + ")")
@@ -191,7 +201,7 @@ def _listed(
         rows = [r for r in rows if r.reference.casefold() in wanted]
         unknown = wanted - {r.reference.casefold() for r in rows}
         if unknown:
-            raise NotFound("Marché(s) introuvable(s) : " + ", ".join(sorted(unknown)) + ".")
+            raise _not_found(sorted(unknown))
     if only_incomplete:
         rows = [r for r in rows if r.missing]
     return rows
@@ -351,7 +361,7 @@ def contract_ids_of(db: Database, organisation_id: uuid.UUID, references: Sequen
         found = register.ids_by_reference(session, organisation_id)
     missing = [r for r in references if r.casefold() not in found]
     if missing:
-        raise NotFound("Marché(s) introuvable(s) : " + ", ".join(missing) + ".")
+        raise _not_found(missing)
     return [found[r.casefold()] for r in references]
 
 
@@ -363,7 +373,7 @@ def contract_versions_of(
         found = register.ids_by_reference(session, organisation_id)
         missing = [r for r in references if r.casefold() not in found]
         if missing:
-            raise NotFound("Marché(s) introuvable(s) : " + ", ".join(missing) + ".")
+            raise _not_found(missing)
         ids = [found[r.casefold()] for r in references]
         return {c.id: c.version for c in register.contracts_to_edit(session, organisation_id, ids)}
 
@@ -376,7 +386,8 @@ class EditResult:
     def sentence(self) -> str:
         if not self.changed:
             return "Rien à changer."
-        return f"{self.facts} donnée(s) enregistrée(s) sur {self.changed} marché(s)."
+        facts = fmt.count(self.facts, "donnée enregistrée", "données enregistrées")
+        return f"{facts} sur {fmt.count(self.changed, 'marché')}."
 
 
 def set_fact(

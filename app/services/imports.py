@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app import format as fmt
 from app.enums import ContractStatus
 from app.errors import ImportRejected, UserError
 from app.io.cells import key_of
@@ -106,12 +107,18 @@ class ImportReport:
 
     def summary(self) -> str:
         """French summary for the CLI and the GUI."""
-        verb = "seraient" if self.dry_run else "ont été"
+        if self.dry_run:
+            created = (
+                f"{fmt.number(self.created)} {fmt.plural(self.created, 'serait créée', 'seraient créées')}"
+            )
+            updated = f"{fmt.number(self.updated)} {fmt.plural(self.updated, 'serait mise', 'seraient mises')} à jour"
+        else:
+            created = fmt.count(self.created, "créée")
+            updated = fmt.count(self.updated, "mise à jour", "mises à jour")
+        invalid = fmt.count(self.skipped_invalid, "ligne invalide ignorée", "lignes invalides ignorées")
         lines = [
-            f"{KIND_LABELS[self.kind]} : {self.rows_read} ligne(s) lue(s) ; "
-            f"{self.created} {verb} créée(s), {self.updated} {verb} mise(s) à jour"
-            + (f", {self.skipped_invalid} ligne(s) invalide(s) ignorée(s)" if self.skipped_invalid else "")
-            + "."
+            f"{KIND_LABELS[self.kind]} : {fmt.count(self.rows_read, 'ligne lue', 'lignes lues')} ; "
+            f"{created}, {updated}" + (f", {invalid}" if self.skipped_invalid else "") + "."
         ]
         if self.dry_run:
             lines.append("Essai à blanc : rien n'a été enregistré.")
@@ -122,12 +129,13 @@ class ImportReport:
             ("Lieux de livraison créés", self.new_delivery_sites),
         ):
             if names:
-                shown = ", ".join(names[:20]) + (f" et {len(names) - 20} autre(s)" if len(names) > 20 else "")
+                shown = ", ".join(names[:20]) + (
+                    f" et {fmt.count(len(names) - 20, 'autre')}" if len(names) > 20 else ""
+                )
                 lines.append(f"{label} ({len(names)}) : {shown}.")
         for label, count in self.defaulted.items():
-            lines.append(
-                f"Valeur choisie pour tout le fichier, « {label} » : {count} ligne(s) qui n'en avaient pas."
-            )
+            rows = fmt.count(count, "ligne qui n'en avait pas", "lignes qui n'en avaient pas")
+            lines.append(f"Valeur choisie pour tout le fichier, « {label} » : {rows}.")
         if self.blank_rows or self.total_rows:
             lines.append(
                 f"Lignes vides ignorées : {self.blank_rows} ; lignes de total ignorées : {self.total_rows}."
@@ -538,13 +546,16 @@ def _reject(report: ImportReport, problems: list[Problem], path: Path) -> Import
     hint = ""
     without_department = sum(1 for p in problems if p.message == MISSING_DEPARTMENT)
     if without_department:
+        orders = fmt.count(without_department, "commande n'a", "commandes n'ont")
+        give = "donnez-lui-en un" if without_department < 2 else "donnez-leur-en un pour toutes à la fois"
         hint = (
-            f" {without_department} commande(s) n'ont pas de service : donnez-leur-en un pour toutes à la fois "
+            f" {orders} pas de service : {give} "
             "(« Valeurs pour toutes les lignes » dans l'assistant, ou --default Service=NOM en ligne de commande)."
         )
     return ImportRejected(
-        f"Le fichier « {path.name} » n'a pas été importé : {len(problems)} problème(s) sur {rows} ligne(s). "
-        "Corrigez-les puis importez à nouveau, ou importez seulement les lignes valides "
+        f"Le fichier « {path.name} » n'a pas été importé : {fmt.count(len(problems), 'problème')} "
+        f"sur {fmt.count(rows, 'ligne')}. "
+        f"Corrigez-{fmt.plural(len(problems), 'le', 'les')} puis importez à nouveau, ou importez seulement les lignes valides "
         "(option « ignorer les lignes invalides »)." + hint + " Rien n'a été enregistré.",
         problems=problems,
     )
@@ -801,7 +812,8 @@ class BatchRow:
         when = self.at.strftime("%d/%m/%Y %H:%M")
         return (
             f"{KIND_LABELS.get(self.kind, self.kind)} — « {self.file_name} », le {when} (UTC) : "
-            f"{self.created} créé(s), {self.updated} mis à jour" + (" — annulé" if self.undone_at else "")
+            f"{fmt.count(self.created, 'créé')}, {fmt.count(self.updated, 'mis à jour', 'mis à jour')}"
+            + (" — annulé" if self.undone_at else "")
         )
 
 
@@ -834,9 +846,17 @@ class UndoResult:
     kept_in_use: int  # rows the import created that other data uses now: kept
 
     def sentence(self) -> str:
-        text = f"Import annulé : {self.removed} ligne(s) retirée(s), {self.restored} remise(s) dans leur état d'avant."
+        text = (
+            f"Import annulé : {fmt.count(self.removed, 'ligne retirée', 'lignes retirées')}, "
+            f"{fmt.count(self.restored, 'remise dans son', 'remises dans leur')} état d'avant."
+        )
         if self.kept_in_use:
-            text += f" {self.kept_in_use} élément(s) créé(s) par l'import sont gardés car d'autres données s'en servent."
+            kept = fmt.count(
+                self.kept_in_use,
+                "élément créé par l'import est gardé",
+                "éléments créés par l'import sont gardés",
+            )
+            text += f" {kept} car d'autres données s'en servent."
         return text
 
 
@@ -1220,7 +1240,11 @@ def import_file(
     if table.missing_required:
         problems = validate(table, tpl).problems[: len(table.missing_required)]
         raise ImportRejected(
-            f"Le fichier « {path.name} » n'a pas été importé : colonne(s) obligatoire(s) absente(s) : "
+            f"Le fichier « {path.name} » n'a pas été importé : "
+            + fmt.plural(
+                len(table.missing_required), "colonne obligatoire absente", "colonnes obligatoires absentes"
+            )
+            + " : "
             + ", ".join(f"« {c} »" for c in table.missing_required)
             + ". Renommez l'en-tête de la colonne ou associez-la dans l'assistant d'import.",
             problems=problems,
@@ -1364,7 +1388,7 @@ def import_decp(
         listed = ", ".join(f"{s} ({n})" if n else s for s, n in others)
         raise ImportRejected(
             f"Aucun marché de l'acheteur {siret} ({org_name}) dans « {path.name} » "
-            f"({parsed.total} marché(s) d'autres acheteurs : {listed}…)."
+            f"({fmt.count(parsed.total, 'marché')} d'autres acheteurs : {listed}…)."
             if parsed.total
             else f"Le fichier « {path.name} » ne contient aucun marché."
         )

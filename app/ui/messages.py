@@ -41,9 +41,9 @@ SAVED = "Marché « {reference} » enregistré."
 # ---- small wording helpers (French grammar the f-strings got wrong) -----------------------------
 def count(n: int, singular: str, plural: str | None = None) -> str:
     """« 1 marché », « 2 marchés », « 0 marché » (French keeps the singular below 2)."""
-    from app.format import number
+    from app import format as fmt
 
-    return f"{number(n)} {singular if abs(n) < 2 else plural or singular + 's'}"
+    return fmt.count(n, singular, plural)
 
 
 def with_article(noun: str) -> str:

@@ -87,7 +87,7 @@ def test_one_invalid_row_rejects_the_file_and_writes_nothing(new_db):
     with pytest.raises(ImportRejected) as info:
         import_file(new_db, new_db.organisation_id, FIXTURES / "commandes_erreurs.xlsx", "orders")
     assert info.value.message.startswith(
-        "Le fichier « commandes_erreurs.xlsx » n'a pas été importé : 7 problème(s)"
+        "Le fichier « commandes_erreurs.xlsx » n'a pas été importé : 7 problèmes sur"
     )
     assert [(p.row, p.column, p.message) for p in info.value.problems] == [
         (3, "Date de commande", "cette date n'existe pas"),
@@ -303,6 +303,6 @@ def test_cli_import_export(new_db, tmp_path, capsys):
     assert main(["export", "template", "contracts", "--out", str(tmp_path / "m.xlsx")]) == 0
     assert (tmp_path / "m.xlsx").exists()
     assert main(["import", "orders", str(tmp_path / "o.xlsx"), "--db", db, "--dry-run"]) == 0
-    assert "0 seraient créée(s), 5 seraient mise(s) à jour" in capsys.readouterr().out
+    assert "0 serait créée, 5 seraient mises à jour" in capsys.readouterr().out
     shutil.copy(FIXTURES / "commandes_mairie.xlsx", tmp_path / "faux.pdf")
     assert main(["import", "decp", str(tmp_path / "faux.pdf"), "--db", db]) == 1

@@ -227,7 +227,7 @@ def test_cli_merge_in_french(copies):
     run = [sys.executable, "-m", "app", "merge", "--db", str(a), str(b)]
     result = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "mises à jour : 1" in result.stdout and "1 conflit(s)" in result.stdout
+    assert "mises à jour : 1" in result.stdout and "1 conflit laissé tel quel" in result.stdout
     assert f"[{str(sid(5))[:8]}]" in result.stdout and "Sauvegarde faite avant" in result.stdout
     again = subprocess.run([*run, "--json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     data = json.loads(again.stdout)

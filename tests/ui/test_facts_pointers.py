@@ -32,7 +32,7 @@ def test_cotation_points_to_facts_and_refreshes_when_contracts_change(qtbot, new
     assert cotation.year.value() == year
     pointer = cotation.facts_pointer
     qtbot.waitUntil(pointer.isVisible, timeout=10000)  # computed in the background
-    assert "14 marché(s) sur 14 ont des données à compléter" in pointer.label.text()
+    assert "14 marchés sur 14 ont des données à compléter" in pointer.label.text()
     # Nothing recurrent is confirmed yet: the empty list says why, and how to fix it.
     assert cotation.present_model.rowCount() == 0
     assert cotation.empty_label.isVisible()
@@ -43,7 +43,7 @@ def test_cotation_points_to_facts_and_refreshes_when_contracts_change(qtbot, new
     assert window.nav.currentItem().text() == "Données à compléter"
     qtbot.waitUntil(lambda: facts.model.rowCount() == 14, timeout=10000)
     qtbot.mouseClick(facts.accept_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "enregistrée(s)" in facts.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "enregistrée" in facts.status.text(), timeout=10000)
     # The cotation screen heard the change: recurrent contracts ending in the presented year appear.
     qtbot.waitUntil(lambda: cotation.present_model.rowCount() > 0, timeout=10000)
     assert not cotation.empty_label.isVisible()

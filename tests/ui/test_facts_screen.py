@@ -78,7 +78,7 @@ def test_accept_all_proposals_when_nothing_is_selected(qtbot, new_db):
     screen, _ = saint_aubin(qtbot, new_db)
     assert "tous : 14" in screen.accept_button.text()
     qtbot.mouseClick(screen.accept_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "enregistrée(s)" in screen.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "enregistrée" in screen.status.text(), timeout=10000)
     rows = {r.reference: r for r in facts_rows(new_db, new_db.organisation_id)}
     assert rows["2024-03"].cells["recurrent"].value is True
     assert rows["2025-05"].cells["recurrent"].value is False  # one-off works
@@ -105,7 +105,7 @@ def test_set_a_fact_on_a_keyboard_and_mouse_selection(qtbot, new_db):
     qtbot.mouseClick(screen.edit_button, Qt.MouseButton.LeftButton)
     assert calls[1] == "Appliquer à 4 marchés"
     qtbot.waitUntil(
-        lambda: screen.status.text() == "4 donnée(s) enregistrée(s) sur 4 marché(s).", timeout=10000
+        lambda: screen.status.text() == "4 données enregistrées sur 4 marchés.", timeout=10000
     )
     rows = facts_rows(new_db, new_db.organisation_id)
     assert sorted(r.reference for r in rows if r.department == "Services techniques") == sorted(chosen)
@@ -121,7 +121,7 @@ def test_double_click_edits_that_fact_of_that_contract(qtbot, new_db):
     qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert calls == ["Procédure", "Appliquer au marché"]
-    qtbot.waitUntil(lambda: "1 donnée(s)" in screen.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "1 donnée enregistrée" in screen.status.text(), timeout=10000)
     rows = {r.reference: r for r in facts_rows(new_db, new_db.organisation_id)}
     assert rows["2025-05"].cells["procedure"].text == "Appel d'offres ouvert"
     assert rows["2025-06"].cells["procedure"].to_confirm  # the others are left alone

@@ -50,7 +50,7 @@ def test_preview_problems_then_skip_invalid_import(qtbot, new_db):
     with qtbot.waitSignal(context.data_changed, timeout=5000) as blocker:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert blocker.args == ["order"]
-    assert "1 ont été créée(s)" in dialog.status_label.text()
+    assert "1 créée" in dialog.status_label.text()
     assert orders_count(new_db) == 1
 
 
@@ -125,7 +125,7 @@ def test_export_dialog_writes_the_chosen_file(qtbot, demo_db, demo_org, tmp_path
     qtbot.keyClicks(dialog.path_edit, str(tmp_path / "decp.json"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=5000)
-    assert (tmp_path / "decp.json").exists() and "exportée(s)" in dialog.status_label.text()
+    assert (tmp_path / "decp.json").exists() and "exportée" in dialog.status_label.text()
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("template:orders"))
     assert dialog.path_edit.text() == str(tmp_path / "modele-commandes.xlsx")
     dialog.result_value = None

@@ -118,4 +118,4 @@ def test_all_problems_are_listed_at_once():
     with pytest.raises(LibraryProblems) as caught:
         parse_library(text)
     joined = " ".join(caught.value.problems)
-    assert "action(s) [99]" in joined and "levier « nope »" in joined and "DECP « Autre »" in joined
+    assert "action 99 hors du SPASER" in joined and "levier « nope »" in joined and "DECP « Autre »" in joined
