@@ -104,9 +104,7 @@ def test_set_a_fact_on_a_keyboard_and_mouse_selection(qtbot, new_db):
     answer_editor(qtbot, "Service", "Services techniques", calls)
     qtbot.mouseClick(screen.edit_button, Qt.MouseButton.LeftButton)
     assert calls[1] == "Appliquer à 4 marchés"
-    qtbot.waitUntil(
-        lambda: screen.status.text() == "4 données enregistrées sur 4 marchés.", timeout=10000
-    )
+    qtbot.waitUntil(lambda: screen.status.text() == "4 données enregistrées sur 4 marchés.", timeout=10000)
     rows = facts_rows(new_db, new_db.organisation_id)
     assert sorted(r.reference for r in rows if r.department == "Services techniques") == sorted(chosen)
 
