@@ -92,3 +92,26 @@ def test_presence_and_polls_run_on_the_database_worker(qtbot, threaded_ops, two_
         timeout=5000,
     )
     qtbot.waitUntil(lambda: "Paul Durand (" in a.presence_label.text(), timeout=5000)
+
+
+def test_a_window_on_a_synced_folder_watches_without_writing_presence(qtbot, demo_db, demo_org, monkeypatch):
+    """On a synced folder or a USB stick presence does not cross machines, and a heartbeat every
+    30 s would have the sync tool upload the file again and again: the window only watches."""
+    from app.storage import presence as storage_presence
+    from app.storage.presence import Presence
+    from app.ui.context import AppContext
+    from app.ui.main_window import MainWindow
+
+    if demo_db.path is None:
+        pytest.skip("a file's location")
+    monkeypatch.setattr(storage_presence, "needs_lease", lambda db: True)
+    context = AppContext(demo_db, demo_org)
+    context.user_name = "Marie Martin"
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.presence.watcher is not None, timeout=5000)
+    assert window.presence.me is None and not window.presence.beat_timer.isActive()
+    assert window.presence.poll_timer.isActive()
+    assert Presence(demo_db, user_name="Paul Durand").others() == []  # nobody was written
+    window.close()

@@ -37,18 +37,25 @@ EXTERNAL = "external"  # the kind of data_changed emitted for another window's c
 QUIET_MS = 600_000  # no progress dialog for these background ops
 
 
-def _join(db: Database, user_name: str) -> tuple[Presence, ChangeWatcher, list[PresenceEntry]]:
-    from app.storage.presence import ChangeWatcher, Presence
+def _join(db: Database, user_name: str) -> tuple[Presence | None, ChangeWatcher, list[PresenceEntry]]:
+    """Join the file's presence, or only watch it where this window must not write: a read-only
+    file, or one on a synced folder or removable drive, where presence does not cross machines and a
+    heartbeat every 30 s would make the sync tool upload the file again and again."""
+    from app.storage.presence import ChangeWatcher, Presence, needs_lease
 
+    watcher = ChangeWatcher(db)
+    if db.read_only or needs_lease(db):
+        return None, watcher, []
     me = Presence(db, user_name=user_name or None)
     me.join()
-    return me, ChangeWatcher(db), me.others()
+    return me, watcher, me.others()
 
 
-def _leave(me: Presence, watcher: ChangeWatcher) -> None:
+def _leave(me: Presence | None, watcher: ChangeWatcher) -> None:
     try:
         watcher.close()
-        me.leave()
+        if me is not None:
+            me.leave()
     except Exception:  # noqa: BLE001 - the file may be gone; the entry expires by itself
         log.info("presence not left", exc_info=True)
 
@@ -105,13 +112,14 @@ class FilePresence(QObject):
         user = self.context.user_name
         self._run(lambda: _join(db, user), lambda result: self._joined(db, *result))
 
-    def _joined(self, db: Database, me: Presence, watcher: ChangeWatcher, others: list) -> None:
+    def _joined(self, db: Database, me: Presence | None, watcher: ChangeWatcher, others: list) -> None:
         if db is not self.db:  # another file was opened meanwhile
             self._run(lambda: _leave(me, watcher), lambda _r: None)
             return
         self.me, self.watcher = me, watcher
         self.on_others(others)
-        self.beat_timer.start(BEAT_MS)
+        if me is not None:
+            self.beat_timer.start(BEAT_MS)
         self.poll_timer.start(POLL_MS)
 
     def leave(self) -> None:
@@ -120,7 +128,7 @@ class FilePresence(QObject):
         me, watcher = self.me, self.watcher
         self.me = self.watcher = None
         self.db = None
-        if me is not None and watcher is not None:
+        if watcher is not None:
             # no parent: the window may be closing, the entry must still be removed
             ops.run_op(
                 None,
