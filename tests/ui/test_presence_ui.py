@@ -115,3 +115,35 @@ def test_a_window_on_a_synced_folder_watches_without_writing_presence(qtbot, dem
     assert window.presence.poll_timer.isActive()
     assert Presence(demo_db, user_name="Paul Durand").others() == []  # nobody was written
     window.close()
+
+
+def test_a_stale_edit_in_one_window_names_who_saved_in_the_other(qtbot, two_windows, monkeypatch):
+    """Both buyers open the same contract; Marie saves first from her window, then Paul saves the
+    form he opened before: he is told that Marie Martin changed it, and her change is kept."""
+    from PySide6.QtCore import Qt
+
+    from app.ui.dialogs import contract_form
+    from app.ui.dialogs.conflict import CANCEL
+
+    a, b = two_windows
+    contract_id = b.open_screen("contracts").register.all_rows[0].id
+    asked: list[str] = []
+    monkeypatch.setattr(
+        contract_form, "ask_conflict", lambda parent, message: asked.append(message) or CANCEL
+    )
+
+    forms = {}
+    for window in (a, b):
+        form = contract_form.ContractDialog(window.context, contract_id)
+        qtbot.addWidget(form)
+        form.show()
+        forms[window] = form
+    forms[a].object.setPlainText("Objet changé par Marie")
+    qtbot.mouseClick(forms[a].save_button, Qt.MouseButton.LeftButton)
+    assert forms[a].saved is not None
+
+    forms[b].object.setPlainText("Objet changé par Paul")
+    qtbot.mouseClick(forms[b].save_button, Qt.MouseButton.LeftButton)
+    assert forms[b].saved is None
+    assert len(asked) == 1 and "Marie Martin" in asked[0], asked
+    assert svc.get_contract(a.context.db, contract_id).data.object == "Objet changé par Marie"
