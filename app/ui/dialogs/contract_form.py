@@ -654,15 +654,16 @@ class ContractDialog(QDialog):
         except ValidationError as exc:
             self._refused(exc)
             return False
-        db, contract_id, loaded, user = (
+        db, contract_id, loaded, user, org = (
             self.context.db,
             self.contract_id,
             self.hours.loaded,
             self.context.user_name,
+            self.context.organisation_id,
         )
         ops.mutate(
             self,
-            lambda: form_ops.save_hours(db, contract_id, rows, loaded, user),
+            lambda: form_ops.save_hours(db, contract_id, rows, loaded, user, org),
             self._hours_saved,
             on_error=self._hours_failed,
             title="Enregistrement des heures d'insertion…",

@@ -91,7 +91,14 @@ def save_form(
     )
     if hours is not None:
         try:
-            hours_svc.save_insertion_hours(db, detail.id, hours, loaded=loaded_hours, user_name=user_name)
+            hours_svc.save_insertion_hours(
+                db,
+                detail.id,
+                hours,
+                loaded=loaded_hours,
+                organisation_id=organisation_id,
+                user_name=user_name,
+            )
         except UserError as exc:
             return Saved(detail, exc.message)
     return Saved(detail)
@@ -103,6 +110,9 @@ def save_hours(
     hours: list[hours_svc.HoursRow],
     loaded: tuple[hours_svc.HoursRow, ...],
     user_name: str,
+    organisation_id: uuid.UUID,
 ) -> tuple[tuple[hours_svc.HoursRow, ...], tuple[AuditRow, ...]]:
-    saved = hours_svc.save_insertion_hours(db, contract_id, hours, loaded=loaded, user_name=user_name)
+    saved = hours_svc.save_insertion_hours(
+        db, contract_id, hours, loaded=loaded, organisation_id=organisation_id, user_name=user_name
+    )
     return tuple(saved), tuple(history(db, contract_id))

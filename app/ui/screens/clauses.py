@@ -417,8 +417,10 @@ class LibraryView(QWidget):
                 )
             return
         dialog = ClauseDialog(self, row)
-        db = self.context.db
-        dialog.on_accept = lambda data: update_clause(db, row.id, data, expected_version=row.version)
+        db, org, user = self.context.db, self.context.organisation_id, self.context.user_name
+        dialog.on_accept = lambda data: update_clause(
+            db, row.id, data, expected_version=row.version, organisation_id=org, user_name=user
+        )
         if dialog.exec():
             self.reload()
             self.message.setText("Clause modifiée.")

@@ -517,6 +517,7 @@ class CotationScreen(QWidget):
             user_name=self.context.user_name,
             on=self._today(),
             expected_version=self.view.version,
+            organisation_id=self.context.organisation_id,
         )
         ops.mutate(self, save, self._assessment_saved, on_conflict=self.reload)
 
@@ -665,6 +666,7 @@ class CotationScreen(QWidget):
             notes=self.committee.notes if self.committee else "",
             members=self._members(),
             expected_version=self.committee.version if self.committee else None,
+            user_name=ctx.user_name,
         )
         self._run(save, lambda _result: self.reload())
 
@@ -719,6 +721,8 @@ class CotationScreen(QWidget):
             actions=actions,
             comment=self.comment.text(),
             expected_version=d.version,
+            organisation_id=self.context.organisation_id,
+            user_name=self.context.user_name,
         )
 
         def select_again() -> None:
@@ -773,6 +777,8 @@ class CotationScreen(QWidget):
             done=self.review_done.currentData(),
             comment=self.review_comment.text(),
             expected_version=d.version,
+            organisation_id=self.context.organisation_id,
+            user_name=self.context.user_name,
         )
         self._run(record, lambda _result: self.reload())
 

@@ -586,6 +586,7 @@ class OrdersScreen(QWidget):
         from app.services.grouping import accept_proposal
 
         db, proposal, user = self.context.db, self.proposal, self.context.user_name
+        org = self.context.organisation_id
         self.accept_button.setEnabled(False)
 
         def done(plan_id) -> None:  # noqa: ANN001
@@ -604,7 +605,7 @@ class OrdersScreen(QWidget):
         run_op(
             self,
             "Enregistrement du plan de groupement",
-            lambda _progress: accept_proposal(db, proposal, accepted_by=user),
+            lambda _progress: accept_proposal(db, proposal, organisation_id=org, accepted_by=user),
             done,
             failed,
         )
@@ -616,9 +617,11 @@ class OrdersScreen(QWidget):
         proposal = self.joint_model.rows[rows[0].row()]
         from app.services.joint_purchasing import record_purchasing_group
 
-        db = self.context.db
+        db, org, user = self.context.db, self.context.organisation_id, self.context.user_name
         ops.mutate(
-            self, lambda: record_purchasing_group(db, proposal), lambda _r: self._joint_recorded(proposal)
+            self,
+            lambda: record_purchasing_group(db, proposal, organisation_id=org, user_name=user),
+            lambda _r: self._joint_recorded(proposal),
         )
 
     def _joint_recorded(self, proposal) -> None:  # noqa: ANN001

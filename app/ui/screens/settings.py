@@ -153,7 +153,9 @@ class SettingValueDialog(QDialog):
             self.line.key,
             self.value.text(),
             self.valid_from.date().toPython(),
+            expected=self.line.value,
             user_name=ctx.user_name,
+            today=ctx.today(),
         )
         failed = ops.warn_invalid(self, lambda _exc: self.value.setFocus())
         ops.mutate(self, save, lambda _result: self.accept(), on_error=failed)
@@ -250,8 +252,8 @@ class IdentityTab(QWidget):
         except ValidationError as exc:
             QMessageBox.warning(self, "Saisie à corriger", exc.message)
             return
-        db, user = self.context.db, self.context.user_name
-        save = functools.partial(svc.save_identity, db, updated, user_name=user)
+        db, user, org = self.context.db, self.context.user_name, self.context.organisation_id
+        save = functools.partial(svc.save_identity, db, updated, organisation_id=org, user_name=user)
         ops.mutate(self, save, self._identity_saved, on_error=ops.warn_invalid(self), on_conflict=self.reload)
 
     def _identity_saved(self, identity: svc.OrganisationIdentity) -> None:
@@ -354,7 +356,13 @@ class SettingsTab(QWidget):
             return
         ctx = self.context
         reset = functools.partial(
-            svc.reset_setting, ctx.db, ctx.organisation_id, line.key, user_name=ctx.user_name
+            svc.reset_setting,
+            ctx.db,
+            ctx.organisation_id,
+            line.key,
+            expected=line.value,
+            user_name=ctx.user_name,
+            today=ctx.today(),
         )
         ops.mutate(self, reset, lambda _result: self._changed())
 

@@ -288,6 +288,7 @@ class ChecklistWidget(QWidget):
             if self.text.toPlainText().strip() != item.text.strip()
             else None,
             expected_version=item.item_version,
+            organisation_id=self.context.organisation_id,
         )
         ops.mutate(self, save, lambda _result: self._saved(), on_error=self._refused)
 
