@@ -11,8 +11,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-LOCK = "\U0001f512"  # 🔒, always beside words: colour or an icon alone never carries the meaning
-
 
 def may_edit(owner_id: uuid.UUID | None, acting_id: uuid.UUID | None) -> bool:
     """Whether the organisation ``acting_id`` (the user's) may change a row owned by ``owner_id``."""
@@ -33,8 +31,9 @@ class Access:
 
     @property
     def marker(self) -> str:
-        """The register's short marker: « 🔒 Mairie de X », empty for one's own rows."""
-        return "" if self.editable else f"{LOCK} {self.owner_name}"
+        """The register's short marker: « Lecture seule — Mairie de X », empty for one's own rows
+        (always in words: a colour or an icon alone never carries the meaning)."""
+        return "" if self.editable else f"Lecture seule — {self.owner_name}"
 
     @property
     def explanation(self) -> str:

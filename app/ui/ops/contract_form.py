@@ -50,10 +50,13 @@ def load_record(db: Database, contract_id: uuid.UUID) -> ContractRecord:
 def load_form(
     db: Database, organisation_id: uuid.UUID, contract_id: uuid.UUID | None, today: dt.date
 ) -> FormData:
+    record = load_record(db, contract_id) if contract_id is not None else None
+    # Another organisation's contract is shown (read-only) with its own departments and families.
+    owner = record.detail.organisation_id if record is not None else None
     return FormData(
-        svc.contract_choices(db, organisation_id),
-        delays_for(db, organisation_id, today),
-        load_record(db, contract_id) if contract_id is not None else None,
+        svc.contract_choices(db, owner or organisation_id),
+        delays_for(db, owner or organisation_id, today),
+        record,
     )
 
 

@@ -3,12 +3,14 @@ the échéancier (timeline) tab."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,15 +30,68 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.enums import ContractStatus, PurchaseNature, label
+from app.rules.editing import Access
 from app.services import contracts as svc
 from app.ui import messages, ops
 from app.ui.context import AppContext, UndoEntry
+from app.ui.dialogs import read_only
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.table_keys import TableKeys
 from app.ui.widgets.tables import fit_columns
 
+MUTED = QColor("#5f6368")  # another organisation's rows: greyed, and marked in words (never colour alone)
+OWN = Access(True)
 
-def register_columns(today: dt.date) -> list[Column]:
+
+def register_columns(
+    today: dt.date, access: Callable[[svc.ContractRow], Access] | None = None
+) -> list[Column]:
+    """The register's columns; with ``access``, another organisation's rows are greyed, their
+    reference carries a lock and a last column « Collectivité » says whose they are."""
+    columns = _columns(today)
+    if access is None:
+        return columns
+
+    def muted(row: svc.ContractRow) -> QColor | None:
+        return None if access(row).editable else MUTED
+
+    def lock(row: svc.ContractRow) -> QIcon | None:
+        return None if access(row).editable else read_only.lock_icon()
+
+    def explained(column: Column) -> Callable[[svc.ContractRow], str | None]:
+        def tooltip(row: svc.ContractRow) -> str | None:
+            rule = access(row)
+            if not rule.editable:
+                return rule.explanation
+            return column.tooltip(row) if column.tooltip is not None else column.display(row)
+
+        return tooltip
+
+    out = [
+        dataclasses.replace(
+            column,
+            foreground=muted,
+            decoration=lock if index == 0 else None,
+            tooltip=explained(column),
+        )
+        for index, column in enumerate(columns)
+    ]
+    out.append(
+        Column(
+            OWNER_HEADER,
+            lambda r: access(r).marker,
+            foreground=muted,
+            decoration=lock,
+            tooltip=lambda r: access(r).explanation or "Marché de votre collectivité : modifiable",
+        )
+    )
+    return out
+
+
+OWNER_HEADER = "Collectivité"
+
+
+def _columns(today: dt.date) -> list[Column]:
     def months_left(row: svc.ContractRow) -> int | None:
         return row.months_left(today)
 
@@ -90,7 +145,8 @@ class RegisterView(QWidget):
         self.all_rows: list[svc.ContractRow] = []
         self.keys: dict[uuid.UUID, str] = {}
         self.missing: set[uuid.UUID] | None = None
-        self.model = RowTableModel(register_columns(context.today()), self)
+        self.shared: svc.SharedRegister | None = None  # set when the other towns' contracts are shown
+        self.model = RowTableModel(register_columns(context.today(), self.access_of), self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher dans la référence, l'objet ou le titulaire (Ctrl+F)")
@@ -131,6 +187,12 @@ class RegisterView(QWidget):
         self.missing_clause.setToolTip("Marchés auxquels il manque au moins une clause obligatoire.")
         self.missing_clause.toggled.connect(self.apply_filter)
         self.missing_clause.setVisible(missing_clause_provider() is not None)
+        self.others = QCheckBox("Autres collectivités")
+        self.others.setToolTip(
+            "Afficher aussi les marchés des autres collectivités du fichier, en lecture seule "
+            "(marqués d'un cadenas et de leur nom)."
+        )
+        self.others.toggled.connect(lambda _checked: self.reload())
         clear = QPushButton("Effacer les filtres")
         clear.clicked.connect(self.clear_filters)
 
@@ -151,7 +213,9 @@ class RegisterView(QWidget):
         header.setResizeContentsPrecision(100)  # never measure 10,000 rows
         header.setStretchLastSection(False)
         fit_columns(self.table)
+        self.table.setColumnHidden(len(self.model.columns) - 1, True)  # « Collectivité »: others shown
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         TableKeys(self.table, self.edit_selected, self.delete_selected)
 
         self.count_label = QLabel()
@@ -193,6 +257,7 @@ class RegisterView(QWidget):
         row3.addSpacing(16)
         row3.addWidget(self.next_year)
         row3.addWidget(self.missing_clause)
+        row3.addWidget(self.others)
         row3.addStretch(1)
         row3.addWidget(clear)
         layout = QVBoxLayout(self)
@@ -219,12 +284,14 @@ class RegisterView(QWidget):
             self.apply_filter()
             return
         db, org, missing = ctx.db, ctx.organisation_id, self.missing_clause.isChecked()
+        others = self.others.isChecked()
 
         def load():  # noqa: ANN202
             provider = missing_clause_provider()
-            rows = svc.list_contracts(db, org)
+            shared = svc.list_shared_contracts(db, org) if others else None
+            rows = shared.rows if shared is not None else svc.list_contracts(db, org)
             # the search keys too: folding 10,000 rows at the first keystroke froze the window
-            return rows, provider(db, org) if missing else None, svc.search_keys(rows)
+            return rows, provider(db, org) if missing else None, svc.search_keys(rows), shared
 
         def loaded(result) -> None:  # noqa: ANN001
             self._show_rows(*result)
@@ -233,7 +300,15 @@ class RegisterView(QWidget):
 
         ops.query(self, load, loaded, title="Lecture du registre des marchés…")
 
-    def _show_rows(self, rows: list[svc.ContractRow], missing: set | None, keys: dict) -> None:
+    def _show_rows(
+        self,
+        rows: list[svc.ContractRow],
+        missing: set | None,
+        keys: dict,
+        shared: svc.SharedRegister | None = None,
+    ) -> None:
+        self.shared = shared
+        self.table.setColumnHidden(len(self.model.columns) - 1, shared is None)
         self.all_rows = rows
         self.keys = keys
         self.missing = missing
@@ -290,13 +365,18 @@ class RegisterView(QWidget):
         self.model.set_rows(rows)
         total = len(self.all_rows)
         shown = len(rows)
-        self.count_label.setText(
+        text = (
             messages.EMPTY_REGISTER
             if total == 0 and self.context.ready
             else messages.count(total, "marché")
             if shown == total
             else f"{messages.count(shown, 'marché affiché', 'marchés affichés')} sur {total}"
         )
+        foreign = sum(1 for row in self.all_rows if not self.access_of(row).editable)
+        if foreign:
+            text += f", dont {foreign} d'autres collectivités (lecture seule)"
+        self.count_label.setText(text)
+        self._update_actions()
 
     def _missing_loaded(self, missing: set) -> None:
         self.missing = missing
@@ -317,6 +397,19 @@ class RegisterView(QWidget):
         self.apply_filter()
 
     # --- actions -----------------------------------------------------------------------------------
+    def access_of(self, row: svc.ContractRow) -> Access:
+        """May the user change this row (the pure rule, over the owners the register loaded)?"""
+        return OWN if self.shared is None else self.shared.access(row, self.context.organisation_id)
+
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        access = self.access_of(row) if row is not None else OWN
+        self.delete_button.setEnabled(access.editable)
+        self.delete_button.setToolTip(
+            access.explanation or "Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler"
+        )
+        self.edit_button.setText("Ouvrir la fiche" if access.editable else "Consulter la fiche")
+
     def selected_row(self) -> svc.ContractRow | None:
         index = self.table.currentIndex()
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
@@ -361,6 +454,9 @@ class RegisterView(QWidget):
         row = self.selected_row()
         if row is None:
             QMessageBox.information(self, messages.APP_TITLE, "Sélectionnez d'abord le marché à supprimer.")
+            return
+        if not self.access_of(row).editable:
+            QMessageBox.information(self, messages.APP_TITLE, self.access_of(row).explanation)
             return
         answer = QMessageBox.question(
             self,
