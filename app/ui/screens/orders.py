@@ -32,6 +32,7 @@ from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.ops import run_op
+from app.ui.widgets.changed_note import ExternalChanges
 from app.ui.widgets.tables import fit_columns
 
 DIMENSIONS = (
@@ -252,6 +253,7 @@ class OrdersScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
+        self.external = ExternalChanges(self, context, self.reload, position=1)
         self.reload()
 
     # --- tabs -------------------------------------------------------------------------------

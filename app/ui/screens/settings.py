@@ -36,6 +36,7 @@ from app.services import identity_and_settings as svc
 from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.changed_note import ExternalChanges
 from app.ui.widgets.fields import IntEdit
 from app.ui.widgets.tables import fit_columns
 
@@ -224,6 +225,26 @@ class IdentityTab(QWidget):
             return
         db, org = ctx.db, ctx.organisation_id
         ops.query(self, lambda: svc.get_identity(db, org), self._show_identity)
+
+    def has_unsaved_input(self) -> bool:
+        """The identity form differs from the identity read: the user is editing it."""
+        i = self.identity
+        if i is None:
+            return False
+        shown = (
+            self.name.text(),
+            self.siret.text(),
+            self.kind.currentData(),
+            self.insee.text(),
+            self.postcode.text(),
+            self.commune.text(),
+        )
+        read = (i.name, i.siret or "", i.kind, i.insee_code or "", i.postcode or "", i.commune or "")
+        try:
+            population = self.population.value()
+        except ValidationError:  # not a number: being typed
+            return True
+        return shown != read or population != i.population
 
     def _show_identity(self, identity: svc.OrganisationIdentity) -> None:
         self.identity = i = identity
@@ -417,6 +438,9 @@ class SettingsScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
+        self.external = ExternalChanges(
+            self, context, self.reload, dirty=self.identity.has_unsaved_input, position=1
+        )
 
     def reload(self) -> None:
         self.identity.reload()
