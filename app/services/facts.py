@@ -441,7 +441,8 @@ def _check_version(session, contract: Contract, expected: dict[uuid.UUID, int]) 
         raise audit.conflict(
             session,
             contract.id,
-            f"Le marché « {contract.reference} » a été modifié {{who}}. Actualisez-la puis recommencez.",
+            f"Le marché « {contract.reference} » a été modifié {{who}}, depuis l'affichage de la liste. "
+            "Actualisez-la puis recommencez.",
         )
 
 

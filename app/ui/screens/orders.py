@@ -253,7 +253,10 @@ class OrdersScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
-        self.external = ExternalChanges(self, context, self.reload, position=1)
+        # A computed proposal is kept on another window's change (recomputing it is the user's call).
+        self.external = ExternalChanges(
+            self, context, self.reload, dirty=lambda: self.proposal is not None, position=1
+        )
         self.reload()
 
     # --- tabs -------------------------------------------------------------------------------
