@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QMessageBox
 
 from app.services import contracts as svc
 
@@ -52,7 +52,7 @@ def test_other_towns_contracts_are_marked_and_read_only(qtbot, window, demo_db, 
     qtbot.mouseClick(view.others, Qt.MouseButton.LeftButton)
     assert view.others.isChecked() and len(view.model.rows) > own
     assert not view.table.isColumnHidden(owner_column)
-    assert "en lecture seule" in view.count_label.text()
+    assert "dont 40 d'autres collectivités (lecture seule)" in view.count_label.text()
     number = _foreign_row(view)
     row = view.model.rows[number]
     reference = view.model.index(number, 0)
@@ -159,3 +159,54 @@ def test_a_stale_cotation_names_who_saved_it_in_the_conflict_dialog(qtbot, demo_
     assert "a été modifiée entre-temps par Paul Durand (" in shown[0], shown
     assert load_assessment(demo_db, contract_id, 2026).notes == "Vu avec le service"
     QApplication.processEvents()
+
+
+def test_a_group_is_edited_by_its_coordinator_and_consulted_by_members(qtbot, demo_db, demo_org, monkeypatch):
+    from app.model import PurchasingGroup, PurchasingGroupMember
+    from app.services.organisations import find_organisation
+    from app.ui.context import AppContext
+    from app.ui.widgets.purchasing_groups import GroupDialog, PurchasingGroupsView
+
+    neighbour = find_organisation(demo_db, NEIGHBOUR).id
+    with demo_db.session() as s:
+        group = PurchasingGroup(name="Groupement « Fournitures scolaires » 2027", coordinator_id=neighbour)
+        s.add(group)
+        s.flush()
+        s.add_all(PurchasingGroupMember(group_id=group.id, organisation_id=o) for o in (neighbour, demo_org))
+        group_id = group.id
+
+    member = AppContext(demo_db, demo_org)
+    view = PurchasingGroupsView(member)
+    qtbot.addWidget(view)
+    view.show()
+    (row,) = view.model.rows
+    assert view.model.index(0, 4).data() == f"non — lecture seule — {NEIGHBOUR.lower()}"
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+    view.table.selectRow(0)
+    assert view.open_button.text().replace("&", "") == "Consulter le groupement"
+    dialog = GroupDialog(row, view)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_button.isVisibleTo(dialog) and not dialog.status.isEnabled()
+    assert dialog.notes.isReadOnly() and NEIGHBOUR in dialog.banner.text()
+
+    coordinator = AppContext(demo_db, neighbour)
+    coordinator.user_name = "Paul Durand"
+    mine = PurchasingGroupsView(coordinator)
+    qtbot.addWidget(mine)
+    mine.show()
+    mine.table.selectRow(0)
+    assert mine.open_button.text().replace("&", "") == "Modifier le groupement"
+
+    def agree(dialog):
+        dialog.status.setCurrentIndex(dialog.status.findData("agreed"))
+        dialog.notes.setPlainText("Convention signée")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(GroupDialog, "exec", lambda self: agree(self))
+    mine.open_selected()
+    (after,) = PurchasingGroupsView(member).model.rows
+    assert (
+        after.id == group_id
+        and after.status_label == "Convention signée"
+        and after.notes == "Convention signée"
+    )

@@ -425,6 +425,10 @@ class OrdersScreen(QWidget):
         row.addStretch(1)
         row.addWidget(self.record_button)
         layout.addLayout(row)
+        from app.ui.widgets.purchasing_groups import PurchasingGroupsView
+
+        self.purchasing_groups = PurchasingGroupsView(self.context)
+        layout.addWidget(self.purchasing_groups, 1)
         return widget
 
     # --- data -------------------------------------------------------------------------------
