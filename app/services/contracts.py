@@ -47,6 +47,9 @@ class SharedRegister:
     owners: dict[uuid.UUID, uuid.UUID]  # contract id → its organisation
     names: dict[uuid.UUID, str]  # organisation id → name
 
+    def owner_name(self, row: ContractRow) -> str:
+        return self.names.get(self.owners.get(row.id), "")
+
     def access(self, row: ContractRow, acting_id: uuid.UUID | None) -> editing.Access:
         owner = self.owners.get(row.id)
         return editing.access(owner, self.names.get(owner, "") if owner else "", acting_id)

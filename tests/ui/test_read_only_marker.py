@@ -25,6 +25,7 @@ def window(qtbot, demo_db, demo_org):
     context.user_name = "Marie Testeuse"
     win = MainWindow(context)
     qtbot.addWidget(win)
+    win.setWindowState(Qt.WindowState.WindowNoState)
     win.show()
     qtbot.waitExposed(win)
     win.resize(1366, 768)
@@ -46,12 +47,12 @@ def test_other_towns_contracts_are_marked_and_read_only(qtbot, window, demo_db, 
     view = window.open_screen("contracts").register
     own = len(view.model.rows)
     assert all(view.access_of(r).editable for r in view.model.rows)
-    owner_column = len(view.model.columns) - 1
-    assert view.table.isColumnHidden(owner_column)
+    assert "Collectivité" not in [c.header for c in view.model.columns]  # own contracts only
 
     qtbot.mouseClick(view.others, Qt.MouseButton.LeftButton)
     assert view.others.isChecked() and len(view.model.rows) > own
-    assert not view.table.isColumnHidden(owner_column)
+    owner_column = [c.header for c in view.model.columns].index("Collectivité")
+    assert owner_column == 1
     assert "dont 40 d'autres collectivités (lecture seule)" in view.count_label.text()
     number = _foreign_row(view)
     row = view.model.rows[number]
@@ -59,10 +60,11 @@ def test_other_towns_contracts_are_marked_and_read_only(qtbot, window, demo_db, 
     assert reference.data() == row.reference
     assert reference.data(Qt.ItemDataRole.DecorationRole) is not None  # the padlock
     assert reference.data(Qt.ItemDataRole.ToolTipRole).startswith(f"Lecture seule — {NEIGHBOUR}")
-    assert view.model.index(number, owner_column).data() == f"Lecture seule — {NEIGHBOUR}"
+    assert view.model.index(number, owner_column).data() == f"{NEIGHBOUR} (lecture seule)"
     assert view.model.index(number, 3).data(Qt.ItemDataRole.ForegroundRole) is not None  # greyed
     mine = next(i for i, r in enumerate(view.model.rows) if view.access_of(r).editable)
     assert view.model.index(mine, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert view.model.index(mine, owner_column).data() == "Commune de Val-des-Saules"
 
     view.table.selectRow(number)
     assert not view.delete_button.isEnabled() and view.edit_button.text() == "Consulter la fiche"

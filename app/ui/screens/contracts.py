@@ -44,12 +44,15 @@ OWN = Access(True)
 
 
 def register_columns(
-    today: dt.date, access: Callable[[svc.ContractRow], Access] | None = None
+    today: dt.date,
+    access: Callable[[svc.ContractRow], Access] | None = None,
+    owner: Callable[[svc.ContractRow], str] | None = None,
 ) -> list[Column]:
-    """The register's columns; with ``access``, another organisation's rows are greyed, their
-    reference carries a lock and a last column « Collectivité » says whose they are."""
+    """The register's columns; with ``access`` (the other towns' contracts are shown), another
+    organisation's rows are greyed, their reference carries a padlock, and a second column
+    « Collectivité » says whose each contract is and that the others' are read-only."""
     columns = _columns(today)
-    if access is None:
+    if access is None or owner is None:
         return columns
 
     def muted(row: svc.ContractRow) -> QColor | None:
@@ -76,14 +79,15 @@ def register_columns(
         )
         for index, column in enumerate(columns)
     ]
-    out.append(
+    out.insert(
+        1,
         Column(
             OWNER_HEADER,
-            lambda r: access(r).marker,
+            lambda r: owner(r) if access(r).editable else f"{owner(r)} (lecture seule)",
             foreground=muted,
             decoration=lock,
             tooltip=lambda r: access(r).explanation or "Marché de votre collectivité : modifiable",
-        )
+        ),
     )
     return out
 
@@ -146,7 +150,9 @@ class RegisterView(QWidget):
         self.keys: dict[uuid.UUID, str] = {}
         self.missing: set[uuid.UUID] | None = None
         self.shared: svc.SharedRegister | None = None  # set when the other towns' contracts are shown
-        self.model = RowTableModel(register_columns(context.today(), self.access_of), self)
+        self.own_columns = register_columns(context.today())
+        self.shared_columns = register_columns(context.today(), self.access_of, self.owner_of)
+        self.model = RowTableModel(self.own_columns, self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher dans la référence, l'objet ou le titulaire (Ctrl+F)")
@@ -213,7 +219,6 @@ class RegisterView(QWidget):
         header.setResizeContentsPrecision(100)  # never measure 10,000 rows
         header.setStretchLastSection(False)
         fit_columns(self.table)
-        self.table.setColumnHidden(len(self.model.columns) - 1, True)  # « Collectivité »: others shown
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         TableKeys(self.table, self.edit_selected, self.delete_selected)
@@ -223,6 +228,10 @@ class RegisterView(QWidget):
         self.new_button.setToolTip("Créer un marché (Ctrl+N)")
         self.edit_button = QPushButton("Ouvrir la fiche")
         self.edit_button.setToolTip("Ouvrir la fiche du marché sélectionné (Entrée)")
+        # « Consulter la fiche » on another town's contract: room for the longer title, never cut
+        self.edit_button.setMinimumWidth(
+            self.edit_button.fontMetrics().horizontalAdvance("Consulter la fiche") + 32
+        )
         self.delete_button = QPushButton("Supprimer")
         self.delete_button.setToolTip("Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler")
         self.print_button = QPushButton("Imprimer la liste")
@@ -308,7 +317,7 @@ class RegisterView(QWidget):
         shared: svc.SharedRegister | None = None,
     ) -> None:
         self.shared = shared
-        self.table.setColumnHidden(len(self.model.columns) - 1, shared is None)
+        self._use_columns(self.shared_columns if shared is not None else self.own_columns)
         self.all_rows = rows
         self.keys = keys
         self.missing = missing
@@ -318,8 +327,24 @@ class RegisterView(QWidget):
         self._fill_choice(self.family, {(r.family_id, r.family) for r in self.all_rows if r.family_id})
         self.apply_filter()
         if self.model.sort_column < 0:
-            self.model.sort(6, Qt.SortOrder.AscendingOrder)
+            self.model.sort(self._column("Échéance"), Qt.SortOrder.AscendingOrder)
         self._size_columns()
+
+    def _column(self, header: str) -> int:
+        return next(i for i, c in enumerate(self.model.columns) if c.header == header)
+
+    def _use_columns(self, columns: list[Column]) -> None:
+        """Own contracts only, or with the other towns' (one more column): same sort, by title."""
+        model = self.model
+        if model.columns is columns:
+            return
+        sorted_by = model.columns[model.sort_column].header if model.sort_column >= 0 else None
+        model.beginResetModel()
+        model.columns = columns
+        model.sort_column = self._column(sorted_by) if sorted_by else -1
+        model.endResetModel()
+        if model.sort_column >= 0:
+            self.table.horizontalHeader().setSortIndicator(model.sort_column, model.sort_order)
 
     def _fill_choice(self, combo: QComboBox, items: set) -> None:
         current = combo.currentData()
@@ -334,9 +359,18 @@ class RegisterView(QWidget):
     def _size_columns(self) -> None:
         fit_columns(self.table)
         header = self.table.horizontalHeader()
-        for column, limit in ((1, 280), (2, 160), (3, 160), (4, 180)):
+        for title, limit in (("Objet", 280), ("Service", 160), ("Famille", 160), ("Titulaire", 180)):
+            column = self._column(title)
             if header.sectionSize(column) > limit:
                 header.resizeSection(column, limit)
+        if self.shared is not None:  # the padlock beside the reference, and whose: both whole
+            metrics, room = self.table.fontMetrics(), 16 + 40  # icon, its margins and the text's
+            column = self.model.columns[1]
+            texts = {column.display(row) for row in self.all_rows}
+            longest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            header.resizeSection(1, min(longest + room, 340))
+            references = max((metrics.horizontalAdvance(r.reference) for r in self.all_rows), default=0)
+            header.resizeSection(0, max(header.sectionSize(0), min(references + room, 220)))
 
     def criteria(self) -> svc.ContractFilter:
         return svc.ContractFilter(
@@ -397,6 +431,9 @@ class RegisterView(QWidget):
         self.apply_filter()
 
     # --- actions -----------------------------------------------------------------------------------
+    def owner_of(self, row: svc.ContractRow) -> str:
+        return self.shared.owner_name(row) if self.shared is not None else ""
+
     def access_of(self, row: svc.ContractRow) -> Access:
         """May the user change this row (the pure rule, over the owners the register loaded)?"""
         return OWN if self.shared is None else self.shared.access(row, self.context.organisation_id)

@@ -428,7 +428,7 @@ class OrdersScreen(QWidget):
         from app.ui.widgets.purchasing_groups import PurchasingGroupsView
 
         self.purchasing_groups = PurchasingGroupsView(self.context)
-        layout.addWidget(self.purchasing_groups, 1)
+        layout.addWidget(self.purchasing_groups)
         return widget
 
     # --- data -------------------------------------------------------------------------------

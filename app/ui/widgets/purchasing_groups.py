@@ -108,6 +108,7 @@ class PurchasingGroupsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMaximumHeight(self.fontMetrics().height() * 9)  # ~5 rows: the proposals come first
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_button())
         self.open_button = QPushButton("&Ouvrir le groupement")
