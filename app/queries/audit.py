@@ -30,6 +30,12 @@ ENTITY_LABELS = {
     "family": "Famille d'achat",
     "supplier": "Fournisseur",
     "site": "Site de livraison",
+    "assessment": "Cotation",
+    "committee": "Séance du CAD",
+    "committee_decision": "Décision du CAD",
+    "contract_clause": "Ligne de la liste de clauses",
+    "clause": "Clause",
+    "purchasing_group": "Groupement de commandes",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.errors import ValidationError
+from app.errors import ConcurrentEdit, ValidationError
 from app.model import AuditEntry, utcnow
 from app.queries import audit as queries
 from app.queries.audit import ACTION_LABELS, ENTITY_LABELS, AuditRow, TrailEntry  # noqa: F401 - read by the screens
@@ -70,6 +70,22 @@ def record(
             changes=plain(changes or {}),
         )
     )
+
+
+def changed_by(session: Session, entity_id: uuid.UUID | None) -> str:
+    """Who made the last change of a record, for a conflict message: « entre-temps par Marie Martin
+    (PC-MAIRIE), le 02/12/2026 à 10:42 », or « entre-temps sur un autre poste » when nobody is recorded."""
+    last = queries.last_change(session, entity_id) if entity_id is not None else None
+    if last is None:
+        return "entre-temps sur un autre poste"
+    who = last.user_name or "un utilisateur sans nom"
+    machine = f" ({last.workstation})" if last.workstation else ""
+    return f"entre-temps par {who}{machine}, le {_local(last.at):%d/%m/%Y à %H:%M}"
+
+
+def conflict(session: Session, entity_id: uuid.UUID | None, message: str) -> ConcurrentEdit:
+    """A ``ConcurrentEdit`` naming who changed the record meanwhile: ``message`` holds « {who} »."""
+    return ConcurrentEdit(message.format(who=changed_by(session, entity_id)))
 
 
 def history(db: Database, entity_id: uuid.UUID) -> list[AuditRow]:

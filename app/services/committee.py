@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.errors import ConcurrentEdit, NotFound, ValidationError
+from app.errors import NotFound, ValidationError
 from app.model import Committee, CommitteeDecision, CommitteeMember, Contract, Organisation
 from app.queries import committee as queries
 from app.queries.committee import CommitteeView, DecisionRow, MemberRow  # noqa: F401 - read by the screens
 from app.queries.cotation import due_list
 from app.rules.levers import LEVERS_BY_CODE
+from app.services import audit, scope
 from app.storage.database import Database
 
 PRESIDENT_ROLE = "Président de la CAO"
@@ -69,6 +70,7 @@ def save_session(
     notes: str = "",
     members: Sequence[MemberRow] = (),
     expected_version: int | None,  # the version read; None when the year had no session yet
+    user_name: str = "",
 ) -> CommitteeView:
     """Create or update the CAD session of ``year`` and replace its list of members."""
     cleaned = [MemberRow(m.name.strip(), m.role.strip()) for m in members if m.name.strip()]
@@ -81,8 +83,10 @@ def save_session(
         found = queries.committee_of(session, organisation_id, year)
         committee = _open_committee(session, organisation_id, year)
         if (found.version if found is not None else None) != expected_version:
-            raise ConcurrentEdit(
-                f"La séance du CAD {year} a été modifiée entre-temps sur un autre poste. Rechargez l'écran."
+            raise audit.conflict(
+                session,
+                committee.id,
+                f"La séance du CAD {year} a été modifiée {{who}}. Rechargez l'écran.",
             )
         committee.meeting_date = meeting_date
         committee.place = place.strip() or None
@@ -103,6 +107,14 @@ def save_session(
             )
         committee.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         session.flush()
+        audit.record(
+            session,
+            "committee",
+            committee.id,
+            "create" if found is None else "update",
+            {"séance": f"CAD {year}", "date": meeting_date, "membres": len(cleaned)},
+            user_name,
+        )
         return queries.committee_view(session, organisation_id, year)
 
 
@@ -130,11 +142,25 @@ def present_contract(db: Database, organisation_id: uuid.UUID, year: int, contra
             session.add(CommitteeDecision(committee_id=committee.id, contract_id=contract_id))
 
 
-def _decision(session: Session, decision_id: uuid.UUID) -> CommitteeDecision:
+def _decision(
+    session: Session, decision_id: uuid.UUID, organisation_id: uuid.UUID
+) -> tuple[CommitteeDecision, Committee]:
+    """A decision of a committee of ``organisation_id`` (the user's), with its committee."""
     decision = session.get(CommitteeDecision, decision_id)
     if decision is None:
         raise NotFound("Cette décision n'existe plus dans le fichier.")
-    return decision
+    committee = scope.own_committee(session, session.get(Committee, decision.committee_id), organisation_id)
+    return decision, committee
+
+
+def _decision_conflict(session: Session, decision: CommitteeDecision, what: str) -> Exception:
+    contract = session.get(Contract, decision.contract_id)
+    reference = contract.reference if contract is not None else "?"
+    return audit.conflict(
+        session,
+        decision.id,
+        f"{what} du marché « {reference} » a été modifiée {{who}}. Rechargez l'écran.",
+    )
 
 
 def record_decision(
@@ -145,6 +171,8 @@ def record_decision(
     actions: Sequence[str] = (),
     comment: str = "",
     expected_version: int,
+    organisation_id: uuid.UUID,
+    user_name: str = "",
 ) -> None:
     """The committee's decision on one presented contract: targeted or not, and the chosen levers."""
     unknown = [a for a in actions if a not in LEVERS_BY_CODE]
@@ -155,23 +183,27 @@ def record_decision(
             "Un marché ciblé doit recevoir au moins une action : cochez les leviers retenus.", field="actions"
         )
     with db.write() as session:
-        decision = _decision(session, decision_id)
-        committee = session.get(Committee, decision.committee_id)
+        decision, committee = _decision(session, decision_id, organisation_id)
         if committee.closed:
             raise ValidationError(CLOSED_MESSAGE.format(year=committee.year))
         if decision.version != expected_version:
-            raise ConcurrentEdit(
-                "Cette décision a été modifiée entre-temps sur un autre poste. Rechargez l'écran."
-            )
+            raise _decision_conflict(session, decision, "La décision du CAD")
         decision.targeted = targeted
         decision.actions = list(dict.fromkeys(actions)) if targeted else []
         decision.comment = comment.strip() or None
+        audit.record(
+            session,
+            "committee_decision",
+            decision.id,
+            "update",
+            {"ciblé": targeted, "actions": decision.actions},
+            user_name,
+        )
 
 
-def withdraw_contract(db: Database, decision_id: uuid.UUID) -> None:
+def withdraw_contract(db: Database, decision_id: uuid.UUID, *, organisation_id: uuid.UUID) -> None:
     with db.write() as session:
-        decision = _decision(session, decision_id)
-        committee = session.get(Committee, decision.committee_id)
+        decision, committee = _decision(session, decision_id, organisation_id)
         if committee.closed:
             raise ValidationError(CLOSED_MESSAGE.format(year=committee.year))
         session.delete(decision)
@@ -225,6 +257,8 @@ def record_review(
     done: bool | None,
     comment: str = "",
     expected_version: int,
+    organisation_id: uuid.UUID,
+    user_name: str = "",
 ) -> None:
     """The bilan of a decision taken the year before: were the actions carried out, and why (not)."""
     if done is False and not comment.strip():
@@ -232,8 +266,9 @@ def record_review(
             "Indiquez pourquoi l'action n'a pas été réalisée : le bilan du CAD le demande.", field="comment"
         )
     with db.write() as session:
-        decision = _decision(session, decision_id)
+        decision, _committee = _decision(session, decision_id, organisation_id)
         if decision.version != expected_version:
-            raise ConcurrentEdit("Ce bilan a été modifié entre-temps sur un autre poste. Rechargez l'écran.")
+            raise _decision_conflict(session, decision, "La ligne du bilan")
         decision.review_done = done
         decision.review_comment = comment.strip() or None
+        audit.record(session, "committee_decision", decision.id, "update", {"réalisé": done}, user_name)

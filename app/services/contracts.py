@@ -21,12 +21,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.enums import ContractStatus, Procedure, PurchaseNature
 from app.errors import ConcurrentEdit, NotFound, UserError, ValidationError
-from app.model import Amendment, Base, Contract, Lot, utcnow
-from app.queries import audit as queries_audit
+from app.model import Amendment, Base, Contract, Lot, Organisation, utcnow
 from app.queries import deletion, register
+from app.queries import organisations as org_queries
 from app.queries.register import ContractRow  # noqa: F401 - the register's rows, read by the screens
 from app.rules import calendar as cal
 from app.rules import contract as facts_rules
+from app.rules import editing
 from app.services import audit, scope
 from app.services.text import fold
 from app.storage.database import Database
@@ -36,6 +37,35 @@ def list_contracts(db: Database, organisation_id: uuid.UUID) -> list[ContractRow
     """Every contract of an organisation, ordered by end date, as plain rows (one query)."""
     with db.read() as session:
         return register.contract_rows(session, organisation_id)
+
+
+@dataclass(frozen=True)
+class SharedRegister:
+    """The contracts of every organisation of the file: one's own editable, the others read-only."""
+
+    rows: list[ContractRow]
+    owners: dict[uuid.UUID, uuid.UUID]  # contract id → its organisation
+    names: dict[uuid.UUID, str]  # organisation id → name
+
+    def owner_name(self, row: ContractRow) -> str:
+        return self.names.get(self.owners.get(row.id), "")
+
+    def access(self, row: ContractRow, acting_id: uuid.UUID | None) -> editing.Access:
+        owner = self.owners.get(row.id)
+        return editing.access(owner, self.names.get(owner, "") if owner else "", acting_id)
+
+
+def list_shared_contracts(db: Database, organisation_id: uuid.UUID) -> SharedRegister:
+    """The user's contracts, then those of the file's other organisations (readable, not editable)."""
+    with db.read() as session:
+        names = {o.id: o.name for o in org_queries.organisations(session)}
+        rows: list[ContractRow] = []
+        owners: dict[uuid.UUID, uuid.UUID] = {}
+        for org_id in [organisation_id, *(o for o in names if o != organisation_id)]:
+            found = register.contract_rows(session, org_id)
+            rows.extend(found)
+            owners.update((row.id, org_id) for row in found)
+        return SharedRegister(rows, owners, names)
 
 
 # --- filtering and searching (pure, over rows) -----------------------------------------------------
@@ -203,6 +233,12 @@ class ContractDetail:
     data: ContractInput
     consumed: Decimal = Decimal(0)
     updated_at: dt.datetime | None = None
+    organisation_id: uuid.UUID | None = None  # the owner: another organisation's contract is read-only
+    organisation_name: str = ""
+
+    def access(self, acting_id: uuid.UUID | None) -> editing.Access:
+        """Whether the user working for ``acting_id`` may change this contract, and whose it is."""
+        return editing.access(self.organisation_id, self.organisation_name, acting_id)
 
     @property
     def total_with_amendments(self) -> Decimal | None:
@@ -285,24 +321,23 @@ def get_contract(db: Database, contract_id: uuid.UUID) -> ContractDetail:
         contract = session.get(Contract, contract_id)
         if contract is None:
             raise NotFound("Ce marché n'existe plus : il a peut-être été supprimé depuis un autre poste.")
+        owner = session.get(Organisation, contract.organisation_id)
         return ContractDetail(
             contract.id,
             contract.version,
             _input_from(contract),
             register.consumed(session, contract.id),
             contract.updated_at,
+            contract.organisation_id,
+            owner.name if owner is not None else "",
         )
 
 
 def _conflict_message(session: Session, contract: Contract) -> str:
-    last = queries_audit.last_change(session, contract.id)
-    who = ""
-    if last is not None:
-        name = last.user_name or last.workstation or "un autre poste"
-        who = f" par {name}, le {last.at.strftime('%d/%m/%Y à %H:%M')} (UTC)"
     return (
-        f"Le marché « {contract.reference} » a été modifié{who} depuis que vous l'avez ouvert. "
-        "Rechargez-le pour voir sa version actuelle, ou écrasez-la avec vos modifications."
+        f"Le marché « {contract.reference} » a été modifié {audit.changed_by(session, contract.id)}, "
+        "depuis que vous l'avez ouvert. Rechargez-le pour voir sa version actuelle, ou écrasez-la avec "
+        "vos modifications."
     )
 
 
@@ -372,6 +407,7 @@ def save_contract(
                 data,
                 register.consumed(session, contract.id),
                 contract.updated_at,
+                contract.organisation_id,
             )
     except StaleDataError as exc:  # the row changed between our read and our write
         raise ConcurrentEdit(

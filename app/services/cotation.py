@@ -19,6 +19,7 @@ from app.queries.cotation import DueList, DueRow  # noqa: F401 - the due list, r
 from app.queries.organisation_settings import settings_for
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS_BY_CODE
+from app.services import audit, scope
 from app.storage.database import Database
 
 
@@ -147,6 +148,7 @@ def save_assessment(
     user_name: str = "",
     on: dt.date | None = None,
     expected_version: int | None,  # the version read; None when the year had no assessment
+    organisation_id: uuid.UUID,  # the user's: another organisation's contract is read-only
 ) -> AssessmentView:
     """Record the buyer's ratings (overrides keep the pre-filled values beside them)."""
     seen: set[str] = set()
@@ -162,7 +164,7 @@ def save_assessment(
             except ValueError as exc:
                 raise ValidationError(f"{rating.title} : {exc}", field=name) from exc
     with db.write() as session:
-        contract = _contract(session, contract_id)
+        contract = _own(session, contract_id, year, organisation_id)
         thresholds = cycle.thresholds(session, contract.organisation_id, year)  # before any change: one write
         assessment = cycle.assessment_of(session, contract_id, year)
         if assessment is None:
@@ -173,9 +175,11 @@ def save_assessment(
             assessment = Assessment(contract_id=contract_id, year=year)
             session.add(assessment)
         elif assessment.version != expected_version:
-            raise ConcurrentEdit(
-                f"La cotation {year} du marché {contract.reference} a été modifiée entre-temps sur un autre "
-                "poste. Rechargez-la avant d'enregistrer vos notes."
+            raise audit.conflict(
+                session,
+                assessment.id,
+                f"La cotation {year} du marché « {contract.reference} » a été modifiée {{who}}. "
+                "Rechargez-la avant d'enregistrer vos notes.",
             )
         existing = {row.lever: row for row in assessment.levers}
         keep = []
@@ -195,11 +199,37 @@ def save_assessment(
         assessment.assessed_on = on or dt.date.today()
         assessment.assessed_by = user_name.strip() or None
         session.flush()
+        audit.record(
+            session,
+            "assessment",
+            assessment.id,
+            "update" if expected_version is not None else "create",
+            {"marché": contract.reference, "année": year, "note": result.score},
+            user_name,
+        )
         return _view(session, contract, year, assessment)
 
 
-def delete_assessment(db: Database, contract_id: uuid.UUID, year: int) -> None:
+def _own(session: Session, contract_id: uuid.UUID, year: int, organisation_id: uuid.UUID) -> Contract:
+    contract = _contract(session, contract_id)
+    return scope.own_contract(
+        session, contract.id, organisation_id, f"La cotation {year} du marché « {contract.reference} »"
+    )
+
+
+def delete_assessment(
+    db: Database, contract_id: uuid.UUID, year: int, *, organisation_id: uuid.UUID, user_name: str = ""
+) -> None:
     with db.write() as session:
+        contract = _own(session, contract_id, year, organisation_id)
         assessment = cycle.assessment_of(session, contract_id, year)
         if assessment is not None:
+            audit.record(
+                session,
+                "assessment",
+                assessment.id,
+                "delete",
+                {"marché": contract.reference, "année": year},
+                user_name,
+            )
             session.delete(assessment)

@@ -28,7 +28,7 @@ from app.queries.contracts import contracts_facts
 from app.queries.organisations import require_organisation
 from app.rules import contract as rules
 from app.rules.contract import ContractFacts, Feature, MissingFact, Source
-from app.services import audit
+from app.services import audit, scope
 from app.storage.database import Database
 
 # The facts the grid shows, in its column order.
@@ -410,8 +410,10 @@ def set_fact(
         raise UserError("Choisissez au moins un marché.")
     changed = written = 0
     with db.write() as session:
-        for contract in register.contracts_to_edit(session, organisation_id, contract_ids):
-            _check_version(contract, expected_versions)
+        contracts = register.contracts_to_edit(session, organisation_id, contract_ids)
+        _ensure_all_own(session, organisation_id, contract_ids, contracts)
+        for contract in contracts:
+            _check_version(session, contract, expected_versions)
             change = _apply(session, contract, name, typed, Source.CONFIRMED)
             if change:
                 contract.updated_at = utcnow()
@@ -421,13 +423,26 @@ def set_fact(
     return EditResult(changed, written)
 
 
-def _check_version(contract: Contract, expected: dict[uuid.UUID, int]) -> None:
-    if expected.get(contract.id) != contract.version:
-        from app.errors import ConcurrentEdit
+def _ensure_all_own(
+    session,
+    organisation_id: uuid.UUID,
+    wanted: Sequence[uuid.UUID],
+    found: Sequence[Contract],  # noqa: ANN001
+) -> None:
+    """Refuse the whole edit when one of the contracts asked for is gone or another organisation's."""
+    mine = {c.id for c in found}
+    for contract_id in wanted:
+        if contract_id not in mine:
+            scope.own_contract(session, contract_id, organisation_id)
 
-        raise ConcurrentEdit(
-            f"Le marché « {contract.reference} » a été modifié depuis l'affichage de la liste. "
-            "Actualisez-la puis recommencez."
+
+def _check_version(session, contract: Contract, expected: dict[uuid.UUID, int]) -> None:  # noqa: ANN001
+    if expected.get(contract.id) != contract.version:
+        raise audit.conflict(
+            session,
+            contract.id,
+            f"Le marché « {contract.reference} » a été modifié {{who}}, depuis l'affichage de la liste. "
+            "Actualisez-la puis recommencez.",
         )
 
 
@@ -446,6 +461,8 @@ def accept_proposals(
     with db.write() as session:
         rows = {r.contract_id: r for r in _rows(session, organisation_id, today)}
         wanted = set(contract_ids) if contract_ids is not None else set(rows)
+        if contract_ids is not None:
+            _ensure_all_own(session, organisation_id, list(contract_ids), [])
         for contract in register.contracts_to_edit(session, organisation_id, sorted(wanted & set(rows))):
             proposals = rows[contract.id].proposals
             change: dict[str, Any] = {}

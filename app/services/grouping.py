@@ -42,6 +42,7 @@ from app.queries.organisation_settings import settings_for
 from app.rules.dated_settings import decimal_in_force, year_end
 from app.rules.emissions import CargoBikeLimits, Delivery, Factor, factors_in_force, three_scenarios
 from app.rules.settings_catalogue import K
+from app.services import scope
 from app.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
@@ -250,7 +251,9 @@ class PlanRow:
     summary: dict[str, Any]
 
 
-def accept_proposal(db: Database, proposal: GroupingProposal, *, accepted_by: str = "") -> uuid.UUID:
+def accept_proposal(
+    db: Database, proposal: GroupingProposal, *, organisation_id: uuid.UUID, accepted_by: str = ""
+) -> uuid.UUID:
     """Record the proposal as a grouping plan: one ``GroupedOrder`` per group of several orders, each
     with a ``GroupedOrderItem`` per original order (who asked for what)."""
     merged = proposal.result.merged_groups
@@ -258,6 +261,9 @@ def accept_proposal(db: Database, proposal: GroupingProposal, *, accepted_by: st
         raise UserError("Aucune commande ne peut être groupée cette année : il n'y a rien à enregistrer.")
     order_ids = [as_uuid(o.id) for g in merged for o in g.orders]
     with db.write() as session:
+        scope.ensure_own(
+            session, proposal.organisation_id, organisation_id, f"Le groupement des commandes {proposal.year}"
+        )
         found = queries.existing_order_ids(session, order_ids)
         if len(found) != len(set(order_ids)):
             raise UserError(

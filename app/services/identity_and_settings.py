@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.enums import OrganisationKind, SettingKind
-from app.errors import ConcurrentEdit, NotFound, ValidationError
+from app.errors import NotFound, ValidationError
 from app.model import Organisation, Setting
 from app.queries.organisation_settings import own_values, settings_for
 from app.rules.dated_settings import MissingSetting, validate_setting_value
 from app.rules.settings_catalogue import SCOPE_LABELS, Scope, catalogue
 from app.rules.values import normalize_siret, siret_problem
-from app.services import audit
+from app.services import audit, scope
 from app.storage.database import Database
 
 
@@ -58,8 +58,9 @@ def _identity(org: Organisation) -> OrganisationIdentity:
 
 
 def save_identity(
-    db: Database, identity: OrganisationIdentity, *, user_name: str = ""
+    db: Database, identity: OrganisationIdentity, *, organisation_id: uuid.UUID, user_name: str = ""
 ) -> OrganisationIdentity:
+    """Change the identity of ``identity.id``: only its own users (``organisation_id``) may."""
     name = identity.name.strip()
     if not name:
         raise ValidationError("Le nom de la collectivité est obligatoire.", field="name")
@@ -81,9 +82,12 @@ def save_identity(
             org = session.get(Organisation, identity.id)
             if org is None:
                 raise NotFound("Cette collectivité n'existe plus dans le fichier.")
+            scope.ensure_own(session, org.id, organisation_id, f"L'identité de « {org.name} »")
             if org.version != identity.version:
-                raise ConcurrentEdit(
-                    "L'identité de la collectivité a été modifiée sur un autre poste. Rechargez l'écran."
+                raise audit.conflict(
+                    session,
+                    org.id,
+                    "L'identité de la collectivité a été modifiée {who}. Rechargez l'écran.",
                 )
             before = {"name": org.name, "siret": org.siret, "population": org.population}
             org.name, org.siret, org.kind, org.population = name, siret, identity.kind, identity.population
@@ -172,10 +176,16 @@ def save_setting(
     value: str,
     valid_from: dt.date,
     *,
+    expected: str | None,
     user_name: str = "",
+    today: dt.date | None = None,
 ) -> None:
-    """Record the organisation's own value of ``key`` from ``valid_from`` (validated by the settings service)."""
+    """Record the organisation's own value of ``key`` from ``valid_from`` (validated by the settings service).
+
+    ``expected`` (required) is the value in force ``today`` that the user saw (``SettingLine.value``);
+    when another user changed it meanwhile, ``ConcurrentEdit`` names who."""
     with db.write() as session:
+        _check_unchanged(session, organisation_id, key, expected, today or dt.date.today())
         row = _set_organisation_value(session, organisation_id, key, value, valid_from)
         audit.record(
             session,
@@ -187,10 +197,47 @@ def save_setting(
         )
 
 
-def reset_setting(db: Database, organisation_id: uuid.UUID, key: str, *, user_name: str = "") -> int:
+def _check_unchanged(
+    session: Session, organisation_id: uuid.UUID, key: str, expected: str | None, today: dt.date
+) -> None:
+    try:
+        current = settings_for(session, organisation_id).entry(key, today).value
+    except MissingSetting:
+        current = None
+    if expected is None or current is None or _same(current, expected):
+        return
+    rows = own_values(session, organisation_id, key)
+    latest = max(rows, key=lambda r: r.updated_at or r.created_at) if rows else None
+    declaration = catalogue().declaration(key)
+    name = declaration.label if declaration is not None else key
+    raise audit.conflict(
+        session,
+        latest.id if latest is not None else None,
+        f"Le réglage « {name} » a été modifié {{who}} (valeur en vigueur : "
+        f"« {current} »). Rechargez l'écran avant de le changer.",
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return text.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
+
+    return norm(a) == norm(b)
+
+
+def reset_setting(
+    db: Database,
+    organisation_id: uuid.UUID,
+    key: str,
+    *,
+    expected: str | None,
+    user_name: str = "",
+    today: dt.date | None = None,
+) -> int:
     """Drop the organisation's own values of ``key``: the shipped catalogue applies again. Returns
-    how many dated values were dropped."""
+    how many dated values were dropped. ``expected``: as for ``save_setting``."""
     with db.write() as session:
+        _check_unchanged(session, organisation_id, key, expected, today or dt.date.today())
         rows = _drop_organisation_values(session, organisation_id, key)
         for row_id, value, valid_from in rows:
             audit.record(

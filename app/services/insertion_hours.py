@@ -19,7 +19,7 @@ from app import format as fmt
 from app.errors import ConcurrentEdit, NotFound, ValidationError
 from app.model import Contract, InsertionHours
 from app.queries.insertion_hours import hours_by_year
-from app.services import audit
+from app.services import audit, scope
 from app.storage.database import Database
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -74,6 +74,13 @@ def _contract(session: Session, contract_id: uuid.UUID) -> Contract:
     return contract
 
 
+def _own(session: Session, contract_id: uuid.UUID, organisation_id: uuid.UUID) -> Contract:
+    contract = _contract(session, contract_id)
+    return scope.own_contract(
+        session, contract_id, organisation_id, f"Les heures d'insertion du marché « {contract.reference} »"
+    )
+
+
 def _log(session: Session, contract_id: uuid.UUID, year: int, old, new, user_name: str) -> None:  # noqa: ANN001
     def shown(value: Decimal | None) -> str:
         return "—" if value is None else f"{fmt.number(value, 2)} h"
@@ -88,10 +95,11 @@ def _log(session: Session, contract_id: uuid.UUID, year: int, old, new, user_nam
     )
 
 
-def _changed_meanwhile(year: int) -> ConcurrentEdit:
-    return ConcurrentEdit(
-        f"Les heures d'insertion {year} de ce marché ont été modifiées entre-temps sur un autre poste. "
-        "Rouvrez la fiche du marché."
+def _changed_meanwhile(session: Session, contract_id: uuid.UUID, year: int) -> ConcurrentEdit:
+    return audit.conflict(
+        session,
+        contract_id,
+        f"Les heures d'insertion {year} de ce marché ont été modifiées {{who}}. Rouvrez la fiche du marché.",
     )
 
 
@@ -109,16 +117,17 @@ def set_insertion_hours(
     *,
     source: str = "",
     expected_version: int,
+    organisation_id: uuid.UUID,
     user_name: str = "",
 ) -> HoursRow:
     """Enter or correct the hours of one year. ``expected_version`` (required): the version read, 0
     when the year had no figure yet."""
     validate_rows([HoursRow(year, hours, source)])
     with db.write() as session:
-        _contract(session, contract_id)
+        _own(session, contract_id, organisation_id)
         row = hours_by_year(session, contract_id).get(year)
         if (row.version if row else 0) != expected_version:
-            raise _changed_meanwhile(year)
+            raise _changed_meanwhile(session, contract_id, year)
         old = row.hours if row else None
         if row is None:
             row = InsertionHours(contract_id=contract_id, year=year, hours=hours, source=source.strip())
@@ -137,15 +146,16 @@ def delete_insertion_hours(
     year: int,
     *,
     expected_version: int,
+    organisation_id: uuid.UUID,
     user_name: str = "",
 ) -> None:
     with db.write() as session:
-        _contract(session, contract_id)
+        _own(session, contract_id, organisation_id)
         row = hours_by_year(session, contract_id).get(year)
         if row is None:
             raise NotFound(f"Ce marché n'a pas d'heures d'insertion saisies pour {year}.")
         if row.version != expected_version:
-            raise _changed_meanwhile(year)
+            raise _changed_meanwhile(session, contract_id, year)
         _log(session, contract_id, year, row.hours, None, user_name)
         session.delete(row)
 
@@ -156,6 +166,7 @@ def save_insertion_hours(
     rows: Sequence[HoursRow],
     *,
     loaded: Sequence[HoursRow] = (),
+    organisation_id: uuid.UUID,
     user_name: str = "",
 ) -> tuple[HoursRow, ...]:
     """The contract's table of hours as edited in its form, in one transaction: ``rows`` as shown
@@ -163,7 +174,7 @@ def save_insertion_hours(
     removed by the user). A figure changed or entered meanwhile elsewhere is refused."""
     validate_rows(rows)
     with db.write() as session:
-        _contract(session, contract_id)
+        _own(session, contract_id, organisation_id)
         by_id = {r.id: r for r in hours_by_year(session, contract_id).values()}
         kept = {r.id for r in rows if r.id is not None}
         for gone in loaded:
@@ -173,7 +184,7 @@ def save_insertion_hours(
             if stored is None:
                 continue  # already removed elsewhere: the wish is met
             if stored.version != gone.version:
-                raise _changed_meanwhile(stored.year)
+                raise _changed_meanwhile(session, contract_id, stored.year)
             _log(session, contract_id, stored.year, stored.hours, None, user_name)
             session.delete(stored)
         session.flush()
@@ -181,10 +192,10 @@ def save_insertion_hours(
         for row in sorted(rows, key=lambda r: r.id is None):  # corrections first, then new years
             stored = by_id.get(row.id) if row.id is not None else None
             if row.id is not None and (stored is None or stored.version != row.version):
-                raise _changed_meanwhile(row.year)
+                raise _changed_meanwhile(session, contract_id, row.year)
             other = taken.get(row.year)
             if other is not None and other is not stored:  # a figure entered meanwhile elsewhere
-                raise _changed_meanwhile(row.year)
+                raise _changed_meanwhile(session, contract_id, row.year)
             source = (row.source or "").strip()
             if stored is None:
                 session.add(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from app.enums import ContractStatus, PurchaseNature
-from app.errors import UserError
+from app.errors import UserError, ValidationError
 from app.grouping.joint import JointContract, JointProposal, Threshold, joint_purchasing_proposals
 from app.model import PurchasingGroup, PurchasingGroupMember
 from app.queries.contracts import contracts_facts
-from app.queries.joint_purchasing import organisation_names, proposed_group_id
+from app.queries.joint_purchasing import groups_of, organisation_names, proposed_group_id
 from app.queries.organisation_settings import settings_for
+from app.rules import editing
 from app.rules.dated_settings import MissingSetting, Settings, decimal_in_force
 from app.rules.settings_catalogue import K
+from app.services import audit, scope
+from app.services.scope import OtherOrganisation
 from app.storage.database import Database
 
 # The procedure thresholds a joint purchase may cross, and which contracts each applies to.
@@ -71,8 +75,15 @@ def joint_proposals(db: Database, *, since: dt.date | None = None) -> list[Joint
     return joint_purchasing_proposals(contracts, thresholds, window_months=window, cpv_digits=digits)
 
 
-def record_purchasing_group(db: Database, proposal: JointProposal) -> uuid.UUID:
-    """Record a proposal as a ``PurchasingGroup`` (status « proposé ») with its members' contracts."""
+def record_purchasing_group(
+    db: Database, proposal: JointProposal, *, organisation_id: uuid.UUID, user_name: str = ""
+) -> uuid.UUID:
+    """Record a proposal as a ``PurchasingGroup`` (status « proposé ») with its members' contracts.
+    Only one of its members (``organisation_id``, the user's) may record it."""
+    if organisation_id not in {m.organisation for m in proposal.members}:
+        raise OtherOrganisation(
+            "Votre collectivité ne fait pas partie de ce groupement : seuls ses membres peuvent l'enregistrer."
+        )
     with db.write() as session:
         if proposed_group_id(session, _group_name(proposal)) is not None:
             raise UserError("Ce groupement de commandes est déjà enregistré.")
@@ -94,7 +105,91 @@ def record_purchasing_group(db: Database, proposal: JointProposal) -> uuid.UUID:
                         group_id=group.id, organisation_id=member.organisation, contract_id=contract.id
                     )
                 )
+        audit.record(session, "purchasing_group", group.id, "create", {"nom": group.name}, user_name)
         return group.id
+
+
+STATUS_LABELS = {
+    "proposed": "Proposé",
+    "agreed": "Convention signée",
+    "launched": "Consultation lancée",
+    "awarded": "Attribué",
+    "abandoned": "Abandonné",
+}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A purchasing group the user's organisation belongs to; ``access`` says whether it may change
+    the group's shared data (only its coordinator does)."""
+
+    id: uuid.UUID
+    version: int
+    name: str
+    coordinator: str
+    status: str
+    notes: str
+    members: tuple[str, ...]
+    access: editing.Access
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def purchasing_groups(db: Database, organisation_id: uuid.UUID) -> list[GroupRow]:
+    """The groups ``organisation_id`` coordinates or belongs to."""
+    with db.read() as session:
+        names = organisation_names(session)
+        out = []
+        for group, member_ids in groups_of(session, organisation_id):
+            owner = editing.group_owner(group.coordinator_id)
+            out.append(
+                GroupRow(
+                    group.id,
+                    group.version,
+                    group.name,
+                    names.get(group.coordinator_id, "—") if group.coordinator_id else "—",
+                    group.status,
+                    group.notes or "",
+                    tuple(sorted(names.get(m, "?") for m in member_ids)),
+                    editing.access(owner, names.get(owner, "") if owner else "", organisation_id),
+                )
+            )
+        return out
+
+
+def update_purchasing_group(
+    db: Database,
+    group_id: uuid.UUID,
+    *,
+    status: str,
+    notes: str = "",
+    expected_version: int,
+    organisation_id: uuid.UUID,
+    user_name: str = "",
+) -> None:
+    """Change a group's shared data (status, notes): its coordinator's users only."""
+    if status not in STATUS_LABELS:
+        raise ValidationError(f"État inconnu : « {status} ».", field="status")
+    with db.write() as session:
+        group = scope.coordinated_group(session, group_id, organisation_id)
+        if group.version != expected_version:
+            raise audit.conflict(
+                session,
+                group.id,
+                f"Le groupement « {group.name} » a été modifié {{who}}. Rechargez l'écran.",
+            )
+        before = {"état": group.status, "notes": group.notes}
+        group.status, group.notes = status, notes.strip() or None
+        audit.record(
+            session,
+            "purchasing_group",
+            group.id,
+            "update",
+            audit.diff(before, {"état": group.status, "notes": group.notes}),
+            user_name,
+        )
 
 
 def _group_name(proposal: JointProposal) -> str:

@@ -336,14 +336,16 @@ def save_item(
                     raise NotFound(
                         f"Cet enregistrement n'existe plus : {kind.singular} a été supprimé entre-temps."
                     )
-                if kind.organisation_scoped and organisation_id is not None:
+                if kind.organisation_scoped:
                     scope.ensure_own(
                         session, obj.organisation_id, organisation_id, f"Cet élément ({kind.singular})"
                     )
                 if obj.version != expected_version:
-                    raise ConcurrentEdit(
-                        f"Quelqu'un a modifié {kind.singular} depuis que vous l'avez ouvert. "
-                        "Fermez la fiche et rouvrez-la pour voir sa version actuelle."
+                    raise audit.conflict(
+                        session,
+                        obj.id,
+                        f"Cet élément ({kind.singular}) a été modifié {{who}}. "
+                        "Fermez la fiche et rouvrez-la pour voir sa version actuelle.",
                     )
                 before = {f.name: _read(obj, f) for f in kind.fields}
             for name, value in clean.items():
@@ -366,12 +368,29 @@ def save_item(
         raise ValidationError(f"Enregistrement impossible : {kind.singular} existe déjà.") from exc
 
 
-def delete_item(db: Database, kind_key: str, item_id: uuid.UUID, *, user_name: str = "") -> None:
+def delete_item(
+    db: Database,
+    kind_key: str,
+    item_id: uuid.UUID,
+    *,
+    organisation_id: uuid.UUID,
+    expected_version: int,
+    user_name: str = "",
+) -> None:
+    """Delete an item of ``organisation_id`` (the user's) read at ``expected_version``."""
     kind = KINDS[kind_key]
     with db.write() as session:
         obj = session.get(kind.model, item_id)
         if obj is None:
             raise NotFound("Cet enregistrement a déjà été supprimé.")
+        if kind.organisation_scoped:
+            scope.ensure_own(session, obj.organisation_id, organisation_id, f"Cet élément ({kind.singular})")
+        if obj.version != expected_version:
+            raise audit.conflict(
+                session,
+                obj.id,
+                f"Cet élément ({kind.singular}) a été modifié {{who}}. Vérifiez-le avant de le supprimer.",
+            )
         values = {f.name: _read(obj, f) for f in kind.fields}
         session.delete(obj)
         audit.record(session, kind.key, item_id, "delete", values, user_name)

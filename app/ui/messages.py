@@ -36,6 +36,13 @@ CONFIRM_DELETE = (
 DELETED = "Marché « {reference} » supprimé. Ctrl+Z pour annuler."
 RESTORED = "Marché « {reference} » rétabli."
 SAVED = "Marché « {reference} » enregistré."
+CHANGED_ELSEWHERE = (
+    "Modifié par un autre poste pendant votre saisie : ce qui est affiché n'est plus à jour. "
+    "Enregistrez ou abandonnez votre saisie, puis rechargez."
+)
+CHANGED_ELSEWHERE_RELOAD = (
+    "Afficher la version enregistrée (ce que vous avez saisi ici sans l'enregistrer sera perdu)"
+)
 
 
 # ---- small wording helpers (French grammar the f-strings got wrong) -----------------------------

@@ -93,12 +93,17 @@ def test_completed_facts_move_the_indicators(town):
     # The buyer retains the tie-break clause on the first contract of 2025.
     first = find_contract(db, org, PASSED[0])
     set_item_status(
-        db, first, clause_id("anti-discrimination-tiebreak"), ChecklistStatus.RETAINED, expected_version=None
+        db,
+        first,
+        clause_id("anti-discrimination-tiebreak"),
+        ChecklistStatus.RETAINED,
+        expected_version=None,
+        organisation_id=org,
     )
     from app.services.grouping import accept_proposal, propose_grouping
 
     proposal = propose_grouping(db, org, YEAR)
-    accept_proposal(db, proposal)
+    accept_proposal(db, proposal, organisation_id=org)
     r = _by_id(dashboard_data(db, org, YEAR, today=TODAY))
     assert r["offers_average"].value == Decimal(3) and r["offers_average"].to_complete == 0
     assert r["price_revision"].value == 1 and r["price_revision"].status is Status.MET

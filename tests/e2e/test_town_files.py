@@ -186,7 +186,7 @@ def test_intercommunality_register_exports_schema_valid_decp(town, tmp_path):
     _preview, report = _import(db, org, "registre_val_de_brenne.xlsx", "contracts")
     assert report.created == facts["rows"]
     identity = get_identity(db, org)
-    save_identity(db, dataclasses.replace(identity, insee_code="37063"))
+    save_identity(db, dataclasses.replace(identity, insee_code="37063"), organisation_id=org)
     everything = facts["references"]
     set_fact_on(db, org, "price_types", "Définitif révisable", everything)
     set_fact_on(db, org, "social_considerations", "Pas de considération sociale", everything)

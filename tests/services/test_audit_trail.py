@@ -40,7 +40,15 @@ def written(new_db):
         user_name="Paul",
     )
     svc.save_contract(new_db, org, contract("NET-7"), expected_version=None, user_name="Paul")
-    save_setting(new_db, org, "threshold.spaser_advance", "200000", dt.date(2026, 1, 1), user_name="Marie")
+    save_setting(
+        new_db,
+        org,
+        "threshold.spaser_advance",
+        "200000",
+        dt.date(2026, 1, 1),
+        user_name="Marie",
+        expected=None,
+    )
     return new_db
 
 

@@ -80,7 +80,7 @@ def test_builtin_clauses_are_read_only_and_edited_as_copies(new_db):
     org = new_db.organisation_id
     original = service.clause_id("price-revision")
     with pytest.raises(ValidationError, match="copie"):
-        service.update_clause(new_db, original, user_clause(), expected_version=1)
+        service.update_clause(new_db, original, user_clause(), expected_version=1, organisation_id=org)
     copy_id = service.copy_clause(new_db, org, original)
     copy = service.get_clause(new_db, copy_id)
     assert copy.copied_from == "price-revision" and not copy.builtin and copy.rule_code == "price-revision"
@@ -89,6 +89,7 @@ def test_builtin_clauses_are_read_only_and_edited_as_copies(new_db):
         copy_id,
         user_clause(title="Révision des prix (modèle de la commune)"),
         expected_version=copy.version,
+        organisation_id=org,
     )
     assert service.get_clause(new_db, copy_id).title == "Révision des prix (modèle de la commune)"
     # In a contract's checklist the copy replaces the original and follows its rule.
@@ -173,7 +174,12 @@ def test_checklist_decisions_and_missing_mandatory(new_db):
     assert {i.code for i in mandatory} >= {"price-revision", "env-award-criterion", "env-execution-clause"}
     with pytest.raises(ValidationError, match="justification est obligatoire"):
         service.set_item_status(
-            new_db, contract, mandatory[0].clause_id, ChecklistStatus.DISMISSED, expected_version=None
+            new_db,
+            contract,
+            mandatory[0].clause_id,
+            ChecklistStatus.DISMISSED,
+            expected_version=None,
+            organisation_id=org,
         )
     for item in mandatory[:-1]:
         service.set_item_status(
@@ -183,6 +189,7 @@ def test_checklist_decisions_and_missing_mandatory(new_db):
             ChecklistStatus.IN_TENDER,
             user_name="Léa Martin",
             expected_version=None,
+            organisation_id=org,
         )
     assert contract in service.contracts_missing_mandatory(new_db, org)
     service.set_item_status(
@@ -192,6 +199,7 @@ def test_checklist_decisions_and_missing_mandatory(new_db):
         ChecklistStatus.DISMISSED,
         justification="Exception prévue par la loi",
         expected_version=None,
+        organisation_id=org,
     )
     assert service.contracts_missing_mandatory(new_db, org) == {small}
     after = {i.code: i for i in service.checklist(new_db, contract).items}
@@ -212,11 +220,32 @@ def test_stale_checklist_line_is_refused(new_db):
 
     contract = add_contract(new_db, new_db.organisation_id)
     clause = service.clause_id("payment-delays")
-    service.set_item_status(new_db, contract, clause, ChecklistStatus.RETAINED, expected_version=None)
+    service.set_item_status(
+        new_db,
+        contract,
+        clause,
+        ChecklistStatus.RETAINED,
+        expected_version=None,
+        organisation_id=new_db.organisation_id,
+    )
     version = next(i for i in service.checklist(new_db, contract).items if i.clause_id == clause).item_version
-    service.set_item_status(new_db, contract, clause, ChecklistStatus.IN_TENDER, expected_version=version)
+    service.set_item_status(
+        new_db,
+        contract,
+        clause,
+        ChecklistStatus.IN_TENDER,
+        expected_version=version,
+        organisation_id=new_db.organisation_id,
+    )
     with pytest.raises(ConcurrentEdit):
-        service.set_item_status(new_db, contract, clause, ChecklistStatus.EXECUTED, expected_version=version)
+        service.set_item_status(
+            new_db,
+            contract,
+            clause,
+            ChecklistStatus.EXECUTED,
+            expected_version=version,
+            organisation_id=new_db.organisation_id,
+        )
 
 
 def test_committee_levers_become_checklist_items(new_db):
@@ -244,7 +273,13 @@ def test_exports_pdf_and_xlsx(new_db, tmp_path):
     mine = service.add_clause(new_db, org, user_clause())
     contract = add_contract(new_db, org)
     service.set_item_status(
-        new_db, contract, mine, ChecklistStatus.RETAINED, chosen_text='=HYPERLINK("x")', expected_version=None
+        new_db,
+        contract,
+        mine,
+        ChecklistStatus.RETAINED,
+        chosen_text='=HYPERLINK("x")',
+        expected_version=None,
+        organisation_id=new_db.organisation_id,
     )
     data = service.checklist(new_db, contract)
     pages = checklist_pdf(data, tmp_path / "clauses.pdf")

@@ -57,9 +57,13 @@ def test_decisions_closing_and_clause_hook(prepared, monkeypatch):
     svc.present_due_contracts(db, org, 2026)
     first, second = svc.committee_view(db, org, 2026).decisions
     with pytest.raises(ValidationError, match="au moins une action"):
-        svc.record_decision(db, first.id, targeted=True, actions=[], expected_version=first.version)
+        svc.record_decision(
+            db, first.id, targeted=True, actions=[], expected_version=first.version, organisation_id=org
+        )
     with pytest.raises(ValidationError, match="inconnue"):
-        svc.record_decision(db, first.id, targeted=True, actions=["nope"], expected_version=first.version)
+        svc.record_decision(
+            db, first.id, targeted=True, actions=["nope"], expected_version=first.version, organisation_id=org
+        )
     svc.record_decision(
         db,
         first.id,
@@ -67,6 +71,7 @@ def test_decisions_closing_and_clause_hook(prepared, monkeypatch):
         actions=["insertion_clause", "sme_advance"],
         comment="Oui",
         expected_version=first.version,
+        organisation_id=org,
     )
     svc.record_decision(
         db,
@@ -75,6 +80,7 @@ def test_decisions_closing_and_clause_hook(prepared, monkeypatch):
         actions=["right_need"],
         comment="Trop tôt",
         expected_version=second.version,
+        organisation_id=org,
     )
     view = svc.committee_view(db, org, 2026)
     assert [d.targeted for d in view.decisions] == [True, False]
@@ -103,7 +109,9 @@ def test_decisions_closing_and_clause_hook(prepared, monkeypatch):
     assert calls == [(first.contract_id, ["insertion_clause", "sme_advance"], "Claire")]
     assert svc.committee_view(db, org, 2026).closed
     with pytest.raises(ValidationError, match="clôturé"):
-        svc.record_decision(db, second.id, targeted=False, expected_version=second.version)
+        svc.record_decision(
+            db, second.id, targeted=False, expected_version=second.version, organisation_id=org
+        )
     with pytest.raises(ValidationError, match="clôturé"):
         svc.close_committee(db, org, 2026)
 
@@ -131,16 +139,28 @@ def test_bilan_of_previous_year(prepared):
     svc.present_due_contracts(db, org, 2025)
     decision = svc.committee_view(db, org, 2025).decisions[0]
     svc.record_decision(
-        db, decision.id, targeted=True, actions=["social_clauses"], expected_version=decision.version
+        db,
+        decision.id,
+        targeted=True,
+        actions=["social_clauses"],
+        expected_version=decision.version,
+        organisation_id=org,
     )
     version = svc.committee_view(db, org, 2025).decisions[0].version
     with pytest.raises(ValidationError, match="pourquoi"):
-        svc.record_review(db, decision.id, done=False, comment=" ", expected_version=version)
+        svc.record_review(
+            db, decision.id, done=False, comment=" ", expected_version=version, organisation_id=org
+        )
     svc.record_review(
-        db, decision.id, done=False, comment="Pas d'offre d'insertion", expected_version=version
+        db,
+        decision.id,
+        done=False,
+        comment="Pas d'offre d'insertion",
+        expected_version=version,
+        organisation_id=org,
     )
     with pytest.raises(ConcurrentEdit):  # a stale bilan does not overwrite the one just written
-        svc.record_review(db, decision.id, done=True, expected_version=version)
+        svc.record_review(db, decision.id, done=True, expected_version=version, organisation_id=org)
     bilan = svc.committee_view(db, org, 2026).bilan
     assert [(b.reference, b.review_done, b.review_comment) for b in bilan] == [
         ("OLD-1", False, "Pas d'offre d'insertion")

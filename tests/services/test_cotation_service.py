@@ -57,7 +57,13 @@ def test_due_list_windows_and_targets(new_db):
     )
     view = svc.load_assessment(new_db, due.to_present[0].contract_id, 2026)
     svc.save_assessment(
-        new_db, view.contract_id, 2026, view.ratings, user_name="Claire", expected_version=None
+        new_db,
+        view.contract_id,
+        2026,
+        view.ratings,
+        user_name="Claire",
+        expected_version=None,
+        organisation_id=org,
     )
     due = svc.due_list(new_db, org, 2026)
     assert due.present_target.diagnosed == 1 and due.present_target.share == Decimal("0.3333")
@@ -100,17 +106,28 @@ def test_save_overrides_history_and_concurrency(new_db):
         for r in view.ratings
     ]
     saved = svc.save_assessment(
-        new_db, cid, 2026, ratings, notes="  Vu avec le service  ", user_name="Claire", expected_version=None
+        new_db,
+        cid,
+        2026,
+        ratings,
+        notes="  Vu avec le service  ",
+        user_name="Claire",
+        expected_version=None,
+        organisation_id=org,
     )
     assert saved.saved and saved.version == 1 and saved.notes == "Vu avec le service"
     neg = next(r for r in saved.ratings if r.lever == "negotiation")
     assert (neg.stake, neg.prefilled_stake, neg.overridden) == (3, 2, True)
     assert saved.score >= view.score
-    again = svc.save_assessment(new_db, cid, 2026, saved.ratings, expected_version=saved.version)
+    again = svc.save_assessment(
+        new_db, cid, 2026, saved.ratings, expected_version=saved.version, organisation_id=org
+    )
     assert again.version == 2
     with pytest.raises(ConcurrentEdit):
-        svc.save_assessment(new_db, cid, 2026, saved.ratings, expected_version=1)
-    svc.save_assessment(new_db, cid, 2025, view.ratings, user_name="Claire", expected_version=None)
+        svc.save_assessment(new_db, cid, 2026, saved.ratings, expected_version=1, organisation_id=org)
+    svc.save_assessment(
+        new_db, cid, 2025, view.ratings, user_name="Claire", expected_version=None, organisation_id=org
+    )
     history = svc.load_assessment(new_db, cid, 2026).history
     assert [h.year for h in history] == [2026, 2025]
     # The proposal restores the pre-filled values without losing the saved state.
@@ -131,7 +148,9 @@ def test_save_rejects_bad_ratings(new_db, change, message):
     view = svc.load_assessment(new_db, cid, 2026)
     bad = [dataclasses.replace(view.ratings[0], **change), *view.ratings[1:]]
     with pytest.raises(ValidationError, match=message):
-        svc.save_assessment(new_db, cid, 2026, bad, expected_version=None)
+        svc.save_assessment(
+            new_db, cid, 2026, bad, expected_version=None, organisation_id=new_db.organisation_id
+        )
 
 
 def test_demo_has_assessments_for_this_years_cad(demo_db, demo_org):

@@ -28,6 +28,7 @@ def test_dashboard_counts_active_contracts_missing_a_mandatory_clause(demo_db, d
             ChecklistStatus.RETAINED,
             user_name="Test",
             expected_version=None,
+            organisation_id=demo_org,
         )
     assert not checklist(demo_db, contract_id).missing_mandatory
     assert dashboard_counts(demo_db, demo_org, TODAY).missing_mandatory_clause == before - 1

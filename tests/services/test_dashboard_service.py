@@ -128,7 +128,7 @@ def file(tmp_path):
         s.flush()
         s.add_all([PurchasingGroupMember(group_id=group.id, organisation_id=o) for o in (town, other)])
     # The town raises its own environmental-criterion target for 2026 to 90 %.
-    save_setting(db, town, "target.env_criterion", "0.90", dt.date(2026, 1, 1))
+    save_setting(db, town, "target.env_criterion", "0.90", dt.date(2026, 1, 1), expected=None)
     yield db, town, other
     db.dispose()
 

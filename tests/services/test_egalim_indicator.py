@@ -30,6 +30,7 @@ def test_catering_contracts_and_the_share_with_the_clause(demo_db, demo_org):
         ChecklistStatus.RETAINED,
         user_name="Léa",
         expected_version=None,
+        organisation_id=demo_org,
     )
     after = egalim_indicator(demo_db, demo_org, TODAY)
     assert (after.with_clause, after.share) == (1, Decimal("0.3333"))

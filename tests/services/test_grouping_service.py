@@ -75,7 +75,7 @@ def test_capacity_is_respected_and_bound_reported(demo_db, demo_org):
 
 def test_accepting_records_a_plan_that_keeps_every_original_order(demo_db, demo_org):
     proposal = propose_grouping(demo_db, demo_org, 2025)
-    plan_id = accept_proposal(demo_db, proposal, accepted_by="Claire Martin")
+    plan_id = accept_proposal(demo_db, proposal, accepted_by="Claire Martin", organisation_id=demo_org)
     merged = proposal.result.merged_groups
     with demo_db.session(write=False) as s:
         plan = s.get(GroupingPlan, plan_id)
@@ -96,7 +96,7 @@ def test_accepting_a_stale_proposal_is_refused(demo_db, demo_org):
     with demo_db.session() as s:
         s.delete(s.get(Order, victim))
     with pytest.raises(UserError, match="relancez le calcul"):
-        accept_proposal(demo_db, proposal)
+        accept_proposal(demo_db, proposal, organisation_id=demo_org)
     with demo_db.session(write=False) as s:
         assert s.scalar(select(func.count()).select_from(GroupingPlan)) == 0
 
@@ -184,7 +184,8 @@ def test_joint_purchasing_between_the_demo_towns(demo_db):
         assert (p.last_end - p.first_end).days <= 366
     crossing = [p for p in proposals if p.new_thresholds]
     assert crossing, "the demo shows at least one group whose combined amount changes the procedure"
-    group_id = record_purchasing_group(demo_db, crossing[0])
+    coordinator = crossing[0].coordinator.organisation
+    group_id = record_purchasing_group(demo_db, crossing[0], organisation_id=coordinator)
     with demo_db.session(write=False) as s:
         group = s.get(PurchasingGroup, group_id)
         assert group.coordinator_id == crossing[0].coordinator.organisation
@@ -192,7 +193,7 @@ def test_joint_purchasing_between_the_demo_towns(demo_db):
         members = s.scalar(select(func.count()).where(PurchasingGroupMember.group_id == group_id))
         assert members == len(crossing[0].contracts)
     with pytest.raises(UserError, match="déjà enregistré"):
-        record_purchasing_group(demo_db, crossing[0])
+        record_purchasing_group(demo_db, crossing[0], organisation_id=coordinator)
 
 
 def test_report_pdf_shows_reduction_per_family_and_three_scenarios(demo_db, demo_org, tmp_path):

@@ -64,7 +64,7 @@ def test_family_cpv_codes_and_version_check(new_db):
             item_id=item.id,
             expected_version=item.version,
         )
-    ref.delete_item(new_db, "family", item.id)
+    ref.delete_item(new_db, "family", item.id, organisation_id=org, expected_version=updated.version)
     assert [i for i in ref.list_items(new_db, "family", org) if i.id == item.id] == []
 
 

@@ -109,15 +109,21 @@ def test_the_towns_override_wins_for_a_local_choice_and_the_law_is_not_overridab
             shipped = settings_for(session, None)
         assert settings.get(K.RESERVATION, dt.date(2026, 1, 1)) == D("60000")
         assert shipped.get(K.RESERVATION, dt.date(2026, 1, 1)) == D("90000")
-        identity_and_settings.save_setting(db, VDS, K.INSERTION_STUDY.key, "50 000", dt.date(2027, 1, 1))
+        identity_and_settings.save_setting(
+            db, VDS, K.INSERTION_STUDY.key, "50 000", dt.date(2027, 1, 1), expected=None
+        )
         with db.session(write=False) as session:
             settings = settings_for(session, VDS)
         assert settings.get(K.INSERTION_STUDY, dt.date(2026, 12, 31)) == D("90000")
         assert settings.get(K.INSERTION_STUDY, dt.date(2027, 1, 1)) == D("50000")
         with pytest.raises(ValidationError, match="fixé par un texte"):
-            identity_and_settings.save_setting(db, VDS, K.EU_WORKS.key, "1000", dt.date(2027, 1, 1))
+            identity_and_settings.save_setting(
+                db, VDS, K.EU_WORKS.key, "1000", dt.date(2027, 1, 1), expected=None
+            )
         with pytest.raises(ValidationError, match="inconnu"):
-            identity_and_settings.save_setting(db, VDS, "threshold.nothing", "1000", dt.date(2027, 1, 1))
+            identity_and_settings.save_setting(
+                db, VDS, "threshold.nothing", "1000", dt.date(2027, 1, 1), expected=None
+            )
     finally:
         db.dispose()
 
@@ -145,7 +151,12 @@ def test_a_law_value_left_in_a_file_is_ignored(new_db):
 
 def test_setting_lines_show_the_catalogue_with_scope_source_and_the_towns_choice(new_db):
     identity_and_settings.save_setting(
-        new_db, new_db.organisation_id, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1)
+        new_db,
+        new_db.organisation_id,
+        K.TARGET_ORDER_REDUCTION.key,
+        "0,30",
+        dt.date(2026, 1, 1),
+        expected=None,
     )
     lines = {
         line.key: line
@@ -182,11 +193,18 @@ def test_a_file_at_the_current_schema_gets_the_new_value_when_opened(tmp_path, r
 
 def test_reset_brings_back_the_shipped_value(new_db):
     org = new_db.organisation_id
-    identity_and_settings.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1))
-    identity_and_settings.save_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,35", dt.date(2027, 1, 1))
+    identity_and_settings.save_setting(
+        new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,30", dt.date(2026, 1, 1), expected=None
+    )
+    identity_and_settings.save_setting(
+        new_db, org, K.TARGET_ORDER_REDUCTION.key, "0,35", dt.date(2027, 1, 1), expected=None
+    )
     assert (
-        identity_and_settings.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, user_name="Léa") == 2
+        identity_and_settings.reset_setting(
+            new_db, org, K.TARGET_ORDER_REDUCTION.key, user_name="Léa", expected=None
+        )
+        == 2
     )
     with new_db.session(write=False) as session:
         assert settings_for(session, org).get(K.TARGET_ORDER_REDUCTION, dt.date(2027, 6, 1)) == D("0.25")
-    assert identity_and_settings.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key) == 0
+    assert identity_and_settings.reset_setting(new_db, org, K.TARGET_ORDER_REDUCTION.key, expected=None) == 0

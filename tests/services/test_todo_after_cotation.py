@@ -41,7 +41,15 @@ def test_saving_a_cotation_takes_it_off_the_todo_list(demo_db, demo_org):
     delays = delays_for(demo_db, demo_org, today)
     year = cal.milestones(_end_date(demo_db, demo_org, first.contract_id), delays).cad.year
     view = proposal(demo_db, first.contract_id, year)
-    save_assessment(demo_db, first.contract_id, year, view.ratings, on=today, expected_version=None)
+    save_assessment(
+        demo_db,
+        first.contract_id,
+        year,
+        view.ratings,
+        on=today,
+        expected_version=None,
+        organisation_id=demo_org,
+    )
     after = [a.contract_id for a in alerts_for(demo_db, demo_org, today) if a.kind == cal.AlertKind.COTATION]
     assert first.contract_id not in after
     assert len(after) == len(todo) - 1

@@ -91,12 +91,21 @@ def test_a_negative_figure_is_refused_and_nothing_is_saved(qtbot, demo_db, opene
         assert s.get(Contract, contract_id).version == before
 
 
-def test_a_figure_entered_meanwhile_elsewhere_is_not_overwritten(qtbot, demo_db, opened, warnings):
+def test_a_figure_entered_meanwhile_elsewhere_is_not_overwritten(qtbot, demo_db, opened, warnings, demo_org):
     dialog, contract_id = opened
     _type_line(qtbot, dialog, "2025", "100", "")
-    set_insertion_hours(demo_db, contract_id, 2025, Decimal(300), source="autre poste", expected_version=0)
+    set_insertion_hours(
+        demo_db,
+        contract_id,
+        2025,
+        Decimal(300),
+        source="autre poste",
+        user_name="Paul Durand",
+        expected_version=0,
+        organisation_id=demo_org,
+    )
     qtbot.mouseClick(dialog.hours.save_button, Qt.MouseButton.LeftButton)
-    assert len(warnings) == 1 and "entre-temps sur un autre poste" in warnings[0]
+    assert len(warnings) == 1 and "entre-temps par Paul Durand" in warnings[0]
     assert [(r.year, r.hours) for r in list_insertion_hours(demo_db, contract_id)] == [(2025, Decimal(300))]
     # the table now shows what is saved
     assert [(r["year"], r["hours"]) for r in dialog.hours.model.rows] == [(2025, Decimal("300.00"))]

@@ -145,7 +145,7 @@ def test_concurrent_edit_goes_to_the_error_dialog(qtbot, new_db, monkeypatch):
     answer_editor(qtbot, "Code CPV", "30197000", calls)
     qtbot.mouseClick(screen.edit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    assert "modifié depuis l'affichage" in shown[0]
+    assert "a été modifié entre-temps" in shown[0] and "depuis l'affichage de la liste" in shown[0]
     assert screen.status.text() == "Rien n'a été enregistré."
 
 

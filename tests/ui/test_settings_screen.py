@@ -66,7 +66,12 @@ def test_reset_button_follows_the_towns_own_values(tab, monkeypatch):
 
     ctx = tab.context
     identity_and_settings.save_setting(
-        ctx.db, ctx.organisation_id, K.SPASER_ADVANCE.key, "100000", dt.date(2026, 1, 1)
+        ctx.db,
+        ctx.organisation_id,
+        K.SPASER_ADVANCE.key,
+        "100000",
+        dt.date(2026, 1, 1),
+        expected=None,
     )
     tab.reload()
     select(tab, K.SPASER_ADVANCE.key)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.enums import ChecklistStatus, ClauseKind, ContractStatus
-from app.errors import ConcurrentEdit, NotFound, ValidationError
+from app.errors import NotFound, ValidationError
 from app.model import Clause, Contract, ContractClause, Organisation, utcnow
 from app.queries import clauses as queries
 from app.queries.contracts import contract_facts
@@ -27,6 +27,7 @@ from app.rules.clauses import (
     evaluate_all,
 )
 from app.rules.levers import LEVERS_BY_CODE
+from app.services import audit, scope
 from app.services.clauses.library import ClauseRow, library_rows
 from app.storage.database import Database
 
@@ -206,6 +207,7 @@ def set_item_status(
     justification: str | None = None,
     chosen_text: str | None = None,
     expected_version: int | None,  # the version read; None when the contract had no line for it
+    organisation_id: uuid.UUID,  # the user's: another organisation's checklist is read-only
 ) -> None:
     """Record the buyer's decision on one clause of a contract; dismissing needs a justification."""
     justification = (justification or "").strip() or None
@@ -216,24 +218,40 @@ def set_item_status(
             field="justification",
         )
     with db.write() as session:
-        _load_contract(session, contract_id)
-        if session.get(Clause, clause_id_) is None:
+        contract = _load_contract(session, contract_id)
+        scope.own_contract(
+            session, contract_id, organisation_id, f"La liste de clauses du marché « {contract.reference} »"
+        )
+        clause = session.get(Clause, clause_id_)
+        if clause is None:
             raise NotFound("Cette clause n'existe plus.")
         item = queries.contract_line(session, contract_id, clause_id_)
         if item is None:
             item = ContractClause(contract_id=contract_id, clause_id=clause_id_)
             session.add(item)
         elif item.version != expected_version:
-            raise ConcurrentEdit(
-                "Cette ligne de la liste de clauses a été modifiée entre-temps sur un autre poste. "
-                "Rechargez la liste."
+            raise audit.conflict(
+                session,
+                item.id,
+                f"La ligne « {clause.title} » de la liste de clauses du marché « {contract.reference} » a "
+                "été modifiée {who}. Rechargez la liste.",
             )
+        old = item.status
         item.status = status
         item.justification = justification
         if chosen_text is not None:
             item.chosen_text = chosen_text.strip() or None
         item.decided_by = user_name.strip() or None
         item.decided_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            "contract_clause",
+            item.id,
+            "update" if old is not None else "create",
+            {"marché": contract.reference, "clause": clause.title, "statut": [old, status]},
+            user_name,
+        )
 
 
 def add_items_for_levers(

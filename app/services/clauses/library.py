@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from app.enums import ClauseKind
-from app.errors import ConcurrentEdit, NotFound, ValidationError
+from app.errors import NotFound, ValidationError
 from app.model import Clause
 from app.paths import resource
 from app.queries import clauses as queries
 from app.rules.clause_library import DECP_VALUES, ClauseSpec, levers_for_actions, parse_library
 from app.rules.clauses import RULES
+from app.services import audit, scope
 from app.storage.database import Database
 
 CLAUSE_NAMESPACE = uuid.UUID("3b7c2a1e-5d94-4c61-9f0a-8e2d4b6c1a57")
@@ -296,7 +297,9 @@ def copy_clause(db: Database, organisation_id: uuid.UUID, source_id: uuid.UUID) 
         return clause_id(code)
 
 
-def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int) -> Clause:
+def _editable(
+    session: Session, clause_id_: uuid.UUID, expected_version: int, organisation_id: uuid.UUID
+) -> Clause:
     clause = session.get(Clause, clause_id_)
     if clause is None:
         raise NotFound("Cette clause n'existe plus (supprimée sur un autre poste ?).")
@@ -305,22 +308,47 @@ def _editable(session: Session, clause_id_: uuid.UUID, expected_version: int) ->
             "Les clauses livrées avec l'application ne se modifient pas : faites-en une copie, "
             "que vous pourrez adapter."
         )
+    scope.ensure_own(session, clause.organisation_id, organisation_id, f"La clause « {clause.title} »")
     if clause.version != expected_version:
-        raise ConcurrentEdit("Cette clause a été modifiée entre-temps sur un autre poste. Rouvrez-la.")
+        raise audit.conflict(
+            session,
+            clause.id,
+            f"La clause « {clause.title} » a été modifiée {{who}}. Rouvrez-la.",
+        )
     return clause
 
 
-def update_clause(db: Database, clause_id_: uuid.UUID, data: ClauseInput, *, expected_version: int) -> None:
+def update_clause(
+    db: Database,
+    clause_id_: uuid.UUID,
+    data: ClauseInput,
+    *,
+    expected_version: int,
+    organisation_id: uuid.UUID,
+    user_name: str = "",
+) -> None:
     data = _validated(data)
     with db.write() as session:
-        clause = _editable(session, clause_id_, expected_version)
-        for key, value in _fields(data).items():
+        clause = _editable(session, clause_id_, expected_version, organisation_id)
+        wanted = _fields(data)
+        before = {key: getattr(clause, key) for key in wanted}
+        for key, value in wanted.items():
             setattr(clause, key, value)
+        audit.record(session, "clause", clause.id, "update", audit.diff(before, wanted), user_name)
 
 
-def delete_clause(db: Database, clause_id_: uuid.UUID, *, expected_version: int) -> None:
+def delete_clause(
+    db: Database,
+    clause_id_: uuid.UUID,
+    *,
+    expected_version: int,
+    organisation_id: uuid.UUID,
+    user_name: str = "",
+) -> None:
     with db.write() as session:
-        session.delete(_editable(session, clause_id_, expected_version))
+        clause = _editable(session, clause_id_, expected_version, organisation_id)
+        audit.record(session, "clause", clause.id, "delete", {"titre": clause.title}, user_name)
+        session.delete(clause)
 
 
 def library_rows(session: Session, organisation_id: uuid.UUID) -> list[ClauseRow]:

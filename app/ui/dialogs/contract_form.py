@@ -38,10 +38,12 @@ from app import format as fmt
 from app.enums import ContractStatus, Procedure, PurchaseNature
 from app.errors import ConcurrentEdit, UserError, ValidationError
 from app.rules import calendar as cal
+from app.rules.editing import Access
 from app.services import contracts as svc
 from app.services import insertion_hours as hours_svc
 from app.ui import messages, ops
 from app.ui.context import AppContext
+from app.ui.dialogs import read_only
 from app.ui.dialogs.conflict import OVERWRITE, RELOAD, ask_conflict
 from app.ui.dialogs.errors import show_error
 from app.ui.models.editable import EditableRowsModel, EditColumn
@@ -257,7 +259,10 @@ class ContractDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.history_view = history
+        self.read_only_banner = read_only.banner()
+        self.access: Access | None = None  # set when the record arrives: another town's is read-only
         self.save_button.setDefault(True)
         self.save_button.setToolTip("Enregistrer (Ctrl+S)")
         buttons.accepted.connect(self.save)
@@ -265,6 +270,7 @@ class ContractDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
 
@@ -289,9 +295,27 @@ class ContractDialog(QDialog):
         self.save_button.setEnabled(True)
         if data.record is not None:
             self.show_record(data.record)
+            self.access = data.record.detail.access(self.context.organisation_id)
+            if not self.access.editable:
+                self._show_read_only(self.access)
         else:
             self._refresh_computed()
         explain_acronyms(self)
+
+    @property
+    def read_only(self) -> bool:
+        return self.access is not None and not self.access.editable
+
+    def _show_read_only(self, access: Access) -> None:
+        """Another organisation's contract: consulted, not changed (the services refuse it too)."""
+        read_only.show_read_only(
+            self, self.read_only_banner, access, keep=(self.cancel_button, self.history_view)
+        )
+        self.save_button.hide()
+        self.hours.save_button.hide()
+        self.cancel_button.setText("Fermer")
+        self.cancel_button.setEnabled(True)
+        self.setWindowTitle(f"{self.windowTitle()} — lecture seule ({access.owner_name})")
 
     def _load_failed(self, exc: BaseException) -> None:
         self.load_error = exc
@@ -586,6 +610,8 @@ class ContractDialog(QDialog):
     def save(self, *, overwrite: bool = False) -> bool:
         """Check the form, then save on the database worker; False when the form has a value to
         correct (the dialog closes once the save is done)."""
+        if self.read_only:
+            return False
         try:
             data = self.collect()
             hours = self.hours.rows()
@@ -646,7 +672,7 @@ class ContractDialog(QDialog):
 
     def save_hours(self) -> bool:
         """« Enregistrer les heures »: only the hours of an existing contract; the form stays open."""
-        if self.contract_id is None:
+        if self.contract_id is None or self.read_only:
             return False
         try:
             rows = self.hours.rows()
@@ -654,15 +680,16 @@ class ContractDialog(QDialog):
         except ValidationError as exc:
             self._refused(exc)
             return False
-        db, contract_id, loaded, user = (
+        db, contract_id, loaded, user, org = (
             self.context.db,
             self.contract_id,
             self.hours.loaded,
             self.context.user_name,
+            self.context.organisation_id,
         )
         ops.mutate(
             self,
-            lambda: form_ops.save_hours(db, contract_id, rows, loaded, user),
+            lambda: form_ops.save_hours(db, contract_id, rows, loaded, user, org),
             self._hours_saved,
             on_error=self._hours_failed,
             title="Enregistrement des heures d'insertion…",

@@ -22,6 +22,7 @@ class Column:
     align_right: bool = False
     tooltip: Callable[[Any], str | None] | None = None
     foreground: Callable[[Any], Any] | None = None  # a QColor or None
+    decoration: Callable[[Any], Any] | None = None  # a QIcon or None (e.g. a lock on a read-only row)
 
 
 def _none_last(key: Callable[[Any], Any]) -> Callable[[Any], tuple]:
@@ -80,6 +81,8 @@ class RowTableModel(QAbstractTableModel):
             return column.tooltip(row) if column.tooltip is not None else column.display(row)
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
             return column.foreground(row)
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
+            return column.decoration(row)
         return None
 
     # --- sorting (in Python: a proxy model is far too slow on large tables) -----------------------

@@ -50,10 +50,13 @@ def load_record(db: Database, contract_id: uuid.UUID) -> ContractRecord:
 def load_form(
     db: Database, organisation_id: uuid.UUID, contract_id: uuid.UUID | None, today: dt.date
 ) -> FormData:
+    record = load_record(db, contract_id) if contract_id is not None else None
+    # Another organisation's contract is shown (read-only) with its own departments and families.
+    owner = record.detail.organisation_id if record is not None else None
     return FormData(
-        svc.contract_choices(db, organisation_id),
-        delays_for(db, organisation_id, today),
-        load_record(db, contract_id) if contract_id is not None else None,
+        svc.contract_choices(db, owner or organisation_id),
+        delays_for(db, owner or organisation_id, today),
+        record,
     )
 
 
@@ -91,7 +94,14 @@ def save_form(
     )
     if hours is not None:
         try:
-            hours_svc.save_insertion_hours(db, detail.id, hours, loaded=loaded_hours, user_name=user_name)
+            hours_svc.save_insertion_hours(
+                db,
+                detail.id,
+                hours,
+                loaded=loaded_hours,
+                organisation_id=organisation_id,
+                user_name=user_name,
+            )
         except UserError as exc:
             return Saved(detail, exc.message)
     return Saved(detail)
@@ -103,6 +113,9 @@ def save_hours(
     hours: list[hours_svc.HoursRow],
     loaded: tuple[hours_svc.HoursRow, ...],
     user_name: str,
+    organisation_id: uuid.UUID,
 ) -> tuple[tuple[hours_svc.HoursRow, ...], tuple[AuditRow, ...]]:
-    saved = hours_svc.save_insertion_hours(db, contract_id, hours, loaded=loaded, user_name=user_name)
+    saved = hours_svc.save_insertion_hours(
+        db, contract_id, hours, loaded=loaded, organisation_id=organisation_id, user_name=user_name
+    )
     return tuple(saved), tuple(history(db, contract_id))

@@ -37,6 +37,7 @@ from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.messages import count as count_of
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.changed_note import ExternalChanges
 from app.ui.widgets.checklist import ChecklistWidget
 from app.ui.widgets.tables import fit_columns
 
@@ -417,8 +418,10 @@ class LibraryView(QWidget):
                 )
             return
         dialog = ClauseDialog(self, row)
-        db = self.context.db
-        dialog.on_accept = lambda data: update_clause(db, row.id, data, expected_version=row.version)
+        db, org, user = self.context.db, self.context.organisation_id, self.context.user_name
+        dialog.on_accept = lambda data: update_clause(
+            db, row.id, data, expected_version=row.version, organisation_id=org, user_name=user
+        )
         if dialog.exec():
             self.reload()
             self.message.setText("Clause modifiée.")
@@ -576,6 +579,9 @@ class ClausesScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self._reload)
         context.organisation_changed.connect(self._reload)
+        self.external = ExternalChanges(
+            self, context, self._reload, dirty=self.contracts.checklist.has_unsaved_input, position=1
+        )
 
     def _reload(self) -> None:
         self.library.reload()

@@ -3,12 +3,14 @@ the échéancier (timeline) tab."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,15 +30,72 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.enums import ContractStatus, PurchaseNature, label
+from app.rules.editing import Access
 from app.services import contracts as svc
 from app.ui import messages, ops
 from app.ui.context import AppContext, UndoEntry
+from app.ui.dialogs import read_only
 from app.ui.models.table import Column, RowTableModel
 from app.ui.widgets.table_keys import TableKeys
 from app.ui.widgets.tables import fit_columns
 
+MUTED = QColor("#5f6368")  # another organisation's rows: greyed, and marked in words (never colour alone)
+OWN = Access(True)
 
-def register_columns(today: dt.date) -> list[Column]:
+
+def register_columns(
+    today: dt.date,
+    access: Callable[[svc.ContractRow], Access] | None = None,
+    owner: Callable[[svc.ContractRow], str] | None = None,
+) -> list[Column]:
+    """The register's columns; with ``access`` (the other towns' contracts are shown), another
+    organisation's rows are greyed, their reference carries a padlock, and a second column
+    « Collectivité » says whose each contract is and that the others' are read-only."""
+    columns = _columns(today)
+    if access is None or owner is None:
+        return columns
+
+    def muted(row: svc.ContractRow) -> QColor | None:
+        return None if access(row).editable else MUTED
+
+    def lock(row: svc.ContractRow) -> QIcon | None:
+        return None if access(row).editable else read_only.lock_icon()
+
+    def explained(column: Column) -> Callable[[svc.ContractRow], str | None]:
+        def tooltip(row: svc.ContractRow) -> str | None:
+            rule = access(row)
+            if not rule.editable:
+                return rule.explanation
+            return column.tooltip(row) if column.tooltip is not None else column.display(row)
+
+        return tooltip
+
+    out = [
+        dataclasses.replace(
+            column,
+            foreground=muted,
+            decoration=lock if index == 0 else None,
+            tooltip=explained(column),
+        )
+        for index, column in enumerate(columns)
+    ]
+    out.insert(
+        1,
+        Column(
+            OWNER_HEADER,
+            lambda r: owner(r) if access(r).editable else f"{owner(r)} (lecture seule)",
+            foreground=muted,
+            decoration=lock,
+            tooltip=lambda r: access(r).explanation or "Marché de votre collectivité : modifiable",
+        ),
+    )
+    return out
+
+
+OWNER_HEADER = "Collectivité"
+
+
+def _columns(today: dt.date) -> list[Column]:
     def months_left(row: svc.ContractRow) -> int | None:
         return row.months_left(today)
 
@@ -90,7 +149,10 @@ class RegisterView(QWidget):
         self.all_rows: list[svc.ContractRow] = []
         self.keys: dict[uuid.UUID, str] = {}
         self.missing: set[uuid.UUID] | None = None
-        self.model = RowTableModel(register_columns(context.today()), self)
+        self.shared: svc.SharedRegister | None = None  # set when the other towns' contracts are shown
+        self.own_columns = register_columns(context.today())
+        self.shared_columns = register_columns(context.today(), self.access_of, self.owner_of)
+        self.model = RowTableModel(self.own_columns, self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher dans la référence, l'objet ou le titulaire (Ctrl+F)")
@@ -131,6 +193,12 @@ class RegisterView(QWidget):
         self.missing_clause.setToolTip("Marchés auxquels il manque au moins une clause obligatoire.")
         self.missing_clause.toggled.connect(self.apply_filter)
         self.missing_clause.setVisible(missing_clause_provider() is not None)
+        self.others = QCheckBox("Autres collectivités")
+        self.others.setToolTip(
+            "Afficher aussi les marchés des autres collectivités du fichier, en lecture seule "
+            "(marqués d'un cadenas et de leur nom)."
+        )
+        self.others.toggled.connect(lambda _checked: self.reload())
         clear = QPushButton("Effacer les filtres")
         clear.clicked.connect(self.clear_filters)
 
@@ -152,6 +220,7 @@ class RegisterView(QWidget):
         header.setStretchLastSection(False)
         fit_columns(self.table)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         TableKeys(self.table, self.edit_selected, self.delete_selected)
 
         self.count_label = QLabel()
@@ -159,6 +228,10 @@ class RegisterView(QWidget):
         self.new_button.setToolTip("Créer un marché (Ctrl+N)")
         self.edit_button = QPushButton("Ouvrir la fiche")
         self.edit_button.setToolTip("Ouvrir la fiche du marché sélectionné (Entrée)")
+        # « Consulter la fiche » on another town's contract: room for the longer title, never cut
+        self.edit_button.setMinimumWidth(
+            self.edit_button.fontMetrics().horizontalAdvance("Consulter la fiche") + 32
+        )
         self.delete_button = QPushButton("Supprimer")
         self.delete_button.setToolTip("Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler")
         self.print_button = QPushButton("Imprimer la liste")
@@ -193,6 +266,7 @@ class RegisterView(QWidget):
         row3.addSpacing(16)
         row3.addWidget(self.next_year)
         row3.addWidget(self.missing_clause)
+        row3.addWidget(self.others)
         row3.addStretch(1)
         row3.addWidget(clear)
         layout = QVBoxLayout(self)
@@ -219,12 +293,14 @@ class RegisterView(QWidget):
             self.apply_filter()
             return
         db, org, missing = ctx.db, ctx.organisation_id, self.missing_clause.isChecked()
+        others = self.others.isChecked()
 
         def load():  # noqa: ANN202
             provider = missing_clause_provider()
-            rows = svc.list_contracts(db, org)
+            shared = svc.list_shared_contracts(db, org) if others else None
+            rows = shared.rows if shared is not None else svc.list_contracts(db, org)
             # the search keys too: folding 10,000 rows at the first keystroke froze the window
-            return rows, provider(db, org) if missing else None, svc.search_keys(rows)
+            return rows, provider(db, org) if missing else None, svc.search_keys(rows), shared
 
         def loaded(result) -> None:  # noqa: ANN001
             self._show_rows(*result)
@@ -233,7 +309,15 @@ class RegisterView(QWidget):
 
         ops.query(self, load, loaded, title="Lecture du registre des marchés…")
 
-    def _show_rows(self, rows: list[svc.ContractRow], missing: set | None, keys: dict) -> None:
+    def _show_rows(
+        self,
+        rows: list[svc.ContractRow],
+        missing: set | None,
+        keys: dict,
+        shared: svc.SharedRegister | None = None,
+    ) -> None:
+        self.shared = shared
+        self._use_columns(self.shared_columns if shared is not None else self.own_columns)
         self.all_rows = rows
         self.keys = keys
         self.missing = missing
@@ -243,8 +327,24 @@ class RegisterView(QWidget):
         self._fill_choice(self.family, {(r.family_id, r.family) for r in self.all_rows if r.family_id})
         self.apply_filter()
         if self.model.sort_column < 0:
-            self.model.sort(6, Qt.SortOrder.AscendingOrder)
+            self.model.sort(self._column("Échéance"), Qt.SortOrder.AscendingOrder)
         self._size_columns()
+
+    def _column(self, header: str) -> int:
+        return next(i for i, c in enumerate(self.model.columns) if c.header == header)
+
+    def _use_columns(self, columns: list[Column]) -> None:
+        """Own contracts only, or with the other towns' (one more column): same sort, by title."""
+        model = self.model
+        if model.columns is columns:
+            return
+        sorted_by = model.columns[model.sort_column].header if model.sort_column >= 0 else None
+        model.beginResetModel()
+        model.columns = columns
+        model.sort_column = self._column(sorted_by) if sorted_by else -1
+        model.endResetModel()
+        if model.sort_column >= 0:
+            self.table.horizontalHeader().setSortIndicator(model.sort_column, model.sort_order)
 
     def _fill_choice(self, combo: QComboBox, items: set) -> None:
         current = combo.currentData()
@@ -259,9 +359,18 @@ class RegisterView(QWidget):
     def _size_columns(self) -> None:
         fit_columns(self.table)
         header = self.table.horizontalHeader()
-        for column, limit in ((1, 280), (2, 160), (3, 160), (4, 180)):
+        for title, limit in (("Objet", 280), ("Service", 160), ("Famille", 160), ("Titulaire", 180)):
+            column = self._column(title)
             if header.sectionSize(column) > limit:
                 header.resizeSection(column, limit)
+        if self.shared is not None:  # the padlock beside the reference, and whose: both whole
+            metrics, room = self.table.fontMetrics(), 16 + 40  # icon, its margins and the text's
+            column = self.model.columns[1]
+            texts = {column.display(row) for row in self.all_rows}
+            longest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            header.resizeSection(1, min(longest + room, 340))
+            references = max((metrics.horizontalAdvance(r.reference) for r in self.all_rows), default=0)
+            header.resizeSection(0, max(header.sectionSize(0), min(references + room, 220)))
 
     def criteria(self) -> svc.ContractFilter:
         return svc.ContractFilter(
@@ -290,13 +399,18 @@ class RegisterView(QWidget):
         self.model.set_rows(rows)
         total = len(self.all_rows)
         shown = len(rows)
-        self.count_label.setText(
+        text = (
             messages.EMPTY_REGISTER
             if total == 0 and self.context.ready
             else messages.count(total, "marché")
             if shown == total
             else f"{messages.count(shown, 'marché affiché', 'marchés affichés')} sur {total}"
         )
+        foreign = sum(1 for row in self.all_rows if not self.access_of(row).editable)
+        if foreign:
+            text += f", dont {foreign} d'autres collectivités (lecture seule)"
+        self.count_label.setText(text)
+        self._update_actions()
 
     def _missing_loaded(self, missing: set) -> None:
         self.missing = missing
@@ -317,6 +431,22 @@ class RegisterView(QWidget):
         self.apply_filter()
 
     # --- actions -----------------------------------------------------------------------------------
+    def owner_of(self, row: svc.ContractRow) -> str:
+        return self.shared.owner_name(row) if self.shared is not None else ""
+
+    def access_of(self, row: svc.ContractRow) -> Access:
+        """May the user change this row (the pure rule, over the owners the register loaded)?"""
+        return OWN if self.shared is None else self.shared.access(row, self.context.organisation_id)
+
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        access = self.access_of(row) if row is not None else OWN
+        self.delete_button.setEnabled(access.editable)
+        self.delete_button.setToolTip(
+            access.explanation or "Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler"
+        )
+        self.edit_button.setText("Ouvrir la fiche" if access.editable else "Consulter la fiche")
+
     def selected_row(self) -> svc.ContractRow | None:
         index = self.table.currentIndex()
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
@@ -361,6 +491,9 @@ class RegisterView(QWidget):
         row = self.selected_row()
         if row is None:
             QMessageBox.information(self, messages.APP_TITLE, "Sélectionnez d'abord le marché à supprimer.")
+            return
+        if not self.access_of(row).editable:
+            QMessageBox.information(self, messages.APP_TITLE, self.access_of(row).explanation)
             return
         answer = QMessageBox.question(
             self,

@@ -44,6 +44,7 @@ from app.ui.context import AppContext
 from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
+from app.ui.widgets.changed_note import ExternalChanges
 from app.ui.widgets.facts_pointer import FactsPointer, default_cad_year
 from app.ui.widgets.tables import fit_columns
 
@@ -303,6 +304,8 @@ class CotationScreen(QWidget):
         context.database_changed.connect(self._file_changed)
         context.organisation_changed.connect(self._file_changed)
         context.data_changed.connect(self._data_changed)
+        # Another window's change: reload, unless the buyer is rating a contract (a note instead).
+        self.external = ExternalChanges(self, context, self.reload, dirty=self.has_unsaved_input, position=1)
         self.reload()
 
     def _file_changed(self) -> None:
@@ -314,8 +317,17 @@ class CotationScreen(QWidget):
 
     def _data_changed(self, kind: str) -> None:
         # Contracts edited in the form, the facts grid or an import change the due list and targets.
-        if kind in ("contract", "organisation", "setting", "external"):  # external: another window
+        if kind in ("contract", "organisation", "setting"):  # another window's: ``self.external``
             self.reload()
+
+    def has_unsaved_input(self) -> bool:
+        """The ratings or notes shown differ from those read: the buyer is editing a cotation."""
+        view = self.view
+        if view is None:
+            return False
+        return self.notes.toPlainText() != view.notes or list(self.ratings_model.ratings) != list(
+            view.ratings
+        )
 
     def _today(self) -> dt.date:
         today = getattr(self.context, "today", None)
@@ -517,6 +529,7 @@ class CotationScreen(QWidget):
             user_name=self.context.user_name,
             on=self._today(),
             expected_version=self.view.version,
+            organisation_id=self.context.organisation_id,
         )
         ops.mutate(self, save, self._assessment_saved, on_conflict=self.reload)
 
@@ -665,6 +678,7 @@ class CotationScreen(QWidget):
             notes=self.committee.notes if self.committee else "",
             members=self._members(),
             expected_version=self.committee.version if self.committee else None,
+            user_name=ctx.user_name,
         )
         self._run(save, lambda _result: self.reload())
 
@@ -719,6 +733,8 @@ class CotationScreen(QWidget):
             actions=actions,
             comment=self.comment.text(),
             expected_version=d.version,
+            organisation_id=self.context.organisation_id,
+            user_name=self.context.user_name,
         )
 
         def select_again() -> None:
@@ -773,6 +789,8 @@ class CotationScreen(QWidget):
             done=self.review_done.currentData(),
             comment=self.review_comment.text(),
             expected_version=d.version,
+            organisation_id=self.context.organisation_id,
+            user_name=self.context.user_name,
         )
         self._run(record, lambda _result: self.reload())
 

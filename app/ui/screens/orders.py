@@ -32,6 +32,7 @@ from app.ui.messages import count
 from app.ui.models.table import Column
 from app.ui.models.table import RowTableModel as RowsModel
 from app.ui.ops import run_op
+from app.ui.widgets.changed_note import ExternalChanges
 from app.ui.widgets.tables import fit_columns
 
 DIMENSIONS = (
@@ -252,6 +253,10 @@ class OrdersScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
+        # A computed proposal is kept on another window's change (recomputing it is the user's call).
+        self.external = ExternalChanges(
+            self, context, self.reload, dirty=lambda: self.proposal is not None, position=1
+        )
         self.reload()
 
     # --- tabs -------------------------------------------------------------------------------
@@ -420,6 +425,10 @@ class OrdersScreen(QWidget):
         row.addStretch(1)
         row.addWidget(self.record_button)
         layout.addLayout(row)
+        from app.ui.widgets.purchasing_groups import PurchasingGroupsView
+
+        self.purchasing_groups = PurchasingGroupsView(self.context)
+        layout.addWidget(self.purchasing_groups)
         return widget
 
     # --- data -------------------------------------------------------------------------------
@@ -586,6 +595,7 @@ class OrdersScreen(QWidget):
         from app.services.grouping import accept_proposal
 
         db, proposal, user = self.context.db, self.proposal, self.context.user_name
+        org = self.context.organisation_id
         self.accept_button.setEnabled(False)
 
         def done(plan_id) -> None:  # noqa: ANN001
@@ -604,7 +614,7 @@ class OrdersScreen(QWidget):
         run_op(
             self,
             "Enregistrement du plan de groupement",
-            lambda _progress: accept_proposal(db, proposal, accepted_by=user),
+            lambda _progress: accept_proposal(db, proposal, organisation_id=org, accepted_by=user),
             done,
             failed,
         )
@@ -616,9 +626,11 @@ class OrdersScreen(QWidget):
         proposal = self.joint_model.rows[rows[0].row()]
         from app.services.joint_purchasing import record_purchasing_group
 
-        db = self.context.db
+        db, org, user = self.context.db, self.context.organisation_id, self.context.user_name
         ops.mutate(
-            self, lambda: record_purchasing_group(db, proposal), lambda _r: self._joint_recorded(proposal)
+            self,
+            lambda: record_purchasing_group(db, proposal, organisation_id=org, user_name=user),
+            lambda _r: self._joint_recorded(proposal),
         )
 
     def _joint_recorded(self, proposal) -> None:  # noqa: ANN001

@@ -3,6 +3,7 @@ suppliers, delivery sites); each kind is described by ``app.services.reference.K
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -157,7 +158,12 @@ class ReferenceView(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        db, key, user = self.context.db, self.kind.key, self.context.user_name
+        db, key, user, org = (
+            self.context.db,
+            self.kind.key,
+            self.context.user_name,
+            self.context.organisation_id,
+        )
 
         def after(_result: object = None) -> None:
             self.reload()
@@ -167,4 +173,7 @@ class ReferenceView(QWidget):
             ops.show_op_error(self, exc)
             after()
 
-        ops.mutate(self, lambda: delete_item(db, key, item.id, user_name=user), after, on_error=failed)
+        delete = functools.partial(
+            delete_item, db, key, item.id, organisation_id=org, expected_version=item.version, user_name=user
+        )
+        ops.mutate(self, delete, after, on_error=failed)

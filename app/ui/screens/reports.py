@@ -25,6 +25,7 @@ from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.messages import count
 from app.ui.tasks import Cancelled, run_op
+from app.ui.widgets.changed_note import ExternalChanges
 
 
 def grouping_writer():  # noqa: ANN201
@@ -138,6 +139,7 @@ class ReportsScreen(QWidget):
         layout.addStretch(1)
         context.organisation_changed.connect(self._load_organisation_name)
         context.database_changed.connect(self._load_organisation_name)
+        self.external = ExternalChanges(self, context, self._load_organisation_name, position=1)
         self.organisation_name = ""
         self._load_organisation_name()
 

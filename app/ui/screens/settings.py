@@ -36,6 +36,7 @@ from app.services import identity_and_settings as svc
 from app.ui import ops
 from app.ui.context import AppContext
 from app.ui.models.table import Column, RowTableModel
+from app.ui.widgets.changed_note import ExternalChanges
 from app.ui.widgets.fields import IntEdit
 from app.ui.widgets.tables import fit_columns
 
@@ -153,7 +154,9 @@ class SettingValueDialog(QDialog):
             self.line.key,
             self.value.text(),
             self.valid_from.date().toPython(),
+            expected=self.line.value,
             user_name=ctx.user_name,
+            today=ctx.today(),
         )
         failed = ops.warn_invalid(self, lambda _exc: self.value.setFocus())
         ops.mutate(self, save, lambda _result: self.accept(), on_error=failed)
@@ -223,6 +226,26 @@ class IdentityTab(QWidget):
         db, org = ctx.db, ctx.organisation_id
         ops.query(self, lambda: svc.get_identity(db, org), self._show_identity)
 
+    def has_unsaved_input(self) -> bool:
+        """The identity form differs from the identity read: the user is editing it."""
+        i = self.identity
+        if i is None:
+            return False
+        shown = (
+            self.name.text(),
+            self.siret.text(),
+            self.kind.currentData(),
+            self.insee.text(),
+            self.postcode.text(),
+            self.commune.text(),
+        )
+        read = (i.name, i.siret or "", i.kind, i.insee_code or "", i.postcode or "", i.commune or "")
+        try:
+            population = self.population.value()
+        except ValidationError:  # not a number: being typed
+            return True
+        return shown != read or population != i.population
+
     def _show_identity(self, identity: svc.OrganisationIdentity) -> None:
         self.identity = i = identity
         self.name.setText(i.name)
@@ -250,8 +273,8 @@ class IdentityTab(QWidget):
         except ValidationError as exc:
             QMessageBox.warning(self, "Saisie à corriger", exc.message)
             return
-        db, user = self.context.db, self.context.user_name
-        save = functools.partial(svc.save_identity, db, updated, user_name=user)
+        db, user, org = self.context.db, self.context.user_name, self.context.organisation_id
+        save = functools.partial(svc.save_identity, db, updated, organisation_id=org, user_name=user)
         ops.mutate(self, save, self._identity_saved, on_error=ops.warn_invalid(self), on_conflict=self.reload)
 
     def _identity_saved(self, identity: svc.OrganisationIdentity) -> None:
@@ -354,7 +377,13 @@ class SettingsTab(QWidget):
             return
         ctx = self.context
         reset = functools.partial(
-            svc.reset_setting, ctx.db, ctx.organisation_id, line.key, user_name=ctx.user_name
+            svc.reset_setting,
+            ctx.db,
+            ctx.organisation_id,
+            line.key,
+            expected=line.value,
+            user_name=ctx.user_name,
+            today=ctx.today(),
         )
         ops.mutate(self, reset, lambda _result: self._changed())
 
@@ -409,6 +438,9 @@ class SettingsScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         context.database_changed.connect(self.reload)
         context.organisation_changed.connect(self.reload)
+        self.external = ExternalChanges(
+            self, context, self.reload, dirty=self.identity.has_unsaved_input, position=1
+        )
 
     def reload(self) -> None:
         self.identity.reload()

@@ -242,6 +242,17 @@ class ChecklistWidget(QWidget):
             self.table.selectRow(row)
         self._show_current()
 
+    def has_unsaved_input(self) -> bool:
+        """The decision shown differs from the one recorded: the user is editing it."""
+        item = self.current_item()
+        if item is None:
+            return False
+        return (
+            self.status.currentData() != item.status.value
+            or self.justification.text() != (item.justification or "")
+            or self.text.toPlainText() != item.text
+        )
+
     def current_item(self):  # noqa: ANN201
         index = self.table.currentIndex() if hasattr(self, "table") else None
         if index is None or not index.isValid() or index.row() >= len(self.model.rows):
@@ -288,6 +299,7 @@ class ChecklistWidget(QWidget):
             if self.text.toPlainText().strip() != item.text.strip()
             else None,
             expected_version=item.item_version,
+            organisation_id=self.context.organisation_id,
         )
         ops.mutate(self, save, lambda _result: self._saved(), on_error=self._refused)
 
