@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "delete": "Suppression",
     "restore": "Rétablissement",
     "undo": "Annulation",
+    "merge": "Fusion",
 }
 
 # What each ``AuditEntry.entity`` code names, in French (the audit trail screen's « Type » column).
@@ -30,6 +31,7 @@ ENTITY_LABELS = {
     "family": "Famille d'achat",
     "supplier": "Fournisseur",
     "site": "Site de livraison",
+    "merge": "Fusion d'une copie",
 }
 
 
