@@ -247,7 +247,8 @@ def test_a_file_paired_with_another_databases_hot_journal_keeps_its_own_data(sou
     try:
         open_database(mine).dispose()
     except UserError:  # refusing is fine: then the file itself, read without that journal, must be whole
-        Path(f"{mine}-journal").rename(tmp_path / "journal-mis-de-cote")
+        if Path(f"{mine}-journal").exists():
+            Path(f"{mine}-journal").rename(tmp_path / "journal-mis-de-cote")
     con = sqlite3.connect(f"file:{mine}?mode=ro", uri=True)
     try:
         names = [r[0] for r in con.execute("SELECT name FROM organisation")]
