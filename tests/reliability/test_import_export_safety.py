@@ -251,3 +251,21 @@ def test_r19_formulas_are_escaped_on_export_and_exactly_one_apostrophe_goes_on_r
     assert _descriptions(other) == stored
     checks(new_db.path)
     checks(other)
+
+
+@pytest.mark.parametrize(
+    ("text", "written"), [("\0=1+1", "'=1+1"), ("\0", ""), ("a\0b", "ab"), ("=\0x", "'=x")]
+)
+def test_r19_a_null_character_never_reaches_the_file_nor_hides_a_formula(tmp_path, text, written):
+    """``\\0`` cannot be stored in a worksheet's XML: it is dropped, and a formula behind it is still
+    escaped (both formats go through the same escape)."""
+    from app.io.xlsx_writer import SheetSpec, escape_formula, write_csv, write_xlsx
+
+    assert escape_formula(text) == written
+    out = tmp_path / "nul.xlsx"
+    write_xlsx(out, [SheetSpec("F", ["Texte"], ["text"], [20], [[text]])])
+    cell = openpyxl.load_workbook(out).active["A2"]
+    assert (cell.value or "") == written and cell.data_type != "f"  # never a live formula
+    csv_out = tmp_path / "nul.csv"
+    write_csv(csv_out, ["Texte"], [[text]])
+    assert "\0" not in csv_out.read_text(encoding="utf-8-sig")
