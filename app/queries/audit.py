@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "delete": "Suppression",
     "restore": "Rétablissement",
     "undo": "Annulation",
+    "merge": "Fusion",
 }
 
 # What each ``AuditEntry.entity`` code names, in French (the audit trail screen's « Type » column).
@@ -36,6 +37,7 @@ ENTITY_LABELS = {
     "contract_clause": "Ligne de la liste de clauses",
     "clause": "Clause",
     "purchasing_group": "Groupement de commandes",
+    "merge": "Fusion d'une copie",
 }
 
 

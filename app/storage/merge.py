@@ -35,8 +35,9 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +45,17 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import errors
-from app.model import Base
+from app.model import Base, utcnow
 from app.storage.database import Database, open_database
 
 log = logging.getLogger(__name__)
 
 # Bookkeeping of the sharing itself: never merged as data.
 NOT_MERGED = frozenset({"tombstone", "merge_base", "presence"})
-LABEL_COLUMNS = ("reference", "number", "name", "code", "label", "key", "object")
+LABEL_COLUMNS = ("reference", "number", "name", "code", "label", "key", "object", "title", "year")
+# A second column that tells the record apart for a person (« VDS-2025-001 — Fournitures de bureau »).
+DETAIL_COLUMNS = ("object", "title", "description", "commune")
+BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at", "version"})
 ENTITY_NAMES = {
     "contract": "marché",
     "organisation": "collectivité",
@@ -63,7 +67,91 @@ ENTITY_NAMES = {
     "amendment": "avenant",
     "assessment": "cotation",
     "setting": "paramètre",
+    "audit_entry": "entrée de l'historique",
+    "emission_factor": "facteur d'émission",
+    "committee": "commission",
+    "committee_member": "membre de commission",
+    "committee_decision": "décision de commission",
+    "delivery_site": "site de livraison",
+    "grouping_plan": "plan de regroupement",
+    "grouped_order": "commande groupée",
+    "grouped_order_item": "ligne de commande groupée",
+    "import_batch": "import",
+    "purchase_family": "famille d'achat",
+    "purchasing_group": "groupement de commandes",
+    "purchasing_group_member": "membre de groupement",
+    "contract_clause": "clause d'un marché",
+    "insertion_hours": "heures d'insertion",
+    "assessment_lever": "levier de cotation",
 }
+# Column names in French where the contract form's labels do not say them.
+FIELD_NAMES = {
+    "name": "Nom",
+    "number": "Numéro",
+    "title": "Intitulé",
+    "amount": "Montant HT",
+    "description": "Description",
+    "order_date": "Date de commande",
+    "latest_delivery_date": "Livraison au plus tard",
+    "weight_kg": "Poids (kg)",
+    "siret": "SIRET",
+    "postcode": "Code postal",
+    "commune": "Commune",
+    "distance_km": "Distance (km)",
+    "value": "Valeur",
+    "label": "Libellé",
+    "code": "Code",
+    "signed_on": "Signé le",
+    "amount_delta": "Montant de l'avenant HT",
+    "new_end_date": "Nouvelle échéance",
+    "score": "Note",
+    "priority": "Priorité",
+    "year": "Année",
+    "hours": "Heures",
+    "organisation_id": "Collectivité",
+    "contract_id": "Marché",
+    "delivery_site_id": "Site de livraison",
+    "population": "Population",
+}
+
+
+def kind_name(entity: str) -> str:
+    """The French name of a kind of record (« marché », « bon de commande »)."""
+    return ENTITY_NAMES.get(entity, entity.replace("_", " "))
+
+
+def field_name(entity: str, column: str) -> str:
+    from app.rules.contract import CONTRACT_FIELD_LABELS
+
+    if entity == "contract" and column in CONTRACT_FIELD_LABELS:
+        return CONTRACT_FIELD_LABELS[column]
+    return FIELD_NAMES.get(column) or CONTRACT_FIELD_LABELS.get(column) or column.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    """One column that differs between the two copies of a row, as the user reads it."""
+
+    column: str
+    label: str  # French
+    here: str
+    there: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """Who last changed a row on one side, from that side's audit trail (when it says)."""
+
+    user_name: str
+    workstation: str
+    at: dt.datetime
+
+    def describe(self) -> str:
+        who = self.user_name or self.workstation or "un autre poste"
+        if self.user_name and self.workstation:
+            who = f"{self.user_name} ({self.workstation})"
+        local = self.at.replace(tzinfo=dt.UTC).astimezone()
+        return f"{who}, le {local:%d/%m/%Y à %H:%M}"
 
 
 @dataclass(frozen=True)
@@ -74,15 +162,31 @@ class MergeConflict:
     reason: str
     here_updated_at: dt.datetime | None
     there_updated_at: dt.datetime | None
+    differences: tuple[FieldDifference, ...] = ()
+    here_by: Change | None = None  # who last changed it here, when the audit trail says
+    there_by: Change | None = None
+    # a conflict of values (changed on both sides): settled by choosing a side; the others (deleted
+    # on one side, a reference taken here) are settled by correcting the record, then merging again
+    resolvable: bool = False
+
+    @property
+    def kind(self) -> str:
+        return kind_name(self.entity)
+
+    def side(self, mine: bool) -> str:
+        """« modifié par Marie (PC-MAIRIE), le 01/12/2026 à 10:42 » for one side, or what is known."""
+        by = self.here_by if mine else self.there_by
+        moment = self.here_updated_at if mine else self.there_updated_at
+        if by is not None:
+            return f"modifié par {by.describe()}"
+        if moment is not None:
+            local = moment.replace(tzinfo=dt.UTC).astimezone()
+            return f"modifié le {local:%d/%m/%Y à %H:%M}"
+        return "supprimé" if self.reason.startswith("supprimé") else "absent"
 
     def describe(self) -> str:
-        kind = ENTITY_NAMES.get(self.entity, self.entity)
-        when = " ; ".join(
-            f"{side} le {moment:%d/%m/%Y à %H:%M}"
-            for side, moment in (("ici", self.here_updated_at), ("dans l'autre copie", self.there_updated_at))
-            if moment is not None
-        )
-        return f"{kind} « {self.label} » : {self.reason}" + (f" (modifié {when})" if when else "")
+        sides = "ici " + self.side(True) + " ; dans l'autre copie " + self.side(False)
+        return f"{self.kind} « {self.label} » : {self.reason} ({sides})"
 
 
 @dataclass
@@ -95,6 +199,13 @@ class MergeReport:
     conflicts: list[MergeConflict] = field(default_factory=list)
     backup: str | None = None
     first_merge: bool = False
+    # entity -> {"added": n, "updated": n, "deleted": n}: what changed, kind by kind
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, entity: str, what: str, n: int = 1) -> None:
+        setattr(self, what, getattr(self, what) + n)
+        kind = self.by_kind.setdefault(entity, {"added": 0, "updated": 0, "deleted": 0})
+        kind[what] += n
 
     @property
     def changed(self) -> int:
@@ -106,11 +217,75 @@ def _tables() -> list[Table]:
 
 
 def _label(table: Table, row: dict[str, Any]) -> str:
-    for name in LABEL_COLUMNS:
-        value = row.get(name)
-        if value not in (None, ""):
-            return str(value)[:80]
-    return str(row["id"])[:8]
+    """What names a row for a person: its reference, number or name, then its object or title
+    (« VDS-2025-001 — Fournitures de bureau »); a row with none of them, its short id."""
+    first = next((name for name in LABEL_COLUMNS if row.get(name) not in (None, "")), None)
+    if first is None:
+        return str(row["id"])[:8]
+    label = str(row[first])
+    if table.name in ("lot", "amendment") and first == "number":
+        label = f"n° {label}"
+    detail = next(
+        (str(row[name]) for name in DETAIL_COLUMNS if name != first and row.get(name) not in (None, "")),
+        "",
+    )
+    return (f"{label} — {detail}" if detail else label)[:120]
+
+
+def _shown(value: Any, labels: dict[uuid.UUID, str]) -> str:
+    """A column value as the user reads it: a linked record by its name, dates and amounts in French."""
+    from app import format as fmt
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, uuid.UUID):
+        return labels.get(value, str(value)[:8])
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return fmt.date(value)
+    if isinstance(value, Decimal):
+        return fmt.number(value, 2)
+    if hasattr(value, "value") and isinstance(value.value, str):  # an enum
+        return value.value
+    return str(value)[:200]
+
+
+def _differences(
+    table: Table, here: dict[str, Any], there: dict[str, Any], labels: dict[uuid.UUID, str]
+) -> tuple[FieldDifference, ...]:
+    return tuple(
+        FieldDifference(
+            column.name,
+            field_name(table.name, column.name),
+            _shown(here.get(column.name), labels),
+            _shown(there.get(column.name), labels),
+        )
+        for column in table.columns
+        if column.name not in BOOKKEEPING_COLUMNS and here.get(column.name) != there.get(column.name)
+    )
+
+
+def _last_changes(audit_rows: dict[uuid.UUID, dict[str, Any]]) -> dict[uuid.UUID, Change]:
+    """Record id -> the newest audit entry about it on one side."""
+    newest: dict[uuid.UUID, Change] = {}
+    for row in audit_rows.values():
+        target = row.get("entity_id")
+        if target is None:
+            continue
+        known = newest.get(target)
+        if known is None or row["at"] > known.at:
+            newest[target] = Change(row.get("user_name") or "", row.get("workstation") or "", row["at"])
+    return newest
+
+
+def _changed_by(changes: dict[uuid.UUID, Change], row: dict[str, Any] | None) -> Change | None:
+    """The audit entry of the row itself, else of the contract it belongs to (a lot, an amendment)."""
+    if row is None:
+        return None
+    return changes.get(row["id"]) or (changes.get(row["contract_id"]) if row.get("contract_id") else None)
 
 
 def _state(row: dict[str, Any]) -> tuple[int, dt.datetime]:
@@ -161,6 +336,7 @@ def _same_file(db: Database, other: Path) -> bool:
 
 
 MINE, THEIRS = "mine", "theirs"
+BOTH_CHANGED = "modifié des deux côtés"
 ALL = "all"
 
 
@@ -194,29 +370,70 @@ def _resolutions(
     return chosen
 
 
-def merge_file(
-    db: Database,
-    other: Path | str,
-    *,
-    dry_run: bool = False,
-    keep_mine: Iterable[str] = (),
-    take_theirs: Iterable[str] = (),
-) -> MergeReport:
-    """Merge the copy at ``other`` into ``db`` (see the module docstring); ``dry_run`` reports what
-    would change and writes nothing. A conflict is settled by naming its row (id or its first 8
-    characters, or ``all``) in ``keep_mine`` (this file's values stay and count as agreed) or in
-    ``take_theirs`` (the other copy's values replace them)."""
-    other = Path(other)
+@dataclass
+class OtherCopy:
+    """Everything the merge needs from the other file, read once from a private copy of it."""
+
+    source: Path
+    rows: dict[str, dict[uuid.UUID, dict[str, Any]]]
+    tombstones: dict[uuid.UUID, Any]
+    base: dict[uuid.UUID, tuple[int, dt.datetime]]
+
+
+Step = Callable[[int, int, str], None]
+STEPS = 3
+
+
+def _no_progress(done: int, total: int, text: str) -> None:
+    return None
+
+
+def check_mergeable(db: Database, other: Path) -> None:
+    """Refuse at once what cannot be merged into ``db`` (French ``UserError``): the open file itself,
+    a missing file, a file this window may not write (read-only, or the one-writer lease held by
+    another window)."""
     if _same_file(db, other):
         raise errors.UserError("C'est le fichier ouvert lui-même : choisissez la copie d'une autre commune.")
     if not other.exists():
         raise errors.DatabaseUnavailable(
             f"Le fichier « {other} » n'existe pas. Vérifiez son nom et son dossier."
         )
+    if other.is_dir():
+        raise errors.DatabaseUnavailable(
+            f"« {other} » est un dossier : choisissez le fichier .sqlite de l'autre copie."
+        )
     if db.read_only:
         raise errors.DatabaseReadOnly(
             db.read_only_message or "Ce fichier est ouvert en lecture seule : la fusion doit y écrire."
         )
+    _check_lease(db)
+
+
+def _check_lease(db: Database) -> None:
+    """On a synced folder or a USB stick one window writes at a time: a fresh lease held by another
+    window (another PC, or another program on this one) forbids the merge."""
+    import os
+    import socket
+
+    from app.storage.presence import who_is_here
+
+    if db.path is None:
+        return
+    here = socket.gethostname()[:120]
+    for entry in who_is_here(db):
+        if entry.writer and (entry.pid != os.getpid() or entry.workstation != here):
+            raise errors.DatabaseReadOnly(
+                f"Le fichier est en cours de modification par {entry.describe()} : une seule fenêtre "
+                "peut y écrire à la fois sur ce dossier. Fusionnez quand elle aura été fermée."
+            )
+
+
+def read_copy(other: Path | str, progress: Step = _no_progress) -> OtherCopy:
+    """The other copy's rows, tombstones and merge base, read from a private copy of it (the file
+    itself is never modified, even when its schema is older and must be upgraded to be read).
+    Refuses a file that is not ours, damaged, or written by a newer version of the application."""
+    other = Path(other)
+    progress(0, STEPS, "Lecture de l'autre copie…")
     folder = Path(tempfile.mkdtemp(prefix="achats-fusion-"))
     try:
         copy = _private_copy(other, folder)
@@ -224,33 +441,69 @@ def merge_file(
         try:
             with theirs_db.session(write=False) as s:
                 conn = s.connection()
-                theirs = {t.name: _rows(conn, t) for t in _tables()}
-                their_tombs = _tombstones(conn)
-                their_base = _base(conn)
+                return OtherCopy(
+                    other,
+                    {t.name: _rows(conn, t) for t in _tables()},
+                    _tombstones(conn),
+                    _base(conn),
+                )
         finally:
             theirs_db.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    report = MergeReport(source=str(other))
-    if not dry_run:
-        from app.storage.database import backup_before
 
-        backup = backup_before(db, "fusion")
-        report.backup = str(backup) if backup else None
-    with db.session() as session:
-        conn = session.connection()
-        _merge(conn, theirs, their_tombs, their_base, report, (keep_mine, take_theirs))
-        if dry_run:
-            session.rollback()
+def merge_into(
+    conn: Connection,
+    copy: OtherCopy,
+    *,
+    keep_mine: Iterable[str] = (),
+    take_theirs: Iterable[str] = (),
+    progress: Step = _no_progress,
+) -> MergeReport:
+    """Merge ``copy`` into the database of ``conn``, inside the caller's write transaction (which
+    the caller rolls back for a dry run)."""
+    report = MergeReport(source=str(copy.source))
+    progress(1, STEPS, "Comparaison des deux copies…")
+    _merge(conn, copy.rows, copy.tombstones, copy.base, report, (keep_mine, take_theirs))
+    progress(STEPS, STEPS, "")
     log.info(
         "merged %s: %d added, %d updated, %d deleted, %d conflicts",
-        other,
+        copy.source,
         report.added,
         report.updated,
         report.deleted,
         len(report.conflicts),
     )
+    return report
+
+
+def merge_file(
+    db: Database,
+    other: Path | str,
+    *,
+    dry_run: bool = False,
+    keep_mine: Iterable[str] = (),
+    take_theirs: Iterable[str] = (),
+    progress: Step = _no_progress,
+) -> MergeReport:
+    """Merge the copy at ``other`` into ``db`` (see the module docstring); ``dry_run`` reports what
+    would change and writes nothing. A conflict is settled by naming its row (id or its first 8
+    characters, or ``all``) in ``keep_mine`` (this file's values stay and count as agreed) or in
+    ``take_theirs`` (the other copy's values replace them)."""
+    from app.storage.database import backup_before
+
+    other = Path(other)
+    check_mergeable(db, other)
+    copy = read_copy(other, progress)
+    backup = None if dry_run else backup_before(db, "fusion")
+    with db.session() as session:
+        report = merge_into(
+            session.connection(), copy, keep_mine=keep_mine, take_theirs=take_theirs, progress=progress
+        )
+        if dry_run:
+            session.rollback()
+    report.backup = str(backup) if backup else None
     return report
 
 
@@ -300,7 +553,17 @@ def _merge(
     def changed_there(row: dict[str, Any]) -> bool:
         return changed(row, base, their_base)
 
+    audit = Base.metadata.tables["audit_entry"].name
+    our_changes, their_changes = _last_changes(ours[audit]), _last_changes(theirs[audit])
+    labels: dict[uuid.UUID, str] = {}
+
     def conflict(table: Table, row: dict, reason: str, here: dict | None, there: dict | None) -> None:
+        if not labels:  # linked records named in the differences, from either copy
+            for source in (theirs, ours):
+                for t in tables:
+                    for row_id, linked in source[t.name].items():
+                        labels.setdefault(row_id, _label(t, linked))
+        deleted = {"id": row["id"], "contract_id": row.get("contract_id")}
         report.conflicts.append(
             MergeConflict(
                 table.name,
@@ -309,6 +572,10 @@ def _merge(
                 reason,
                 here["updated_at"] if here else None,
                 there["updated_at"] if there else None,
+                _differences(table, here, there, labels) if here and there else (),
+                _changed_by(our_changes, here or deleted),
+                _changed_by(their_changes, there or deleted),
+                reason == BOTH_CHANGED,
             )
         )
 
@@ -326,7 +593,9 @@ def _merge(
             else:
                 doomed.append((table, here))
     for table, here in reversed(doomed):
-        report.deleted += conn.execute(delete(table).where(table.c.id == here["id"])).rowcount or 0
+        report.count(
+            table.name, "deleted", conn.execute(delete(table).where(table.c.id == here["id"])).rowcount or 0
+        )
     if doomed:
         ours = {t.name: _rows(conn, t) for t in tables}
 
@@ -339,7 +608,7 @@ def _merge(
                 tomb = our_tombs.get(row_id)
                 if tomb is None:
                     if _write(conn, table, there, insert_row=True, report=report, conflict=conflict):
-                        report.added += 1
+                        report.count(table.name, "added")
                         alike[row_id] = _state(there)
                 elif there["version"] > tomb.version:
                     conflict(table, there, "supprimé ici mais modifié dans l'autre copie", None, there)
@@ -350,28 +619,45 @@ def _merge(
                 continue
             here_changed, there_changed = changed_here(here), changed_there(there)
             if there_changed and not here_changed:
-                if _write(conn, table, there, insert_row=False, report=report, conflict=conflict):
-                    report.updated += 1
+                if _write(conn, table, there, insert_row=False, report=report, conflict=conflict, here=here):
+                    report.count(table.name, "updated")
                     alike[row_id] = _state(there)
             elif here_changed and not there_changed:
                 report.unchanged += 1  # ours is the newer: the other copy will get it from us
                 alike[row_id] = _state(there)  # their state is accounted for
             elif resolve.get(row_id) == THEIRS:
-                if _write(conn, table, there, insert_row=False, report=report, conflict=conflict):
-                    report.updated += 1
+                if _write(conn, table, there, insert_row=False, report=report, conflict=conflict, here=here):
+                    report.count(table.name, "updated")
                     alike[row_id] = _state(there)
             elif resolve.get(row_id) == MINE:
                 report.unchanged += 1
                 alike[row_id] = _state(there)  # settled: their state no longer counts as a change
+                if _state(here) == _state(there):
+                    # both saved the same version in the same second: ours must read as changed since
+                    _newer(conn, table, here)
             else:
-                conflict(table, here, "modifié des deux côtés", here, there)
+                conflict(table, here, BOTH_CHANGED, here, there)
     _record_tombstones(conn, their_tombs, our_tombs, ours)
     _record_base(conn, base_table, alike)
 
 
+def _newer(conn: Connection, table: Table, row: dict) -> None:
+    later = max(utcnow(), row["updated_at"] + dt.timedelta(seconds=1))
+    conn.execute(
+        update(table).where(table.c.id == row["id"]).values(version=row["version"] + 1, updated_at=later)
+    )
+
+
 def _write(
-    conn: Connection, table: Table, row: dict, *, insert_row: bool, report: MergeReport, conflict
-) -> bool:  # noqa: ANN001
+    conn: Connection,
+    table: Table,
+    row: dict,
+    *,
+    insert_row: bool,
+    report: MergeReport,
+    conflict,  # noqa: ANN001
+    here: dict | None = None,
+) -> bool:
     """Insert or overwrite one row in a savepoint: a row that breaks a rule here (same reference as
     another contract of this file, a parent deleted here) becomes a conflict, not a failed merge."""
     try:
@@ -388,7 +674,7 @@ def _write(
             if insert_row
             else "ne peut pas être mis à jour ici (même référence qu'une autre fiche, ou fiche liée supprimée ici)"
         )
-        conflict(table, row, reason, None, row)
+        conflict(table, row, reason, here, row)
         return False
     return True
 

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_action = self._action("&Importer…", self.open_import, "Ctrl+I", file_menu)
         self.export_action = self._action("&Exporter…", self.open_export, "Ctrl+E", file_menu)
+        self._action("&Fusionner la copie d'une autre mairie…", self.open_merge, None, file_menu)
         file_menu.addSeparator()
         self.print_action = self._action(
             "Im&primer…", self.print_current, QKeySequence.StandardKey.Print, file_menu
@@ -278,6 +279,9 @@ class MainWindow(QMainWindow):
 
     def open_export(self) -> None:
         self._open_dialog("app.ui.dialogs.export_dialog", "open_export_dialog")
+
+    def open_merge(self) -> None:
+        self._open_dialog("app.ui.dialogs.merge", "open_merge_dialog")
 
     # --- help ----------------------------------------------------------------------------------------
     def show_about(self) -> None:
