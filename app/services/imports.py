@@ -57,6 +57,7 @@ from app.model import (
     utcnow,
 )
 from app.queries import imports as queries
+from app.queries.grouping import gc_paused
 from app.rules.contract import FACT_LABELS, Source
 from app.services import audit
 from app.services.text import normalize_name
@@ -171,6 +172,7 @@ def _table(path: Path, kind: str, mapping: dict[str, str] | None) -> tuple[Templ
     return tpl, open_table(Path(path), tpl, mapping)
 
 
+@gc_paused
 def preview_import(
     path: Path, kind: str, mapping: dict[str, str] | None = None, sample: int = 50
 ) -> ImportPreview:
@@ -589,12 +591,14 @@ class _Inserts:
 
 def _new_ids(count: int) -> list[str]:
     """``count`` random (version 4) UUIDs as hex, as ``uuid.uuid4().hex`` but without building
-    100,000 UUID objects: 16 random bytes each, with the version and variant bits set."""
+    100,000 UUID objects: 16 random bytes each, with the version and variant bits set. Sorted, so
+    that rows inserted in the file's order fill the primary key's index in its own order (about a
+    fifth less work for SQLite than scattered keys); they are no less random."""
     raw = bytearray(os.urandom(16 * count))
     raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])
     raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])
     text = raw.hex()
-    return [text[i : i + 32] for i in range(0, 32 * count, 32)]
+    return sorted(text[i : i + 32] for i in range(0, 32 * count, 32))
 
 
 def _prepare_inserts(db: Database, table, rows: list[dict], base: dict, now: dt.datetime) -> _Inserts:  # noqa: ANN001
@@ -1194,6 +1198,7 @@ def _count_dry_run(importer: Importer, rows: list[dict], existing: dict, report:
                 report.new_suppliers.append(row["name"])
 
 
+@gc_paused  # a file's cells and rows: a million acyclic objects the collector would scan again and again
 def import_file(
     db: Database,
     organisation_id: uuid.UUID,
