@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import os
 import re
 import uuid
@@ -528,19 +529,40 @@ def _contract_row(
     return row
 
 
-def _order_row(values: dict, resolver: _Resolver) -> dict:
-    row = {k: values[k] for k in _ORDER_FIELDS if k in values}
-    if "department" in values:
-        row["department_id"] = resolver.department(values["department"])
-    if "family" in values:
-        row["family_id"] = resolver.family(values["family"])
-    if "delivery_site" in values:
-        row["delivery_site_id"] = resolver.site(values["delivery_site"])
-    if "supplier" in values or "supplier_siret" in values:
-        row["supplier_id"] = resolver.supplier(values.get("supplier"), values.get("supplier_siret"))
-    if "contract_reference" in values:
-        row["contract_id"] = resolver.contracts.get(values["contract_reference"].casefold())
-    return row
+def _order_rows(valid: list[ValidRow], resolver: _Resolver) -> list[dict]:
+    """The orders' column values; each distinct department, family, site and supplier named in the
+    file is resolved once, in the order the file first names it (the order they are created in)."""
+    lookups = (
+        ("department", "department_id", {}, resolver.department),
+        ("family", "family_id", {}, resolver.family),
+        ("delivery_site", "delivery_site_id", {}, resolver.site),
+    )
+    suppliers: dict[tuple, uuid.UUID | None] = {}
+    contracts = resolver.contracts
+    rows = []
+    for valid_row in valid:
+        values = valid_row.values
+        row = {k: values[k] for k in _ORDER_FIELDS if k in values}
+        for field_name, id_name, known, resolve in lookups:
+            if field_name in values:
+                name = values[field_name]
+                found = known.get(name, _UNSEEN)
+                if found is _UNSEEN:
+                    found = known[name] = resolve(name)
+                row[id_name] = found
+        if "supplier" in values or "supplier_siret" in values:
+            pair = (values.get("supplier"), values.get("supplier_siret"))
+            found = suppliers.get(pair, _UNSEEN)
+            if found is _UNSEEN:
+                found = suppliers[pair] = resolver.supplier(*pair)
+            row["supplier_id"] = found
+        if "contract_reference" in values:
+            row["contract_id"] = contracts.get(values["contract_reference"].casefold())
+        rows.append(row)
+    return rows
+
+
+_UNSEEN = object()
 
 
 def _reject(report: ImportReport, problems: list[Problem], path: Path) -> ImportRejected:
@@ -604,7 +626,7 @@ def _new_ids(count: int) -> list[str]:
 def _prepare_inserts(db: Database, table, rows: list[dict], base: dict, now: dt.datetime) -> _Inserts:  # noqa: ANN001
     ids = _new_ids(len(rows))
     stamps = {"created_at": now, "updated_at": now, "version": 1}
-    row_keys = set().union(*(r.keys() for r in rows)) if rows else set()
+    row_keys = set(itertools.chain.from_iterable(rows))  # every key some row has
     dialect = db.engine.dialect
     names: list[str] = []
     columns: list[list[object]] = []
@@ -637,7 +659,10 @@ def _prepare_inserts(db: Database, table, rows: list[dict], base: dict, now: dt.
         else:
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
-            columns[n] = _processed(columns[n], process, memo=not isinstance(column.type, Numeric))
+            if type(column.type) is Date:  # the file's dates: equal values, often distinct objects
+                columns[n] = _processed_by_value(columns[n], process)
+            else:
+                columns[n] = _processed(columns[n], process, memo=not isinstance(column.type, Numeric))
     quoted = ", ".join(f'"{n}"' for n in names)
     marks = ", ".join("?" for _ in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
@@ -662,6 +687,15 @@ def _processed(values: list, process: Callable[[object], object], *, memo: bool)
         except KeyError:
             out.append(done.setdefault(id(v), process(v)))
     return out
+
+
+def _processed_by_value(values: list, process: Callable[[object], object]) -> list:
+    """``values`` in their stored form, each distinct value converted once."""
+    done: dict[object, object] = {None: None}
+    for v in values:
+        if v not in done:
+            done[v] = process(v)
+    return list(map(done.__getitem__, values))
 
 
 def _as_uuid(value: object) -> uuid.UUID:
@@ -1015,9 +1049,12 @@ def _order_precheck(
 
 
 def _existing_orders(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, object]:
-    """Order numbers already in the register -> their id as stored (made a UUID only for the rows
-    the import updates: read under the write lock, 100,000 UUID objects would cost for nothing)."""
-    return {n.casefold(): i for i, n in queries.order_numbers(session, org_id)}
+    """The file's order numbers already in the register (compared case-insensitively) -> their id
+    as stored (made a UUID only for the rows the import updates). Read under the write lock: every
+    number of the register first, then the ids of the ones the file holds."""
+    wanted = {row["number"].casefold() for row in rows}
+    known = [n for n in queries.order_numbers(session, org_id) if n.casefold() in wanted]
+    return {n.casefold(): i for i, n in queries.order_ids(session, org_id, known)}
 
 
 def _existing_contracts(session: Session, org_id: uuid.UUID, rows: list[dict]) -> dict[str, uuid.UUID]:
@@ -1081,7 +1118,7 @@ IMPORTERS: dict[str, Importer] = {
         kind="orders",
         model=Order,
         key=_by_folded("number"),
-        build=lambda valid, resolver, _options: [_order_row(r.values, resolver) for r in valid],
+        build=lambda valid, resolver, _options: _order_rows(valid, resolver),
         existing=_existing_orders,
         base=lambda options: {"organisation_id": options.organisation_id},
         precheck=_order_precheck,
