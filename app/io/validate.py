@@ -37,7 +37,7 @@ class Problem:
         return f"{where}{shown} : {self.message}{tail}"
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file: no per-instance __dict__
 class ValidRow:
     row: int
     values: dict[str, object]
