@@ -638,7 +638,7 @@ def _prepare_inserts(db: Database, table, rows: list[dict], base: dict, now: dt.
             values = [stamps[key]] * len(rows)
         elif key in row_keys:
             fallback = base.get(key)
-            values = [r.get(key, fallback) for r in rows]
+            values = list(map(dict.get, rows, itertools.repeat(key), itertools.repeat(fallback)))
         elif key in base:
             values = [base[key]] * len(rows)
         elif column.default is not None:  # Python-side default (JSON lists, flags) a typed insert fills in
@@ -676,17 +676,10 @@ def _processed(values: list, process: Callable[[object], object], *, memo: bool)
         return [None if v is None else process(v) for v in values]
     # Keyed by identity: repeated values are the same objects (the resolver's ids, the parser's
     # remembered cells), and every value stays alive in ``values`` meanwhile, so no id is reused.
-    done: dict[int, object] = {}
-    out = []
-    for v in values:
-        if v is None:
-            out.append(None)
-            continue
-        try:
-            out.append(done[id(v)])
-        except KeyError:
-            out.append(done.setdefault(id(v), process(v)))
-    return out
+    identities = list(map(id, values))
+    distinct = dict(zip(identities, values, strict=True))
+    done = {key: None if v is None else process(v) for key, v in distinct.items()}
+    return list(map(done.__getitem__, identities))
 
 
 def _processed_by_value(values: list, process: Callable[[object], object]) -> list:
@@ -1147,7 +1140,9 @@ def _referenced_ids(rows: list[dict]) -> set[uuid.UUID]:
     """The ids of other rows (departments, suppliers, contracts…) that ``rows`` refer to."""
     found: set[uuid.UUID] = set()
     for column in _REFERENCES:
-        found.update(row.get(column) for row in rows)
+        # The rows share a few id objects: told apart by identity first (UUIDs hash in Python).
+        values = list(map(dict.get, rows, itertools.repeat(column)))
+        found.update(dict(zip(map(id, values), values, strict=True)).values())
     found.discard(None)
     return found
 
