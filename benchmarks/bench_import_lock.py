@@ -1,15 +1,15 @@
-"""How long a 400,000-row import holds the write lock of the file (issue 13: at most ~1 s per
+"""How long a 250,000-row import (the row limit of one file) holds the write lock of the file (issue 13: at most ~1 s per
 100,000 rows, never past the 10 s busy timeout), and how long a reader waits meanwhile.
 
     .venv/bin/python benchmarks/run_all.py --only "verrou"
-    .venv/bin/python benchmarks/bench_import_lock.py [--db scale.sqlite] [--rows 400000]
+    .venv/bin/python benchmarks/bench_import_lock.py [--db scale.sqlite] [--rows 250000]
 
-While ``python -m app import orders`` of a French CSV of 400,000 orders runs against a copy of the
+While ``python -m app import orders`` of a French CSV of 250,000 orders runs against a copy of the
 scale database, a watcher process asks for the write lock (``BEGIN IMMEDIATE`` without waiting)
 and reads one row, every millisecond: the longest stretch during which the lock was refused is the
 figure; the longest read it waited for (and the reads that gave up after the app's 10 s busy
 timeout) are printed too. The baseline, in the same round, is a raw
-``sqlite3`` ``executemany`` of the same 400,000 rows (read back from the imported file) into
+``sqlite3`` ``executemany`` of the same 250,000 rows (read back from the imported file) into
 another copy of the scale database, from ``BEGIN IMMEDIATE`` to ``COMMIT``.
 """
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_import import make_csv  # noqa: E402
 from benchmarks.harness import Context, measure, python  # noqa: E402
 
-ROWS = 400_000
+ROWS = 250_000  # app.io.safety.MAX_ROWS: the largest file accepted
 
 WATCHER = r"""
 import json, sqlite3, sys, time
@@ -141,8 +141,8 @@ def one_round(ctx: Context, rows: int) -> tuple[float, float, dict]:
 
 
 @measure(
-    "Import de 400 000 commandes : durée du verrou d'écriture",
-    target_s=4.0,
+    "Import de 250 000 commandes : durée du verrou d'écriture",
+    target_s=2.5,
     baseline="sqlite3 executemany brut des mêmes lignes",
     note="plus longue durée pendant laquelle un autre processus n'obtient pas le verrou d'écriture "
     "(BEGIN IMMEDIATE essayé chaque milliseconde) pendant python -m app import orders ; cible : ~1 s "

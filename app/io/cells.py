@@ -21,8 +21,9 @@ _DATE_YMD = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:[+-]\d{2}:\d{2}|Z)?$"
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Digits with at most one decimal comma or point: read as the general path below reads them.
-_PLAIN_NUMBER = re.compile(r"\d{1,15}(?:[.,]\d{1,12})?")
+# Digits with at most one decimal comma or point: read as the general path below reads them (the
+# column readers of ``validate`` take the same shortcut).
+PLAIN_NUMBER = re.compile(r"\d{1,15}(?:[.,]\d{1,12})?")
 # Characters that no office text holds and that break what comes after (an xlsx export refuses
 # them, a CSV export carries them on): C0 controls but tab and line breaks, and lone surrogates.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -116,7 +117,7 @@ def parse_decimal(value: object) -> Decimal:
         return value
     if isinstance(value, dt.date):
         raise CellError("une date a été trouvée là où un nombre est attendu")
-    if value.__class__ is str and _PLAIN_NUMBER.fullmatch(value):  # "1234,56": most CSV cells
+    if value.__class__ is str and PLAIN_NUMBER.fullmatch(value):  # "1234,56": most CSV cells
         return Decimal(value.replace(",", "."))
     text = _SPACES.sub("", str(value))
     text = _CURRENCY.sub("", text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import logging
 import re
 from collections.abc import Callable
@@ -268,7 +269,7 @@ def read_csv(path: Path) -> list[RawSheet]:
             reader = csv.reader(fh, delimiter=delimiter)
             if scan.lines > limit:  # lines bound the rows from above; quoted line breaks may lower them
                 fh.seek(0)
-                if sum(1 for _row in reader) > limit:
+                if sum(1 for _row in itertools.islice(reader, limit + 1)) > limit:  # stops past the limit
                     raise _too_many_rows(path)
                 fh.seek(0)
                 reader = csv.reader(fh, delimiter=delimiter)

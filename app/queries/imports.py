@@ -49,11 +49,22 @@ def supplier_keys(session: Session) -> Iterable[tuple[uuid.UUID, str | None, str
     return session.execute(select(Supplier.id, Supplier.siret, Supplier.normalized_name))
 
 
-def order_numbers(session: Session, org_id: uuid.UUID) -> Iterable[tuple[str, str]]:
-    """(id as stored, number) of the organisation's orders: the id is left as stored text, since
-    turning 100,000 of them into UUID objects under the write lock would cost for nothing."""
+def order_numbers(session: Session, org_id: uuid.UUID) -> Iterable[str]:
+    """The numbers of the organisation's orders, read from the (organisation, number) unique index
+    alone: 100,000 of them in a few hundredths of a second, where also reading their ids visits
+    every row (six times longer)."""
+    return session.scalars(select(Order.number).where(Order.organisation_id == org_id))
+
+
+def order_ids(session: Session, org_id: uuid.UUID, numbers: Sequence[str]) -> Iterable[tuple[str, str]]:
+    """(id as stored, number) of the organisation's orders numbered ``numbers``: the id is left as
+    stored text, since the import makes a UUID only of the ones it updates."""
     stored_id = type_coerce(Order.id, String)
-    return session.execute(select(stored_id, Order.number).where(Order.organisation_id == org_id))
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        yield from session.execute(
+            select(stored_id, Order.number).where(Order.organisation_id == org_id, Order.number.in_(chunk))
+        )
 
 
 def rows_by_id(
