@@ -32,6 +32,16 @@ def _none_last(key: Callable[[Any], Any]) -> Callable[[Any], tuple]:
     return wrapped
 
 
+# Roles as plain ints: ``data()`` runs for every cell painted or measured, several roles each.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ROLES = frozenset((_DISPLAY, _ALIGN, _TOOLTIP, _FOREGROUND))
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
+
 class RowTableModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -39,17 +49,27 @@ class RowTableModel(QAbstractTableModel):
         self.rows: list[Any] = []
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
+        # column -> id(row) -> (row, key): a row's sort key is computed once, not at each sort or
+        # filter (the row is kept with its key so that its id cannot be reused meanwhile).
+        self._keys: dict[int, dict[int, tuple[Any, Any]]] = {}
 
     # --- data -----------------------------------------------------------------------------------
     def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        if any(len(cache) > 2 * len(self.rows) + 1000 for cache in self._keys.values()):
+            self._keys.clear()  # rows of a previous load
         if self.sort_column >= 0:
             self._sort_rows()
         self.endResetModel()
 
     def row_at(self, row: int) -> Any:
         return self.rows[row]
+
+    def column_texts(self, column: int, rows: range) -> list[str]:
+        """The displayed texts of ``column`` for ``rows`` (to measure a column without ``data()``)."""
+        display = self.columns[column].display
+        return [display(self.rows[r]) for r in rows]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
@@ -67,19 +87,22 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
+        role = int(role)
+        if role not in _ROLES:
             return None
-        column = self.columns[index.column()]
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:  # long texts are cut in narrow columns
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self.rows) and 0 <= c < len(self.columns)):
+            return None
+        column = self.columns[c]
+        if role == _DISPLAY:
+            return column.display(self.rows[r])
+        if role == _ALIGN:
+            return _RIGHT if column.align_right else _LEFT
+        if role == _TOOLTIP:  # long texts are cut in narrow columns
+            row = self.rows[r]
             return column.tooltip(row) if column.tooltip is not None else column.display(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
-            return column.foreground(row)
+        if column.foreground is not None:
+            return column.foreground(self.rows[r])
         return None
 
     # --- sorting (in Python: a proxy model is far too slow on large tables) -----------------------
@@ -87,11 +110,29 @@ class RowTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns):
             return
         self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()  # the selection and the current row follow their rows
+        before = [(index, self.rows[index.row()]) for index in kept if 0 <= index.row() < len(self.rows)]
         self.sort_column, self.sort_order = column, order
         self._sort_rows()
+        if before:
+            position = {id(row): i for i, row in enumerate(self.rows)}
+            self.changePersistentIndexList(
+                [index for index, _row in before],
+                [self.index(position[id(row)], index.column()) for index, row in before],
+            )
         self.layoutChanged.emit()
 
     def _sort_rows(self) -> None:
         column = self.columns[self.sort_column]
         key = _none_last(column.sort_key or column.display)
-        self.rows.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        cache = self._keys.setdefault(self.sort_column, {})
+
+        def cached(row: Any) -> Any:
+            hit = cache.get(id(row))
+            if hit is not None and hit[0] is row:
+                return hit[1]
+            value = key(row)
+            cache[id(row)] = (row, value)
+            return value
+
+        self.rows.sort(key=cached, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
