@@ -296,42 +296,77 @@ def run_op(
     """
     signals = _Signals()
     progress = Progress(signals)
-    dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
-    dialog.setObjectName("op_progress")
-    dialog.setWindowTitle("Achats Durables")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    if not cancellable:
-        dialog.setCancelButton(None)
-    dialog.setMinimumDuration(show_after_ms)
-    dialog.canceled.connect(lambda: setattr(progress, "cancelled", True))
-    dialog.hide()
+    # The dialog of a query or a save is made only if it is to be shown: making one for each of
+    # the many short reads cost the GUI thread a few milliseconds each. A cancellable op has its
+    # dialog at once, so that « Annuler » can be clicked before the work begins.
+    shown: list[QProgressDialog] = []
+    state = {"maximum": 0, "value": 0, "label": title}
+
+    def make_dialog() -> QProgressDialog:
+        dialog = QProgressDialog(state["label"], "Annuler", 0, state["maximum"], parent)
+        dialog.setObjectName("op_progress")
+        dialog.setWindowTitle("Achats Durables")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.setMinimumDuration(show_after_ms)
+        dialog.canceled.connect(lambda: setattr(progress, "cancelled", True))
+        if state["value"]:
+            dialog.setValue(state["value"])
+        shown.append(dialog)
+        return dialog
+
+    def show_late() -> None:
+        if signals not in _running:
+            return
+        if not shown:
+            if parent is not None and not isValid(parent):
+                return
+            make_dialog()
+        if isValid(shown[0]):
+            shown[0].show()
+
+    if cancellable:
+        make_dialog().hide()
     # Qt shows the dialog on its own only once a value is set; an op that reports nothing (a
     # query, a save) still gets its indicator after ``show_after_ms``.
-    timer = QTimer(dialog)
+    timer = QTimer(parent)
     timer.setSingleShot(True)
-    timer.timeout.connect(lambda: signals in _running and dialog.show())
+    timer.timeout.connect(show_late)
     timer.start(show_after_ms)
 
     def on_progress(done: int, total: int, text: str) -> None:
-        if not isValid(dialog):
+        state["maximum"], state["value"] = max(total, 0), done
+        if text:
+            state["label"] = f"{title}\n{text}"
+        if not shown or not isValid(shown[0]):
             return
-        dialog.setMaximum(max(total, 0))
+        dialog = shown[0]
+        dialog.setMaximum(state["maximum"])
         dialog.setValue(done)
         if text:
-            dialog.setLabelText(f"{title}\n{text}")
+            dialog.setLabelText(state["label"])
 
     def finish() -> bool:
         """Close the progress dialog; False when the parent window was closed meanwhile (its
-        widgets, and this dialog, are gone: the result has nobody to go to)."""
+        widgets are gone: the result has nobody to go to)."""
         _running.discard(signals)
-        if not isValid(dialog):
+        if isValid(timer):
+            timer.stop()
+            if parent is not None:
+                timer.deleteLater()
+        if parent is not None and not isValid(parent):
             return False
-        dialog.reset()
-        dialog.close()
-        dialog.deleteLater()
-        return parent is None or isValid(parent)
+        if shown:
+            dialog = shown[0]
+            if not isValid(dialog):
+                return False
+            dialog.reset()
+            dialog.close()
+            dialog.deleteLater()
+        return True
 
     def succeeded(result: Any) -> None:
         if finish():
