@@ -121,3 +121,26 @@ def test_the_worker_frees_a_small_ops_cycles_and_freezes_what_survives(qtbot):
         collector.close()
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold()[2] != 1 << 30
+
+
+def test_keys_computed_with_the_read_leave_no_key_to_compute_on_the_gui_thread(qtbot):
+    import threading
+
+    calls: list[str] = []
+
+    def amount(row: Row) -> int | None:
+        calls.append(threading.current_thread().name)
+        return row.amount
+
+    model = RowTableModel([COLUMNS[0], Column("Montant", lambda r: str(r.amount), sort_key=amount)])
+    rows = [Row(f"m{i}", (i * 7) % 11) for i in range(30)]
+    prepared: list = []
+    worker = threading.Thread(target=lambda: prepared.append(model.sort_keys(rows, 1)), name="worker")
+    worker.start()
+    worker.join()
+    assert set(calls) == {"worker"} and len(calls) == len(rows)
+    model.add_sort_keys(prepared[0])
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    model.set_rows(rows)
+    assert len(calls) == len(rows)  # none computed again
+    assert [r.amount for r in model.rows] == sorted(r.amount for r in rows)

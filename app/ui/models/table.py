@@ -63,6 +63,27 @@ class RowTableModel(QAbstractTableModel):
             self._sort_rows()
         self.endResetModel()
 
+    def sort_keys(self, rows: list[Any], column: int | None = None) -> tuple[int, list[Any], list[Any]]:
+        """The sort keys of ``rows`` for ``column`` (default: the current sort column), computed
+        without touching Qt: run it on the database worker with the read, hand the result to
+        ``add_sort_keys`` before ``set_rows``, and the GUI thread computes no key."""
+        column = self.sort_column if column is None else column
+        if not 0 <= column < len(self.columns):
+            return -1, [], []
+        spec = self.columns[column]
+        return column, list(rows), list(map(_none_last(spec.sort_key or spec.display), rows))
+
+    def add_sort_keys(self, prepared: tuple[int, list[Any], list[Any]]) -> None:
+        column, rows, keys = prepared
+        if column < 0:
+            return
+        cache, kept = self._keys.setdefault(column, ({}, []))
+        if len(kept) > len(rows) + 1000:
+            cache.clear()  # the rows of a previous load
+            kept.clear()
+        cache.update(zip(map(id, rows), keys, strict=True))
+        kept.extend(rows)
+
     def row_at(self, row: int) -> Any:
         return self.rows[row]
 

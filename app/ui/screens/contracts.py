@@ -219,12 +219,14 @@ class RegisterView(QWidget):
             self.apply_filter()
             return
         db, org, missing = ctx.db, ctx.organisation_id, self.missing_clause.isChecked()
+        sort = self.model.sort_column if self.model.sort_column >= 0 else 6  # sorted off the GUI thread
 
         def load():  # noqa: ANN202
             provider = missing_clause_provider()
             rows = svc.list_contracts(db, org)
             # the search keys too: folding 10,000 rows at the first keystroke froze the window
-            return rows, provider(db, org) if missing else None, svc.search_keys(rows)
+            keys = svc.search_keys(rows)
+            return rows, provider(db, org) if missing else None, keys, self.model.sort_keys(rows, sort)
 
         def loaded(result) -> None:  # noqa: ANN001
             self._show_rows(*result)
@@ -233,7 +235,11 @@ class RegisterView(QWidget):
 
         ops.query(self, load, loaded, title="Lecture du registre des marchés…")
 
-    def _show_rows(self, rows: list[svc.ContractRow], missing: set | None, keys: dict) -> None:
+    def _show_rows(
+        self, rows: list[svc.ContractRow], missing: set | None, keys: dict, sort_keys: tuple | None = None
+    ) -> None:
+        if sort_keys is not None:
+            self.model.add_sort_keys(sort_keys)
         self.all_rows = rows
         self.keys = keys
         self.missing = missing
