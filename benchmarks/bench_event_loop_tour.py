@@ -124,14 +124,16 @@ class StallMeter:
         return sorted(self.stalls, key=lambda s: -s.seconds)[:n]
 
     def _where(self, start: float, end: float) -> str:
-        """The most sampled code between ``start`` and ``end`` (a sampling profile)."""
+        """The three most sampled places between ``start`` and ``end`` (a sampling profile: each
+        with its share of the samples), and the time spent in full garbage collections."""
         seen = Counter(text for at, text in self.samples if start <= at <= end + 0.05)
         collected = sum(min(b, end) - max(a, start) for a, b in self.collections if a < end and b > start)
         gc_text = f" [ramasse-miettes complet : {collected * 1000:.0f} ms]" if collected > 0.01 else ""
         if not seen:
             return gc_text.strip()
-        text, count = seen.most_common(1)[0]
-        return f"{text} ({count}/{sum(seen.values())} échantillons){gc_text}"
+        total = sum(seen.values())
+        places = " | ".join(f"{text} ({count}/{total})" for text, count in seen.most_common(3))
+        return f"{places}{gc_text}"
 
     def _watch(self) -> None:
         me = threading.get_ident()
