@@ -45,6 +45,7 @@ class Stall:
     seconds: float = 0.0
     step: str = ""
     where: str = ""
+    cpu: float = 0.0  # CPU time the GUI thread itself spent during the stall (the rest: waiting)
 
 
 def _stack_text(frame, limit: int = 4) -> str:  # noqa: ANN001
@@ -75,6 +76,7 @@ class StallMeter:
 
         self.gui = threading.main_thread().ident
         self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
@@ -106,13 +108,13 @@ class StallMeter:
         self.stalls = []
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         late = now - self.last - TICK_MS / 1000
-        started = self.last
-        self.last = now
+        started, spent = self.last, cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
         if late <= SAMPLE_AFTER_S and late <= self.by_step.get(self.step, Stall()).seconds:
             return
-        stall = Stall(late, self.step, self._where(started, now))
+        stall = Stall(late, self.step, self._where(started, now), spent)
         if late > SAMPLE_AFTER_S:
             self.stalls.append(stall)
         if late > self.by_step.get(self.step, Stall()).seconds:
@@ -305,17 +307,21 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["ACHATS_DURABLES_HOME"] = tempfile.mkdtemp(prefix="bench-tour-home-")
     worst, baseline, by_step, top = tour_in_copy(Path(args.db))
-    print("pire blocage par étape :")
+    print("pire blocage par étape (entre parenthèses : temps de calcul du fil de l'interface) :")
     for name, stall in by_step.items():
-        print(f"  {stall.seconds * 1000:7.0f} ms  {name}")
+        print(f"  {stall.seconds * 1000:7.0f} ms ({stall.cpu * 1000:4.0f} ms)  {name}")
         if stall.seconds > TARGET_S and stall.where:
             print(f"             dans : {stall.where}")
-    print(f"pire blocage de la tournée : {worst.seconds * 1000:.0f} ms, pendant « {worst.step} »")
+    print(
+        f"pire blocage de la tournée : {worst.seconds * 1000:.0f} ms, pendant « {worst.step} » "
+        f"(dont {worst.cpu * 1000:.0f} ms de calcul du fil de l'interface ; le reste : attente du "
+        "processeur, partagé, ou du GIL)"
+    )
     if worst.where:
         print(f"  dans : {worst.where}")
     print(f"les {len(top)} pires blocages (au-delà de {SAMPLE_AFTER_S * 1000:.0f} ms) :")
     for stall in top:
-        print(f"  {stall.seconds * 1000:7.0f} ms  {stall.step}")
+        print(f"  {stall.seconds * 1000:7.0f} ms ({stall.cpu * 1000:4.0f} ms)  {stall.step}")
         if stall.where:
             print(f"             dans : {stall.where}")
     print(f"base (boucle au repos, {IDLE_S:g} s) : {baseline * 1000:.1f} ms")
