@@ -4,6 +4,7 @@ table helper whose header repeats when a table breaks across pages."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,7 @@ DEFAULT_PADDING = 6  # reportlab's cell padding
 _SPACE_SHRINKAGE = ParagraphStyle("probe").spaceShrinkage  # how much a Paragraph may shrink a space
 
 
+@functools.lru_cache(maxsize=4096)  # a dossier repeats its texts (lever titles) on every contract
 def _plain_lines(text: str, width: float | None, font: str) -> str | None:
     """``text`` broken into the lines a Paragraph of the "cell" styles would make in ``width``
     (joined by newlines), or None when only a Paragraph can draw it: markup or entities, spaces

@@ -21,9 +21,11 @@ pool), so a click's effect is visible as soon as the click returns.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_AFTER_MS = 200
 SWITCH_INTERVAL_S = 0.0005
+IDLE_RELEASE_MS = 60_000
 
 
 class Cancelled(Exception):
@@ -77,17 +80,89 @@ class _Job(QRunnable):
         self.signals = signals
         self.progress = progress
         self.name = name
+        self.collector: _NoCollector | YoungCollector = _NoCollector()
 
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            result = self.fn(self.progress)
+            with self.collector:
+                result = self.fn(self.progress)
         except BaseException as exc:  # handed to the GUI thread, shown there
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)
         finally:
             log.debug("op %s: %.0f ms", self.name, (time.perf_counter() - started) * 1000)
+
+
+class _NoCollector:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class YoungCollector:
+    """Garbage collection that never walks the whole heap while the window is in use.
+
+    A screen keeps its rows (10,000 contracts' facts, 100,000 orders) as millions of Python objects.
+    CPython's automatic full collection walks every one of them holding the GIL: 200 ms to 1 s on
+    the scale database, a frozen window at each screen opened (the worst stalls of the event-loop
+    tour). So here automatic collection stays young-only (a few thousand objects each time), and
+    when an op ends, what it made is handled at once: after a small op, one collection of what was
+    made since the previous op (its cycles are freed); after a big one (a screen's rows), only the
+    young generations, as walking its rows would itself freeze the window. Then ``gc.freeze()`` takes
+    the survivors out of every later collection; what a screen drops later is freed by reference
+    counting (rows hold no cycles). The few cycles a big op left (its session) are freed by
+    ``release()``, which walks the whole heap once: the worker runs it when the app has been left
+    idle for ``IDLE_RELEASE_MS``. The application's worker (``executor()``) has one; tests, which
+    run ops inline or on a bare ``DatabaseWorker()``, keep CPython's ordinary collection.
+    """
+
+    FULL_BELOW = 20_000  # objects made by an op: walked after it (a few ms), else only frozen
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.unreleased = 0  # objects frozen without having been walked
+        self._thresholds = gc.get_threshold()
+        young, middle, _old = self._thresholds
+        gc.set_threshold(young, middle, 1 << 30)  # no automatic full collection
+        gc.freeze()  # what start-up made (modules, the window) lives as long as the process
+
+    def close(self) -> None:
+        """Back to CPython's ordinary collection."""
+        gc.unfreeze()
+        gc.set_threshold(*self._thresholds)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        started = time.perf_counter()
+        with self._lock:
+            made = sum(len(gc.get_objects(generation)) for generation in range(3))  # not frozen
+            if made < self.FULL_BELOW:
+                found = gc.collect()
+            else:
+                found = gc.collect(1)
+                self.unreleased += made
+            gc.freeze()
+        log.debug(
+            "collection after op: %d objects made, %d freed, %.0f ms",
+            made,
+            found,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def release(self) -> int:
+        """Walk the whole heap once (a long pause: for when nobody is using the window)."""
+        with self._lock:
+            gc.unfreeze()
+            found = gc.collect()
+            gc.freeze()
+            self.unreleased = 0
+        return found
 
 
 class Executor(Protocol):
@@ -99,7 +174,7 @@ class DatabaseWorker:
     """The one thread that runs ops: a private pool of one thread (never the global pool, whose
     threads would let two ops write at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, collector: YoungCollector | None = None) -> None:
         self.pool = QThreadPool()
         self.pool.setObjectName("database_worker")
         self.pool.setMaxThreadCount(1)
@@ -109,16 +184,30 @@ class DatabaseWorker:
         # (each cell it paints): by default it may wait 5 ms for each, and a table's repaint took
         # seconds. The worker now yields it within half a millisecond.
         sys.setswitchinterval(float(os.environ.get("ACHATS_DURABLES_SWITCH_INTERVAL", SWITCH_INTERVAL_S)))
+        self.collector = collector
+        self._idle = QTimer()
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_RELEASE_MS)
+        self._idle.timeout.connect(self._release_when_idle)
 
     def submit(self, job: QRunnable) -> None:
         # Started from the event loop, so the caller has finished setting up (and a click on
         # « Annuler » made at once is seen before the work begins).
+        if isinstance(job, _Job) and self.collector is not None:
+            job.collector = self.collector
         self.queued += 1
         QTimer.singleShot(0, lambda: self._start(job))
 
     def _start(self, job: QRunnable) -> None:
         self.queued -= 1
         self.pool.start(job)
+        self._idle.start()
+
+    def _release_when_idle(self) -> None:
+        if self.queued or self.pool.activeThreadCount():
+            self._idle.start()
+        elif self.collector is not None and self.collector.unreleased:
+            self.collector.release()
 
     def wait(self, msecs: int = -1) -> bool:
         deadline = time.monotonic() + msecs / 1000 if msecs >= 0 else None
@@ -145,7 +234,7 @@ _running: set[_Signals] = set()
 def executor() -> Executor:
     global _executor
     if _executor is None:
-        _executor = DatabaseWorker()
+        _executor = DatabaseWorker(YoungCollector())
     return _executor
 
 
@@ -207,42 +296,77 @@ def run_op(
     """
     signals = _Signals()
     progress = Progress(signals)
-    dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
-    dialog.setObjectName("op_progress")
-    dialog.setWindowTitle("Achats Durables")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    if not cancellable:
-        dialog.setCancelButton(None)
-    dialog.setMinimumDuration(show_after_ms)
-    dialog.canceled.connect(lambda: setattr(progress, "cancelled", True))
-    dialog.hide()
+    # The dialog of a query or a save is made only if it is to be shown: making one for each of
+    # the many short reads cost the GUI thread a few milliseconds each. A cancellable op has its
+    # dialog at once, so that « Annuler » can be clicked before the work begins.
+    shown: list[QProgressDialog] = []
+    state = {"maximum": 0, "value": 0, "label": title}
+
+    def make_dialog() -> QProgressDialog:
+        dialog = QProgressDialog(state["label"], "Annuler", 0, state["maximum"], parent)
+        dialog.setObjectName("op_progress")
+        dialog.setWindowTitle("Achats Durables")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.setMinimumDuration(show_after_ms)
+        dialog.canceled.connect(lambda: setattr(progress, "cancelled", True))
+        if state["value"]:
+            dialog.setValue(state["value"])
+        shown.append(dialog)
+        return dialog
+
+    def show_late() -> None:
+        if signals not in _running:
+            return
+        if not shown:
+            if parent is not None and not isValid(parent):
+                return
+            make_dialog()
+        if isValid(shown[0]):
+            shown[0].show()
+
+    if cancellable:
+        make_dialog().hide()
     # Qt shows the dialog on its own only once a value is set; an op that reports nothing (a
     # query, a save) still gets its indicator after ``show_after_ms``.
-    timer = QTimer(dialog)
+    timer = QTimer(parent)
     timer.setSingleShot(True)
-    timer.timeout.connect(lambda: signals in _running and dialog.show())
+    timer.timeout.connect(show_late)
     timer.start(show_after_ms)
 
     def on_progress(done: int, total: int, text: str) -> None:
-        if not isValid(dialog):
+        state["maximum"], state["value"] = max(total, 0), done
+        if text:
+            state["label"] = f"{title}\n{text}"
+        if not shown or not isValid(shown[0]):
             return
-        dialog.setMaximum(max(total, 0))
+        dialog = shown[0]
+        dialog.setMaximum(state["maximum"])
         dialog.setValue(done)
         if text:
-            dialog.setLabelText(f"{title}\n{text}")
+            dialog.setLabelText(state["label"])
 
     def finish() -> bool:
         """Close the progress dialog; False when the parent window was closed meanwhile (its
-        widgets, and this dialog, are gone: the result has nobody to go to)."""
+        widgets are gone: the result has nobody to go to)."""
         _running.discard(signals)
-        if not isValid(dialog):
+        if isValid(timer):
+            timer.stop()
+            if parent is not None:
+                timer.deleteLater()
+        if parent is not None and not isValid(parent):
             return False
-        dialog.reset()
-        dialog.close()
-        dialog.deleteLater()
-        return parent is None or isValid(parent)
+        if shown:
+            dialog = shown[0]
+            if not isValid(dialog):
+                return False
+            dialog.reset()
+            dialog.close()
+            dialog.deleteLater()
+        return True
 
     def succeeded(result: Any) -> None:
         if finish():

@@ -294,13 +294,18 @@ class RegisterView(QWidget):
             return
         db, org, missing = ctx.db, ctx.organisation_id, self.missing_clause.isChecked()
         others = self.others.isChecked()
+        # sorted off the GUI thread (own columns only: the other towns' register has one more)
+        sort = self.model.sort_column if self.model.sort_column >= 0 else 6
+        model = self.model if not others and self.model.columns is self.own_columns else None
 
         def load():  # noqa: ANN202
             provider = missing_clause_provider()
             shared = svc.list_shared_contracts(db, org) if others else None
             rows = shared.rows if shared is not None else svc.list_contracts(db, org)
             # the search keys too: folding 10,000 rows at the first keystroke froze the window
-            return rows, provider(db, org) if missing else None, svc.search_keys(rows), shared
+            keys = svc.search_keys(rows)
+            sort_keys = model.sort_keys(rows, sort) if model is not None else None
+            return rows, provider(db, org) if missing else None, keys, shared, sort_keys
 
         def loaded(result) -> None:  # noqa: ANN001
             self._show_rows(*result)
@@ -315,9 +320,12 @@ class RegisterView(QWidget):
         missing: set | None,
         keys: dict,
         shared: svc.SharedRegister | None = None,
+        sort_keys: tuple | None = None,
     ) -> None:
         self.shared = shared
         self._use_columns(self.shared_columns if shared is not None else self.own_columns)
+        if sort_keys is not None:
+            self.model.add_sort_keys(sort_keys)
         self.all_rows = rows
         self.keys = keys
         self.missing = missing
@@ -339,10 +347,7 @@ class RegisterView(QWidget):
         if model.columns is columns:
             return
         sorted_by = model.columns[model.sort_column].header if model.sort_column >= 0 else None
-        model.beginResetModel()
-        model.columns = columns
-        model.sort_column = self._column(sorted_by) if sorted_by else -1
-        model.endResetModel()
+        model.set_columns(columns, self._column(sorted_by) if sorted_by else -1)
         if model.sort_column >= 0:
             self.table.horizontalHeader().setSortIndicator(model.sort_column, model.sort_order)
 
