@@ -49,3 +49,24 @@ def test_the_facts_are_read_once_per_opening(demo_db, demo_org, monkeypatch):
     dashboard_screen(demo_db, demo_org, 2026, today=TODAY)
     # once for the whole screen (the other town of the file is read once too, for « all towns »)
     assert calls.count(demo_org) == 1 and len(calls) == len(list_organisations(demo_db))
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_cotation_screen_is_the_due_list_the_session_and_the_facts_sentence(demo_db, year):
+    from app.services.committee import committee_view
+    from app.services.cotation import cotation_screen, due_list
+
+    for organisation in list_organisations(demo_db):
+        org = organisation.id
+        screen = cotation_screen(demo_db, org, year, today=dt.date.today())
+        assert screen.due == due_list(demo_db, org, year)
+        assert screen.committee == committee_view(demo_db, org, year)
+        assert screen.facts_sentence == facts.summary(demo_db, org, today=dt.date.today()).sentence()
+
+
+def test_town_cotation_screen_is_its_due_list(town):  # noqa: F811
+    from app.services.cotation import cotation_screen, due_list
+
+    db, org, _ = town
+    for year in (2025, 2026, 2027):
+        assert cotation_screen(db, org, year, today=dt.date.today()).due == due_list(db, org, year)
