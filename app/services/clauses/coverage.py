@@ -61,10 +61,15 @@ def missing_mandatory_in(
             settled.setdefault(cid, set()).add(clid)
     library = library_rows(session, organisation_id)
     missing: set[uuid.UUID] = set()
+    # Most contracts share their decisions (none at all): their rule codes are listed once.
+    codes_for: dict[tuple[frozenset, frozenset], list[str]] = {}
     for facts in contracts:
-        clauses = effective_library(library, decided.get(facts.id, set()))
-        done = settled.get(facts.id, set())
-        if first_missing_mandatory([c.rule_code for c in clauses if c.id not in done], facts, settings):
+        key = (frozenset(decided.get(facts.id, ())), frozenset(settled.get(facts.id, ())))
+        codes = codes_for.get(key)
+        if codes is None:
+            clauses = effective_library(library, set(key[0]))
+            codes = codes_for[key] = [c.rule_code for c in clauses if c.id not in key[1]]
+        if first_missing_mandatory(codes, facts, settings):
             missing.add(facts.id)
     return missing
 
