@@ -5,9 +5,11 @@
 For each screen of the side navigation, in a fresh process: the main window is shown on a copy of
 the scale database (``open_database_in``, as the app does), then the clock runs from
 ``window.open_screen(key)`` — the screen module's ``create(context, parent)`` and showing it — until
-the screen's widget has received its first paint event. Work a screen hands to a background thread
-is not waited for. Baseline in the same process: reading the 10,000 contract rows with the sqlite3
-module. Target: under 1 s each.
+the screen has painted WITH its data: every read it queued on the database worker (and the
+indicators' own thread) has come back and been shown, then the screen's widget has received a paint
+event. A spinner or an empty table does not stop the clock. What a screen reads only when the user
+asks for it (another tab, a contract) is not part of its first paint. Baseline in the same process:
+reading the 10,000 contract rows with the sqlite3 module. Target: under 1 s each.
 """
 
 from __future__ import annotations
@@ -64,13 +66,33 @@ def first_paint(db: Path, key: str) -> float:
     start = time.perf_counter()
     screen = window.open_screen(key)  # create(context, parent), then shown in the window's stack
     screen.installEventFilter(watch)
-    screen.update()  # in case the screen painted itself inside create()
-    deadline = start + 60
+    deadline = start + 120
+    while busy() and time.perf_counter() < deadline:  # the data the screen asked for, shown
+        app.processEvents()
+    if busy():
+        raise RuntimeError(f"screen {key} still reading after 120 s")
+    watch.painted_at = None
+    screen.update()  # the paint that shows the data (it may have painted while reading)
     while watch.painted_at is None and time.perf_counter() < deadline:
         app.processEvents()
     if watch.painted_at is None:
         raise RuntimeError(f"screen {key} never painted")
     return watch.painted_at - start
+
+
+def busy() -> bool:
+    """Whether a read the screens queued is still running or its result not yet shown."""
+    from app.ui import ops
+    from app.ui.widgets import indicators
+
+    worker = ops.executor()
+    pool = indicators._pool  # the indicators' own thread (a year changed), if it was ever started
+    return bool(
+        ops._running
+        or getattr(worker, "queued", 0)
+        or (pool is not None and pool.activeThreadCount())
+        or indicators._answers
+    )
 
 
 def contracts_read(db: Path) -> float:
@@ -110,7 +132,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "scale.sqlite"
             shutil.copyfile(args.db, db)
-            print(f"{spec.key}: {first_paint(db, spec.key):.3f} s", flush=True)
+            baseline = contracts_read(db)
+            figure = first_paint(db, spec.key)
+            print(
+                f"{spec.key}: {figure:.3f} s (baseline, sqlite3 read of the contracts: {baseline:.3f} s; "
+                f"ratio {figure / baseline:.1f}; target < {LIMIT_S:g} s)",
+                flush=True,
+            )
     os._exit(0)  # several main windows in one process: skip Qt's teardown
 
 

@@ -38,7 +38,8 @@ class Order(Entity):
         CheckConstraint(
             "latest_delivery_date IS NULL OR latest_delivery_date >= order_date", name="delivery_after_order"
         ),
-        Index("ix_order_org_date", "organisation_id", "order_date"),
+        # The census of orders (per year, family and contract) reads this index alone (migration 0006).
+        Index("ix_order_census", "organisation_id", "order_date", "family_id", "contract_id"),
         Index("ix_order_contract", "contract_id", "amount"),
     )
 

@@ -95,26 +95,43 @@ def _families(session: Session, organisation_id: uuid.UUID) -> dict[str, FamilyI
     }
 
 
+_SUPPLIER = Supplier.__table__.c
+_DEPARTMENT = Department.__table__.c
+_AT = {name: i for i, name in enumerate(_COLUMNS)}
+
+
 def contract_records(
     session: Session, organisation_id: uuid.UUID, contract_ids: Iterable[uuid.UUID] | None = None
 ) -> list[ContractRecord]:
-    """The records of an organisation's contracts (all, or ``contract_ids``), ordered by end date."""
+    """The records of an organisation's contracts (all, or ``contract_ids``), ordered by end date.
+
+    A plain Core select on the session's connection (no ORM layer per row), values read by position,
+    keys and dates as stored and parsed once per distinct value."""
     columns = [
         type_coerce(_C[name], String) if name in _TEXT or name in _JSON else _C[name] for name in _COLUMNS
     ]
     stmt = (
         select(
-            *columns, Supplier.name, Supplier.siret, Supplier.size, Supplier.social_economy, Department.name
+            *columns,
+            _SUPPLIER.name,
+            _SUPPLIER.siret,
+            _SUPPLIER.size,
+            _SUPPLIER.social_economy,
+            _DEPARTMENT.name,
         )
-        .outerjoin(Supplier, Supplier.id == Contract.supplier_id)
-        .outerjoin(Department, Department.id == Contract.department_id)
-        .where(Contract.organisation_id == organisation_id)
-        .order_by(Contract.end_date, Contract.reference)
+        .select_from(
+            Contract.__table__.outerjoin(Supplier.__table__, _SUPPLIER.id == _C.supplier_id).outerjoin(
+                Department.__table__, _DEPARTMENT.id == _C.department_id
+            )
+        )
+        .where(_C.organisation_id == organisation_id)
+        .order_by(_C.end_date, _C.reference)
     )
     ids = None if contract_ids is None else list(contract_ids)
     if ids is not None:
-        stmt = stmt.where(Contract.id.in_(ids))
-    rows = session.execute(stmt).all()
+        stmt = stmt.where(_C.id.in_(ids))
+    connection = session.connection()
+    rows = connection.execute(stmt).all()
     as_uuid = _memo(uuid.UUID)
     as_date = _memo(dt.date.fromisoformat)
     as_json = _memo(json.loads)
@@ -133,54 +150,56 @@ def contract_records(
     lots, sums = (q.where(Contract.organisation_id == organisation_id) for q in (lots, sums))
     if ids is not None:
         lots, sums = (q.where(Contract.id.in_(ids)) for q in (lots, sums))
-    with_lots: set[str] = set(session.scalars(lots.distinct()))
-    deltas: dict[str, Decimal] = dict(session.execute(sums).all())
-    insee, postcode = session.execute(
+    with_lots: set[str] = set(connection.execute(lots.distinct()).scalars())
+    deltas: dict[str, Decimal] = dict(connection.execute(sums).all())
+    insee, postcode = connection.execute(
         select(Organisation.insee_code, Organisation.postcode).where(Organisation.id == organisation_id)
     ).one()
+    unknown_size, no_social = facts_rules.SupplierSize.UNKNOWN, facts_rules.SocialEconomyStatus.NONE
+    a = _AT
     out = []
+    append = out.append
     for row in rows:
-        v = dict(zip(_COLUMNS, row[: len(_COLUMNS)], strict=True))
-        supplier_name, siret, size, social_economy, department = row[len(_COLUMNS) :]
-        key = v["id"]
-        out.append(
+        key = row[a["id"]]
+        family_id = row[a["family_id"]]
+        append(
             ContractRecord(
                 id=as_uuid(key),
-                reference=v["reference"],
-                object=v["object"],
-                nature=v["nature"],
-                procedure=v["procedure"],
-                status=v["status"],
-                cpv_code=v["cpv_code"],
-                estimated_amount=v["estimated_amount"],
-                notified_amount=v["notified_amount"],
-                is_framework=bool(v["is_framework"]),
-                max_amount=v["max_amount"],
+                reference=row[a["reference"]],
+                object=row[a["object"]],
+                nature=row[a["nature"]],
+                procedure=row[a["procedure"]],
+                status=row[a["status"]],
+                cpv_code=row[a["cpv_code"]],
+                estimated_amount=row[a["estimated_amount"]],
+                notified_amount=row[a["notified_amount"]],
+                is_framework=bool(row[a["is_framework"]]),
+                max_amount=row[a["max_amount"]],
                 amendments_delta=deltas.get(key),
-                notification_date=as_date(v["notification_date"]),
-                publication_date=as_date(v["publication_date"]),
-                start_date=as_date(v["start_date"]),
-                end_date=as_date(v["end_date"]),
-                duration_months=v["duration_months"],
-                recurrent=v["recurrent"],
-                renewable=v["renewable"],
-                place_code=v["place_code"],
-                place_type=v["place_type"],
-                price_types=tuple(as_json(v["price_types"]) or ()),
-                advance_granted=bool(v["advance_granted"]),
-                advance_rate=v["advance_rate"],
-                social_considerations=tuple(as_json(v["social_considerations"]) or ()),
-                environmental_considerations=tuple(as_json(v["environmental_considerations"]) or ()),
+                notification_date=as_date(row[a["notification_date"]]),
+                publication_date=as_date(row[a["publication_date"]]),
+                start_date=as_date(row[a["start_date"]]),
+                end_date=as_date(row[a["end_date"]]),
+                duration_months=row[a["duration_months"]],
+                recurrent=row[a["recurrent"]],
+                renewable=row[a["renewable"]],
+                place_code=row[a["place_code"]],
+                place_type=row[a["place_type"]],
+                price_types=tuple(as_json(row[a["price_types"]]) or ()),
+                advance_granted=bool(row[a["advance_granted"]]),
+                advance_rate=row[a["advance_rate"]],
+                social_considerations=tuple(as_json(row[a["social_considerations"]]) or ()),
+                environmental_considerations=tuple(as_json(row[a["environmental_considerations"]]) or ()),
                 has_lots=key in with_lots,
-                supplier_name=supplier_name,
-                supplier_siret=siret,
-                supplier_size=size or facts_rules.SupplierSize.UNKNOWN,
-                supplier_social_economy=social_economy or facts_rules.SocialEconomyStatus.NONE,
-                department=department,
-                family=families.get(v["family_id"]) if v["family_id"] else None,
+                supplier_name=row[-5],
+                supplier_siret=row[-4],
+                supplier_size=row[-3] or unknown_size,
+                supplier_social_economy=row[-2] or no_social,
+                department=row[-1],
+                family=families.get(family_id) if family_id else None,
                 organisation_insee_code=insee,
                 organisation_postcode=postcode,
-                fact_sources=as_json(v["fact_sources"]) or {},
+                fact_sources=as_json(row[a["fact_sources"]]) or {},
             )
         )
     return out

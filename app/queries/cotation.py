@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -162,18 +163,19 @@ def stored_ratings(assessment: Assessment) -> list[rules.LeverRating]:
     )
 
 
-def due_list(session: Session, organisation_id: uuid.UUID, year: int) -> DueList:
+def due_list(
+    session: Session, organisation_id: uuid.UUID, year: int, *, facts: Sequence[ContractFacts] | None = None
+) -> DueList:
     """Contracts to diagnose (the CAD of ``year`` falls within J-24..J-14 of their end) and to present
-    (ending in ``year`` + 1), with the deployment targets of the years concerned."""
+    (ending in ``year`` + 1), with the deployment targets of the years concerned. ``facts``: the
+    organisation's contract facts when the caller already read them in this unit of work."""
     require_organisation(session, organisation_id)
     settings = settings_for(session, organisation_id)
     windows = rules.cycle_windows(settings, year, cad_date(session, organisation_id, year, settings))
     concerned_years = (year, year + 1, year + 2)
-    facts = [
-        f
-        for f in contracts_facts(session, organisation_id, settings=settings)
-        if f.status is not ContractStatus.CANCELLED
-    ]
+    if facts is None:
+        facts = contracts_facts(session, organisation_id, settings=settings)
+    facts = [f for f in facts if f.status is not ContractStatus.CANCELLED]
     no_end_date = sum(1 for f in facts if f.end_date is None and f.recurrent is not False)
     dated = [f for f in facts if f.end_date is not None]
     latest = latest_assessments(session, [f.id for f in dated if f.recurrent is not False])

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import String, extract, func, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.enums import (
@@ -243,23 +243,34 @@ def _committee_lines(
 
 
 def _order_years(
-    session: Session, organisation_id: uuid.UUID, organisation: str, years: Sequence[int]
+    session: Session,
+    organisation_id: uuid.UUID,
+    organisation: str,
+    years: Sequence[int],
+    references: dict[uuid.UUID, str] | None = None,
 ) -> list[OrderYear]:
     """The census of orders per year (total, eligible, per family and per contract, with the year
-    before), counted by the database, and the emissions of the latest accepted grouping plan."""
-    # Counted by ids alone (the index on organisation and date, no join per order), then named: a
-    # family label or a contract reference shared by several ids adds up as it did when grouped by it.
-    year_of = extract("year", Order.order_date)
+    before), counted by the database, and the emissions of the latest accepted grouping plan.
+    ``references``: the contract references already read (the organisation's facts), by id."""
+    # Counted by ids alone, one date range per year: the covering index on (organisation, date,
+    # family, contract) answers each count without reading an order row nor computing a year per
+    # row; then named: a family label or a contract reference shared by several ids adds up as it
+    # did when grouped by it.
     family_key, contract_key = type_coerce(Order.family_id, String), type_coerce(Order.contract_id, String)
-    rows = session.execute(
-        select(year_of, family_key, contract_key, func.count())
-        .where(
-            Order.organisation_id == organisation_id,
-            Order.order_date >= dt.date(years[0] - 1, 1, 1),
-            Order.order_date <= dt.date(years[-1], 12, 31),
+    rows = []
+    for year in range(years[0] - 1, years[-1] + 1):
+        rows.extend(
+            (year, family_id, contract_id, count)
+            for family_id, contract_id, count in session.execute(
+                select(family_key, contract_key, func.count())
+                .where(
+                    Order.organisation_id == organisation_id,
+                    Order.order_date >= dt.date(year, 1, 1),
+                    Order.order_date <= dt.date(year, 12, 31),
+                )
+                .group_by(family_key, contract_key)
+            )
         )
-        .group_by(year_of, family_key, contract_key)
-    ).all()
     families = {
         key: (label, eligible)
         for key, label, eligible in session.execute(
@@ -268,20 +279,25 @@ def _order_years(
             ).where(type_coerce(PurchaseFamily.id, String).in_({r[1] for r in rows if r[1] is not None}))
         )
     }
-    wanted = sorted({r[2] for r in rows if r[2] is not None})
-    references: dict[str, str] = {}
+    # Contract references: those already read, then the others (a contract of another organisation).
+    known = references or {}
+    names: dict[str, str] = {}
+    for key in {r[2] for r in rows if r[2] is not None}:
+        found = known.get(key if isinstance(key, uuid.UUID) else uuid.UUID(key))
+        if found is not None:
+            names[key] = found
+    wanted = sorted({r[2] for r in rows if r[2] is not None} - set(names))
     for chunk in _chunks(wanted):
         contract_key = type_coerce(Contract.id, String)
-        references.update(
+        names.update(
             session.execute(select(contract_key, Contract.reference).where(contract_key.in_(chunk))).all()
         )
     totals: Counter = Counter()
     eligible: Counter = Counter()
     per: dict[tuple[str, int], Counter] = defaultdict(Counter)
     for year, family_id, contract_id, count in rows:
-        year = int(year)
         family, family_eligible = families.get(family_id, (None, None))
-        reference = references.get(contract_id)
+        reference = names.get(contract_id)
         totals[year] += count
         if family_eligible is None or family_eligible:  # no family: as the grouping does, eligible
             eligible[year] += count
@@ -324,15 +340,19 @@ def _order_years(
 
 
 def gather_facts(
-    session: Session, organisation_id: uuid.UUID, years: Sequence[int], *, today: dt.date | None = None
+    session: Session,
+    organisation_id: uuid.UUID,
+    years: Sequence[int],
+    *,
+    today: dt.date | None = None,
+    facts: Sequence[ContractFacts] | None = None,
 ) -> DashboardFacts:
-    """The plain facts of one organisation the indicators of ``years`` read."""
+    """The plain facts of one organisation the indicators of ``years`` read. ``facts``: the
+    organisation's contract facts when the caller already read them in this unit of work (read
+    with the same ``today``), so that a screen reads them once."""
     name = require_organisation(session, organisation_id).name
-    facts = [
-        f
-        for f in contracts_facts(session, organisation_id, today=today)
-        if f.status not in (ContractStatus.CANCELLED, ContractStatus.DRAFT)
-    ]
+    every = contracts_facts(session, organisation_id, today=today) if facts is None else facts
+    facts = [f for f in every if f.status not in (ContractStatus.CANCELLED, ContractStatus.DRAFT)]
     ids = {f.id for f in facts}
     codes = _retained_codes(session, organisation_id, ids)
     reviewed = _reviewed(session, organisation_id, ids)
@@ -365,7 +385,9 @@ def gather_facts(
         for f in facts
     )
     return DashboardFacts(
-        contracts, tuple(committees), tuple(_order_years(session, organisation_id, name, years))
+        contracts,
+        tuple(committees),
+        tuple(_order_years(session, organisation_id, name, years, {f.id: f.reference for f in every})),
     )
 
 

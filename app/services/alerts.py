@@ -105,6 +105,13 @@ def dashboard_counts(
     with db.read() as session:
         rows, delays = _rows_and_delays(session, organisation_id, today, rows)
         missing = missing_mandatory_in(session, organisation_id)
+    return counts_of(rows, delays, missing, today)
+
+
+def counts_of(
+    rows: list[ContractRow], delays: cal.CycleDelays, missing: set[uuid.UUID], today: dt.date
+) -> DashboardCounts:
+    """The key counts of the register's ``rows`` (``missing``: those lacking a mandatory clause)."""
     active = [r for r in rows if r.status == ContractStatus.ACTIVE]
     horizon = cal.add_months(today, 12)
     in_cotation = 0

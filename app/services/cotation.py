@@ -17,6 +17,7 @@ from app.queries import contracts as queries
 from app.queries import cotation as cycle
 from app.queries.cotation import DueList, DueRow  # noqa: F401 - the due list, read by screens and the CLI
 from app.queries.organisation_settings import settings_for
+from app.queries.organisations import require_organisation
 from app.rules import cotation as rules
 from app.rules.levers import LEVERS_BY_CODE
 from app.services import audit, scope
@@ -68,6 +69,31 @@ def due_list(db: Database, organisation_id: uuid.UUID, year: int) -> DueList:
     (ending in ``year`` + 1), with the deployment targets of the years concerned."""
     with db.read() as session:
         return cycle.due_list(session, organisation_id, year)
+
+
+@dataclass(frozen=True)
+class CotationScreenData:
+    """What the cotation screen shows at opening, read in one unit of work."""
+
+    due: DueList
+    committee: object  # app.queries.committee.CommitteeView
+    facts_sentence: str  # the « Données à compléter » line ("" when nothing is missing)
+
+
+def cotation_screen(
+    db: Database, organisation_id: uuid.UUID, year: int, *, today: dt.date
+) -> CotationScreenData:
+    """The due list and the CAD session of ``year`` with the « Données à compléter » sentence: the
+    organisation's contract facts read once for both (each as its own service gives it)."""
+    from app.queries.committee import committee_view
+    from app.services.facts import summary_of_facts
+
+    with db.read() as session:
+        require_organisation(session, organisation_id)
+        facts = queries.contracts_facts(session, organisation_id, today=today)
+        due = cycle.due_list(session, organisation_id, year, facts=facts)
+        committee = committee_view(session, organisation_id, year)
+    return CotationScreenData(due, committee, summary_of_facts(facts).sentence())
 
 
 def _history(session: Session, contract_id: uuid.UUID) -> list[AssessmentSummary]:

@@ -15,14 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from app.queries import dashboard as queries
 from app.queries.organisations import other_organisation_ids, require_organisation
 from app.rules import indicators as engine
+from app.rules.contract import ContractFacts
 from app.rules.indicators import ContractLine, DashboardFacts, IndicatorResult, OrderYear
 from app.storage.database import Database
+
+if TYPE_CHECKING:
+    from app.queries.register import ContractRow
+    from app.rules.calendar import Alert
+    from app.services.alerts import DashboardCounts
+    from app.services.facts import FactsSummary
 
 TREND_YEARS = 3  # the year and the two before
 ALL_ORGANISATIONS = "Toutes les collectivités du fichier"
@@ -88,13 +96,18 @@ def dashboard_data(
 
 
 def _dashboard(
-    session: Session, organisation_id: uuid.UUID, year: int, *, today: dt.date | None = None
+    session: Session,
+    organisation_id: uuid.UUID,
+    year: int,
+    *,
+    today: dt.date | None = None,
+    facts: Sequence[ContractFacts] | None = None,
 ) -> DashboardData:
     today = today or dt.date.today()
     years = tuple(range(year - TREND_YEARS + 1, year + 1))
     name = require_organisation(session, organisation_id).name
     points = queries.target_points(session, organisation_id)
-    own = queries.gather_facts(session, organisation_id, years, today=today)
+    own = queries.gather_facts(session, organisation_id, years, today=today, facts=facts)
     others = {
         other: queries.gather_facts(session, other, years, today=today)
         for other in other_organisation_ids(session, organisation_id)
@@ -117,6 +130,49 @@ def _dashboard(
         scopes=tuple(scopes),
         contracts=own.contracts,
         orders=tuple(o for o in own.orders if o.year == year),
+    )
+
+
+@dataclass(frozen=True)
+class DashboardScreenData:
+    """Everything the Tableau de bord shows at opening, read in one unit of work."""
+
+    counts: DashboardCounts
+    rows: list[ContractRow]  # the register (the « Marchés en cours » tile explains the others)
+    alerts: list[Alert]
+    facts_summary: FactsSummary
+    indicators: DashboardData
+
+
+def dashboard_screen(
+    db: Database, organisation_id: uuid.UUID, year: int, *, today: dt.date
+) -> DashboardScreenData:
+    """The key counts, the « À faire » list, the « Données à compléter » sentence and the SPASER
+    indicators of ``year``: one read unit of work, the organisation's contract facts read once and
+    handed to each (each figure is the one its own service gives)."""
+    from app.queries.assessments import rated_years
+    from app.queries.contracts import contracts_facts
+    from app.queries.organisation_settings import settings_for
+    from app.queries.register import contract_rows
+    from app.rules import calendar as cal
+    from app.services.alerts import contract_dates, counts_of, cycle_delays
+    from app.services.clauses import missing_mandatory_in
+    from app.services.facts import summary_of_facts
+
+    with db.read() as session:
+        require_organisation(session, organisation_id)
+        facts = contracts_facts(session, organisation_id, today=today)
+        rows = contract_rows(session, organisation_id)
+        delays = cycle_delays(settings_for(session, organisation_id), today)
+        missing = missing_mandatory_in(session, organisation_id, today=today, facts=facts)
+        rated = rated_years(session, organisation_id)
+        indicators = _dashboard(session, organisation_id, year, today=today, facts=facts)
+    return DashboardScreenData(
+        counts=counts_of(rows, delays, missing, today),
+        rows=rows,
+        alerts=cal.alerts(contract_dates(rows, rated), delays, today),
+        facts_summary=summary_of_facts(facts),
+        indicators=indicators,
     )
 
 

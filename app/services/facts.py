@@ -212,6 +212,11 @@ def summary(db: Database, organisation_id: uuid.UUID, *, today: dt.date | None =
     with db.read() as session:
         require_organisation(session, organisation_id)
         facts = contracts_facts(session, organisation_id, today=today)
+    return summary_of_facts(facts)
+
+
+def summary_of_facts(facts: Sequence[ContractFacts]) -> FactsSummary:
+    """``summary`` of contract facts already read (a screen reads them once for all it shows)."""
     return _summary_of(
         [
             (rules.missing_facts(f), bool(f.proposals))

@@ -230,3 +230,17 @@ def test_main_window_navigates_to_clauses(qtbot, demo_db, demo_org):
     screen = window.stack.currentWidget()
     assert type(screen).__name__ == "ClausesScreen"
     assert len(screen.library.model.rows) >= 24
+
+
+def test_contract_list_is_read_only_when_its_tab_is_shown(qtbot, context):
+    """The screen opens on the library: the contracts' list (their facts, for the « manquante »
+    flags) is read when its tab is shown, not before the library's first paint."""
+    from app.ui.screens.clauses import ClausesScreen
+
+    screen = ClausesScreen(context)
+    qtbot.addWidget(screen)
+    assert screen.contracts.stale and screen.contracts.contract.count() == 0
+    screen.tabs.setCurrentIndex(1)
+    assert not screen.contracts.stale and screen.contracts.contract.count() == 1
+    context.database_changed.emit()  # a reload while the tab is shown reads it again at once
+    assert not screen.contracts.stale and screen.contracts.contract.count() == 1

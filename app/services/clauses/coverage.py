@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from app.queries import clauses as queries
 from app.queries.contracts import contracts_facts
 from app.rules.clause_library import DECP_ENVIRONMENTAL, DECP_SOCIAL
 from app.rules.clauses import first_missing_mandatory
+from app.rules.contract import ContractFacts
 from app.services.clauses.checklists import (
     OPEN_CONTRACT_STATUSES,
     SETTLED,
@@ -35,17 +37,20 @@ def contracts_missing_mandatory(
 
 
 def missing_mandatory_in(
-    session: Session, organisation_id: uuid.UUID, *, today: dt.date | None = None
+    session: Session,
+    organisation_id: uuid.UUID,
+    *,
+    today: dt.date | None = None,
+    facts: Sequence[ContractFacts] | None = None,
 ) -> set[uuid.UUID]:
-    """``contracts_missing_mandatory`` inside the caller's unit of work (a dashboard's, an alert's)."""
+    """``contracts_missing_mandatory`` inside the caller's unit of work (a dashboard's, an alert's);
+    ``facts``: the organisation's contract facts when the caller already read them (same ``today``)."""
     from app.queries.organisation_settings import settings_for
 
     settings = settings_for(session, organisation_id)
-    contracts = [
-        f
-        for f in contracts_facts(session, organisation_id, today=today)
-        if f.status in OPEN_CONTRACT_STATUSES
-    ]
+    if facts is None:
+        facts = contracts_facts(session, organisation_id, today=today)
+    contracts = [f for f in facts if f.status in OPEN_CONTRACT_STATUSES]
     if not contracts:
         return set()
     settled: dict[uuid.UUID, set[uuid.UUID]] = {}
@@ -56,10 +61,15 @@ def missing_mandatory_in(
             settled.setdefault(cid, set()).add(clid)
     library = library_rows(session, organisation_id)
     missing: set[uuid.UUID] = set()
+    # Most contracts share their decisions (none at all): their rule codes are listed once.
+    codes_for: dict[tuple[frozenset, frozenset], list[str]] = {}
     for facts in contracts:
-        clauses = effective_library(library, decided.get(facts.id, set()))
-        done = settled.get(facts.id, set())
-        if first_missing_mandatory([c.rule_code for c in clauses if c.id not in done], facts, settings):
+        key = (frozenset(decided.get(facts.id, ())), frozenset(settled.get(facts.id, ())))
+        codes = codes_for.get(key)
+        if codes is None:
+            clauses = effective_library(library, set(key[0]))
+            codes = codes_for[key] = [c.rule_code for c in clauses if c.id not in key[1]]
+        if first_missing_mandatory(codes, facts, settings):
             missing.add(facts.id)
     return missing
 

@@ -506,12 +506,15 @@ class ContractChecklistView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.checklist, 1)
-        self.reload()
+        # Read when its tab is first shown (``ClausesScreen``): the screen opens on the library, and
+        # the 10,000 contracts' facts this list needs would delay the library's first paint.
+        self.stale = True
 
     def reload(self, *_args) -> None:  # noqa: ANN002
         from app.services.clauses import contracts_missing_mandatory, ensure_builtin_clauses
         from app.services.contracts import list_contracts
 
+        self.stale = False
         ctx = self.context
         if ctx.db is None or ctx.organisation_id is None:
             self._show_contracts(set(), [])
@@ -577,15 +580,21 @@ class ClausesScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(self._tab_changed)
         context.database_changed.connect(self._reload)
         context.organisation_changed.connect(self._reload)
         self.external = ExternalChanges(
             self, context, self._reload, dirty=self.contracts.checklist.has_unsaved_input, position=1
         )
 
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.contracts and self.contracts.stale:
+            self.contracts.reload()
+
     def _reload(self) -> None:
         self.library.reload()
-        self.contracts.reload()
+        self.contracts.stale = True  # read again when its tab is (or is next) shown
+        self._tab_changed(self.tabs.currentIndex())
 
 
 def create(context: AppContext, parent: QWidget | None = None) -> QWidget:

@@ -803,7 +803,7 @@ class CotationScreen(QWidget):
         db, org = ctx.db, ctx.organisation_id
         ops.query(self, lambda: due_list(db, org, year), lambda due: self._show_lists(due, year))
 
-    def _show_lists(self, due, year: int) -> None:  # noqa: ANN001
+    def _show_lists(self, due, year: int, facts_sentence: str | None = None) -> None:  # noqa: ANN001
         self.due = due
         w = self.due.windows
         self.present_model.set_rows(self.due.to_present)
@@ -811,7 +811,10 @@ class CotationScreen(QWidget):
         reason = self.due.empty_reason()
         self.empty_label.setText(f"<i>{reason[:1].upper() + reason[1:]}</i>" if reason else "")
         self.empty_label.setVisible(bool(reason))
-        self.facts_pointer.refresh()
+        if facts_sentence is None:
+            self.facts_pointer.refresh()
+        else:  # read with the lists
+            self.facts_pointer.show_summary(facts_sentence)
         self.present_label.setText(
             f"<b>À présenter au CAD {year}</b> (échéance en {w.present_year}) : {len(self.due.to_present)} marchés"
         )
@@ -857,8 +860,7 @@ class CotationScreen(QWidget):
         self.contract_combo.blockSignals(False)
 
     def reload(self, *_signal_args: object, then: Callable[[], None] | None = None) -> None:
-        from app.services.committee import committee_view
-        from app.services.cotation import due_list
+        from app.services.cotation import cotation_screen
 
         ctx = self.context
         if ctx.db is None or ctx.organisation_id is None:
@@ -869,14 +871,16 @@ class CotationScreen(QWidget):
         db, org = ctx.db, ctx.organisation_id
 
         def shown(result) -> None:  # noqa: ANN001
-            self._show_all(*result, year)
+            self._show_all(result.due, result.committee, year, result.facts_sentence)
             if then is not None:
                 then()
 
-        ops.query(self, lambda: (due_list(db, org, year), committee_view(db, org, year)), shown)
+        # One read: the lists, the CAD session and the « Données à compléter » line share the facts.
+        today = self._today()
+        ops.query(self, lambda: cotation_screen(db, org, year, today=today), shown)
 
-    def _show_all(self, due, c, year: int) -> None:  # noqa: ANN001
-        self._show_lists(due, year)
+    def _show_all(self, due, c, year: int, facts_sentence: str | None = None) -> None:  # noqa: ANN001
+        self._show_lists(due, year, facts_sentence)
         if (
             self.view is None
             or self.contract_combo.findData(self.view.contract_id) < 0

@@ -107,26 +107,23 @@ class DashboardScreen(QWidget):
             self.indicators.reload()
             self.facts_pointer.refresh()
             return
-        from app.services.alerts import dashboard_counts
-        from app.services.contracts import list_contracts
+        from app.services.dashboard import dashboard_screen
 
-        db, org, today = ctx.db, ctx.organisation_id, ctx.today()
-
-        def load():  # noqa: ANN202
-            rows = list_contracts(db, org)
-            return dashboard_counts(db, org, today, rows), rows
-
-        ops.query(self, load, self._show_counts)
+        db, org, today, year = ctx.db, ctx.organisation_id, ctx.today(), self.indicators.year.value()
+        # One read for the whole screen: the counts, « À faire », the facts sentence and the
+        # indicators all come from one reading of the contracts' facts.
+        self.indicators.status.setText("Calcul des indicateurs…")
+        ops.query(self, lambda: dashboard_screen(db, org, year, today=today), self._show_counts)
 
     def _show_counts(self, loaded) -> None:  # noqa: ANN001
-        counts, rows = loaded
+        counts, rows = loaded.counts, loaded.rows
         for key, widget in self.values.items():
             value = getattr(counts, key)
             widget.setText(fmt.money(value) if key == "total_amount" else str(value))
         self._explain_active(counts.active, rows)
-        self.facts_pointer.refresh()
-        self.alerts.reload(then=self._alerts_shown)
-        self.indicators.reload()
+        self.indicators.show_computed(loaded.indicators)
+        self.facts_pointer.show_summary(loaded.facts_summary.sentence())
+        self.alerts.show_alerts(loaded.alerts, then=self._alerts_shown)
 
     def _alerts_shown(self) -> None:
         self.alerts_title.setText(f"<h3>À faire ({self.alerts.count()})</h3>")

@@ -82,6 +82,10 @@ class AlertsPanel(QWidget):
         db, org, today = ctx.db, ctx.organisation_id, ctx.today()
         ops.query(self, lambda: alerts_for(db, org, today), lambda rows: self._show(rows, then))
 
+    def show_alerts(self, rows: list[Alert], then: Callable[[], None] | None = None) -> None:
+        """Show alerts the screen read with the rest of its data (``then()`` once shown)."""
+        self._show(rows, then)
+
     def _show(self, rows: list[Alert], then: Callable[[], None] | None) -> None:
         self.model.set_rows(rows)
         self.empty.setVisible(self.count() == 0)

@@ -71,6 +71,11 @@ class FactsPointer(QFrame):
         # Quiet: no progress window for a hint line (it appears after an hour, i.e. never).
         run_op(self, "", lambda _p: summary(db, org, today=today), done, failed, show_after_ms=3_600_000)
 
+    def show_summary(self, sentence: str) -> None:
+        """Show the sentence the screen computed with the rest of its data (no reading of its own)."""
+        self.generation += 1  # a refresh still on its way is stale
+        self._show(sentence)
+
     def _show(self, text: str) -> None:
         self.label.setText(text)
         self.setVisible(bool(text))

@@ -299,6 +299,11 @@ class IndicatorsPanel(QWidget):
 
         _start(work, self._generation, self._answered)
 
+    def show_computed(self, data) -> None:  # noqa: ANN001
+        """Show indicators the screen computed with the rest of its data (for the year shown)."""
+        self._generation += 1  # a computation still on its way is stale
+        self._computed(data)
+
     def _answered(self, generation: int, ok: bool, result: object) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:
             return  # the panel is gone, or a newer computation was asked for
