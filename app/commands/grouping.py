@@ -54,7 +54,6 @@ def cmd_group_orders(args: argparse.Namespace) -> int:
 
 def _group_orders(args: argparse.Namespace) -> int:
     from app.services.grouping import propose_grouping
-    from app.services.grouping_outputs import write_grouping_xlsx
     from app.services.organisations import find_organisation
 
     capacity = _capacity(args.capacity)
@@ -76,6 +75,8 @@ def _group_orders(args: argparse.Namespace) -> int:
             details=out is not None,  # families and calendar only go to the workbook
         )
         if out is not None:
+            from app.services.grouping_outputs import write_grouping_xlsx  # the workbook only
+
             write_grouping_xlsx(proposal, out)
     finally:
         db.dispose()
