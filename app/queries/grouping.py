@@ -252,7 +252,14 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
     # date, family delay) is parsed and its window end computed once, not per order; SQLite's
     # REAL amounts become Decimals inline (what ``_decimal`` does, without a call per value).
     windows: dict[tuple, tuple[dt.date, dt.date] | None] = {}
-    rows = session.connection().execute(statement).all()  # one fetch, not one call per row
+    # One fetch of the driver's plain tuples: no ``Row`` per order, and no result processing (the
+    # columns are coerced to types without any: strings, floats, integers; the family's boolean
+    # may come as 0/1 and is turned into a bool below).
+    result = session.connection().execute(statement)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
     for oid, number, day, latest, supplier, contract, fam, site, value, kg, dep, eligible, delay in rows:
         window = windows.get((day, latest, delay), windows)
         if window is windows:
