@@ -252,6 +252,13 @@ def _make_group(
     )
 
 
+def _single(key: tuple | None, order: OrderInput, over: bool, reason: str | None) -> Group:
+    """``_make_group(key, [order], over=over, reason=reason)`` without the list and keywords."""
+    return Group(
+        key, (order,), order.order_date, order.window_end, order.amount, order.weight_kg, over, reason
+    )
+
+
 def _by_end(orders: Iterable[OrderInput]) -> list[OrderInput]:
     return sorted(orders, key=lambda o: (o.window_end, o.order_date, o.number))
 
@@ -336,29 +343,41 @@ def group_orders(orders: Iterable[OrderInput], options: GroupingOptions | None =
     groups: list[Group] = []
     lower_bound = 0
     capacity = options.capacity if options.capacity is not None and options.capacity > 0 else None
+    unit, central = options.capacity_unit, options.central_reception
     for order in orders:
-        key = grouping_key(order, options)
+        # ``grouping_key`` inline (100,000 calls at scale): the same key, or None.
+        if not order.eligible or order.supplier is None:
+            key = None
+        elif order.contract is not None:
+            key = (order.organisation, order.supplier, ("contract", order.contract), order.site)
+        elif order.family is not None:
+            key = (order.organisation, order.supplier, ("family", order.family), order.site)
+        else:
+            key = None
         if key is None:
-            over = capacity is not None and order.load(options.capacity_unit) > capacity
-            groups.append(_make_group(None, [order], over=over, reason=_alone_reason(order)))
+            over = capacity is not None and order.load(unit) > capacity
+            groups.append(_single(None, order, over, _alone_reason(order)))
             lower_bound += 1
         else:
+            if central and order.organisation in central:
+                key = (*key[:3], CENTRAL)
             by_key[key].append(order)
     # Keys are independent, and the groups are sorted at the end: no need to order the keys.
+    append = groups.append
     for key, members in by_key.items():
         if len(members) == 1:
-            over = capacity is not None and members[0].load(options.capacity_unit) > capacity
-            groups.append(_make_group(key, members, over=over))
+            over = capacity is not None and members[0].load(unit) > capacity
+            append(_single(key, members[0], over, None))
             lower_bound += 1
             continue
         exact = pierce(members)
         lower_bound += _lower_bound_for_key(members, len(exact), options)
         if capacity is None:
-            groups.extend(_make_group(key, g) for g in exact)
+            for g in exact:
+                append(_single(key, g[0], False, None) if len(g) == 1 else _make_group(key, g))
         else:
             groups.extend(
-                _make_group(key, g, over=over)
-                for g, over in pierce_with_capacity(members, capacity, options.capacity_unit)
+                _make_group(key, g, over=over) for g, over in pierce_with_capacity(members, capacity, unit)
             )
     groups.sort(key=lambda g: (g.order_date, g.orders[0].number))
     return GroupingResult(groups=tuple(groups), lower_bound=lower_bound, options=options)
@@ -369,12 +388,16 @@ def naive_weekly_groups(orders: Iterable[OrderInput]) -> int:
     sites and delivery windows; ineligible orders and orders without supplier stay alone)."""
     keys: set[tuple] = set()
     alone = 0
+    weeks: dict[dt.date, tuple[int, int]] = {}  # a year has 365 days, not 100,000
     for order in orders:
         if not order.eligible or order.supplier is None:
             alone += 1
             continue
-        year, week, _ = order.order_date.isocalendar()
-        keys.add((order.organisation, order.supplier, year, week))
+        day = order.order_date
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = tuple(day.isocalendar())[:2]
+        keys.add((order.organisation, order.supplier, *week))
     return len(keys) + alone
 
 

@@ -241,15 +241,35 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
         )
     statement = statement.where(*where)
     amount, weight = _decimal(Order.amount.type.scale), _decimal(Order.weight_kg.type.scale)
+    amount_pattern = f"%.{Order.amount.type.scale}f"
+    weight_pattern = f"%.{Order.weight_kg.type.scale}f"
     wanted = set(years)
     org_key = organisation_key(organisation_id)
     make = OrderInput._make
     orders = []
     append = orders.append
-    rows = session.connection().execute(statement).all()  # one fetch, not one call per row
+    # The dates repeat (a year has 365 days, and few delays): each (order date, latest delivery
+    # date, family delay) is parsed and its window end computed once, not per order; SQLite's
+    # REAL amounts become Decimals inline (what ``_decimal`` does, without a call per value).
+    windows: dict[tuple, tuple[dt.date, dt.date] | None] = {}
+    # One fetch of the driver's plain tuples: no ``Row`` per order, and no result processing (the
+    # columns are coerced to types without any: strings, floats, integers; the family's boolean
+    # may come as 0/1 and is turned into a bool below).
+    result = session.connection().execute(statement)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
     for oid, number, day, latest, supplier, contract, fam, site, value, kg, dep, eligible, delay in rows:
-        day = _date(day)
-        if day.year not in wanted:
+        window = windows.get((day, latest, delay), windows)
+        if window is windows:
+            start = _date(day)
+            window = windows[(day, latest, delay)] = (
+                (start, order_window_end(start, _date(latest), delay, default_delay))
+                if start.year in wanted
+                else None
+            )
+        if window is None:
             continue
         append(
             make(
@@ -261,10 +281,9 @@ def load_orders(session: Session, organisation_id: uuid.UUID, years: Iterable[in
                     contract,
                     fam,
                     site,
-                    day,
-                    order_window_end(day, _date(latest), delay, default_delay),
-                    amount(value),
-                    weight(kg),
+                    *window,
+                    Decimal(amount_pattern % value) if value.__class__ is float else amount(value),
+                    Decimal(weight_pattern % kg) if kg.__class__ is float else weight(kg),
                     dep,
                     True if eligible is None else bool(eligible),
                 )

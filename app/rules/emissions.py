@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 STANDARD_VEHICLE = "diesel_van"
 HEAVY_VEHICLE = "rigid_truck"
@@ -36,9 +37,9 @@ class Factor:
     to_verify: bool = False
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One delivery: one-way distance from the supplier, and the load when known."""
+class Delivery(NamedTuple):
+    """One delivery: one-way distance from the supplier, and the load when known (a named tuple:
+    one per order and per group, 180,000 at scale, built far faster than a frozen dataclass)."""
 
     distance_km: Decimal
     weight_kg: Decimal | None = None
@@ -114,15 +115,33 @@ def scenario(
     """Deliveries × round-trip distance × factor of the vehicle each delivery uses."""
     if STANDARD_VEHICLE not in factors:
         raise KeyError(STANDARD_VEHICLE)
-    uses: dict[str, list[Decimal]] = {}
+    # Deliveries counted per (vehicle, distance), then summed once per pair: a few hundred
+    # distinct distances instead of 100,000 Decimal additions. The sums are exact (a handful of
+    # decimals, far within Decimal's 28 digits), so the totals are those of the delivery loop.
+    bike = cargo_bike if cargo_bike is not None and CARGO_BIKE in factors else None
+    van = factors[STANDARD_VEHICLE]
+    heavy_over = van.max_load_kg if van.max_load_kg is not None and HEAVY_VEHICLE in factors else None
+    counts: dict[tuple[str, Decimal], int] = {}
     for delivery in deliveries:
-        if cargo_bike is not None and CARGO_BIKE in factors and cargo_bike.can_carry(delivery):
+        weight, distance = delivery.weight_kg, delivery.distance_km
+        if (
+            bike is not None
+            and weight is not None
+            and weight <= bike.max_load_kg
+            and distance <= bike.max_distance_km
+        ):
             vehicle = CARGO_BIKE
+        elif heavy_over is not None and weight is not None and weight > heavy_over:
+            vehicle = HEAVY_VEHICLE
         else:
-            vehicle = road_vehicle(delivery, factors)
-        km = 2 * delivery.distance_km
+            vehicle = STANDARD_VEHICLE
+        pair = (vehicle, distance)
+        counts[pair] = counts.get(pair, 0) + 1
+    uses: dict[str, list[Decimal]] = {}
+    for (vehicle, distance), n in counts.items():
+        km = 2 * distance * n
         entry = uses.setdefault(vehicle, [Decimal(0), Decimal(0), Decimal(0)])
-        entry[0] += 1
+        entry[0] += n
         entry[1] += km
         entry[2] += km * factors[vehicle].kgco2e_per_km
     vehicles = tuple(

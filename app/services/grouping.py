@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -164,8 +165,7 @@ def proposal_from(
         for s in (g.orders[0].supplier,)
     ]
     scenarios = three_scenarios(before, after, factors, cargo)
-    rows = [_row(g, names, d.distance_km) for g, d in zip(result.groups, after, strict=True)]
-    rows.sort(key=lambda r: (-r.size, r.order_date, r.order_numbers[0]))
+    rows = _rows(result.groups, names, after)
     families = _family_reductions(loaded, result, target) if details else []
     if progress:
         progress(3, 3, "")
@@ -208,33 +208,65 @@ def _family_reductions(
     return families
 
 
-def _row(group: Group, names: Names, distance: Decimal) -> GroupRow:
-    orders = group.orders
-    if len(orders) == 1:  # most groups at scale: the same values without sorting or sets
-        (order,) = orders
-        numbers, departments = [order.number], [order.department] if order.department else []
-        notes = [group.reason] if group.reason else []
-    else:
-        numbers, departments = group.order_numbers, group.departments
-        notes = [n for n in (group.reason, group.warning) if n]
-    if group.over_capacity:
-        notes.append("Dépasse à elle seule la capacité d'une livraison")
-    contract = orders[0].contract
-    return GroupRow(
-        order_date=group.order_date,
-        delivery_date=group.delivery_date,
-        supplier=names.suppliers.get(orders[0].supplier, "Fournisseur non renseigné"),
-        contract=names.contracts.get(contract, "Hors marché") if contract else "Hors marché",
-        family=names.families.get(orders[0].family, "Sans famille"),
-        site=names.site(group.site),
-        size=len(orders),
-        order_numbers=numbers,
-        departments=departments,
-        amount=group.total_amount,
-        weight_kg=group.total_weight_kg,
-        distance_km=distance,
-        note=" ; ".join(notes),
-    )
+def _rows(groups: tuple[Group, ...], names: Names, after: list[Delivery]) -> list[GroupRow]:
+    """The rows of the groups, most orders first, then by order date and first order number.
+
+    ``groups`` come from ``group_orders`` sorted by (order date, first order number), which is also
+    each row's (order_date, order_numbers[0]); a stable sort by size alone, descending (``reverse``
+    keeps ties in their order), therefore gives the (-size, order_date, first number) order without
+    a key tuple per row. The display names of a group depend only on its supplier, contract, family
+    and site: looked up once per distinct combination (a few hundred), not per group (100,000)."""
+    labels: dict[tuple, tuple[str, str, str, str]] = {}
+    suppliers, contracts, families = names.suppliers, names.contracts, names.families
+    make = GroupRow._make
+    over_note = "Dépasse à elle seule la capacité d'une livraison"
+    rows = []
+    append = rows.append
+    for group, delivery in zip(groups, after, strict=True):
+        orders = group.orders
+        first = orders[0]
+        site = group.site
+        combo = (first.supplier, first.contract, first.family, site)
+        label = labels.get(combo)
+        if label is None:
+            contract = first.contract
+            label = labels[combo] = (
+                suppliers.get(first.supplier, "Fournisseur non renseigné"),
+                contracts.get(contract, "Hors marché") if contract else "Hors marché",
+                families.get(first.family, "Sans famille"),
+                names.site(site),
+            )
+        reason = group.reason
+        if len(orders) == 1:  # most groups at scale: the same values without sorting or sets
+            numbers = [first.number]
+            departments = [first.department] if first.department else []
+            notes = [reason] if reason else []
+        else:
+            numbers, departments = group.order_numbers, group.departments
+            notes = [n for n in (reason, group.warning) if n]
+        if group.over_capacity:
+            notes.append(over_note)
+        append(
+            make(
+                (
+                    group.order_date,
+                    group.delivery_date,
+                    *label,
+                    len(orders),
+                    numbers,
+                    departments,
+                    group.total_amount,
+                    group.total_weight_kg,
+                    delivery.distance_km,
+                    " ; ".join(notes),
+                )
+            )
+        )
+    rows.sort(key=_size, reverse=True)
+    return rows
+
+
+_size = itemgetter(6)  # GroupRow.size
 
 
 # --- accepting a proposal -----------------------------------------------------------------------

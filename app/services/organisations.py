@@ -14,7 +14,6 @@ from app.errors import NotFound, UserError, ValidationError
 from app.model import Department, Organisation
 from app.queries import organisations as queries
 from app.rules.values import InvalidValue
-from app.services.clauses import seed_builtin_clauses
 from app.services.emission_factors import seed_emission_factors
 from app.storage.database import Database, create_database_with
 from app.storage.server import is_server_url
@@ -33,6 +32,10 @@ def seed_defaults(session: Session, *, created_at: dt.datetime | None = None) ->
     """Insert the shipped emission factors and clause library that the file does not have yet
     (idempotent). Settings are not copied: they are read from the catalogue
     (``app.queries.organisation_settings``)."""
+    # Imported here: the clause library pulls in the contract rules and formatting (~0.15 s),
+    # which a command that only looks an organisation up (``group-orders``) does not need.
+    from app.services.clauses import seed_builtin_clauses
+
     seed_emission_factors(session, created_at=created_at)
     seed_builtin_clauses(session, created_at=created_at)
 
