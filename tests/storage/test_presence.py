@@ -14,7 +14,14 @@ import pytest
 from app import errors
 from app.model import Department, utcnow
 from app.storage import open_database
-from app.storage.presence import STALE_AFTER_S, ChangeWatcher, Presence, who_is_here
+from app.storage.presence import (
+    LEASE_STALE_AFTER_S,
+    STALE_AFTER_S,
+    ChangeWatcher,
+    Presence,
+    lease_holder,
+    who_is_here,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,9 +102,20 @@ def test_one_writer_lease(new_db):
     assert second.take_lease() is None and second.writer
     assert first.take_lease().user_name == "Paul"
 
-    clock.advance(STALE_AFTER_S + 1)  # Paul's PC crashed while holding the lease
-    first.beat()
-    assert first.take_lease() is None and first.writer
+    clock.advance(STALE_AFTER_S + 1)  # Paul's lease beats every 5 min: still fresh at 91 s
+    assert who_is_here(new_db, now=clock.now)[0].user_name == "Paul"
+    holder = first.take_lease()
+    assert holder.user_name == "Paul" and not holder.stale and not first.writer
+
+    clock.advance(LEASE_STALE_AFTER_S)  # Paul's PC crashed while holding the lease
+    holder = first.take_lease()
+    assert holder.user_name == "Paul" and holder.stale and not first.writer  # offered, not taken
+    assert "n'a plus donné signe de vie" in holder.describe_lease()
+    assert first.take_lease(take_over=True) is None and first.writer  # the user agreed
+    second.beat()  # Paul's PC wakes up: the lease is no longer his
+    assert not second.writer
+    assert second.lease_lost
+    assert lease_holder(new_db, now=clock.now).user_name == "Marie"
     other_db.dispose()
 
 
