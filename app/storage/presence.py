@@ -92,6 +92,10 @@ class PresenceEntry:
         """« Marie Dupont sur PC-MAIRIE depuis 10:42 » (``opened_at`` is naive UTC, shown in local time)."""
         return f"{self.user_name} sur {self.workstation} depuis {local_time(self.opened_at)}"
 
+    def silent_since(self) -> str:
+        """When this entry last beat, in local time: « 01/12 à 10:47 »."""
+        return local_time(self.heartbeat_at, with_day=True)
+
     def describe_lease(self) -> str:
         """« Ouvert en modification par Marie Martin (Mairie de X) sur PC-MAIRIE depuis 10:42 », or for a
         stale lease « Marie Martin … sur PC-MAIRIE n'a plus donné signe de vie depuis 10:47 »."""
@@ -99,7 +103,7 @@ class PresenceEntry:
             return (
                 f"{self.user_name} sur {self.workstation} avait ouvert ce fichier en modification "
                 f"(depuis {local_time(self.opened_at, with_day=True)}) et n'a plus donné signe de vie "
-                f"depuis {local_time(self.heartbeat_at, with_day=True)}"
+                f"depuis {self.silent_since()}"
             )
         return f"Ouvert en modification par {self.describe()}"
 
@@ -304,6 +308,13 @@ def respect_lease(db: Database) -> Database:
     if holder is None or holder.stale:
         return db
     return reopen_read_only(db, lease_read_only_message(holder, lease_place(db)))
+
+
+def conflicted_copies_of(db: Database) -> list:
+    """Sibling « conflicted copy » files a sync tool left beside the file (each may hold someone's work)."""
+    from app.storage.location import conflicted_copies
+
+    return conflicted_copies(db.path) if db.path is not None else []
 
 
 def lease_place(db: Database) -> str:
