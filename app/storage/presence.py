@@ -90,7 +90,11 @@ class PresenceEntry:
 
     def describe(self) -> str:
         """« Marie Dupont sur PC-MAIRIE depuis 10:42 » (``opened_at`` is naive UTC, shown in local time)."""
-        return f"{self.user_name} sur {self.workstation} depuis {local_time(self.opened_at)}"
+        return f"{self.user_name} sur {self.workstation} depuis {self.since()}"
+
+    def since(self) -> str:
+        """When this window opened the file (took the lease), in local time: « 10:42 »."""
+        return local_time(self.opened_at)
 
     def silent_since(self) -> str:
         """When this entry last beat, in local time: « 01/12 à 10:47 »."""

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.file_label = QLabel()
+        self.file_label.setMinimumWidth(80)  # the path gives way (whole in its tooltip), not who writes
         self.org_label = QLabel()
         self.user_label = QLabel()
         self.presence_label = QLabel()

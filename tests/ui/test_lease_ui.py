@@ -106,7 +106,9 @@ def test_warned_once_then_second_window_read_only_naming_the_writer(qtbot, synce
     db = paul.context.db
     assert db.read_only
     qtbot.waitUntil(
-        lambda: paul.presence_label.text() == f"Lecture seule : modifié par Marie Martin ({VDS}) ({host})",
+        lambda: (
+            paul.presence_label.text() == f"Lecture seule : modifié par Marie Martin ({VDS}) depuis {since}"
+        ),
         timeout=5000,
     )
     assert "une seule personne à la fois" in paul.presence_label.toolTip()

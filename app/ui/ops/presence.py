@@ -192,7 +192,7 @@ def lease_status(lease: FileLease, holder: PresenceEntry | None = None, *, check
             take_over=True,
         )
     return Status(
-        f"Lecture seule : modifié par {holder.user_name} ({holder.workstation})",
+        f"Lecture seule : modifié par {holder.user_name} depuis {holder.since()}",
         f"{where} {holder.describe_lease()} : vous pouvez consulter, vérifier, exporter et imprimer.",
     )
 
