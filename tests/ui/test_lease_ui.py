@@ -187,3 +187,27 @@ def test_cancel_leaves_the_file_closed_and_the_lease_untouched(qtbot, synced):
     assert lease_holder(holder_db).user_name == "Marie Martin"
     marie.leave()
     holder_db.dispose()
+
+
+def test_a_writer_whose_lease_was_taken_over_reopens_read_only(qtbot, synced):
+    """Marie's PC slept past the stale limit and Paul took over: at her next beat her window
+    reopens the file read-only, naming Paul."""
+    marie = window(qtbot, "Marie Martin")
+    open_in(marie, synced, "OK")
+    assert marie.presence.me.writer
+    other = open_database(synced, backup=False)
+    later = utcnow() + dt.timedelta(seconds=LEASE_STALE_AFTER_S + 60)
+    paul = Presence(other, user_name="Paul Durand", workstation="PC-ECOLE", clock=lambda: later)
+    assert paul.take_lease().stale
+    assert paul.take_lease(take_over=True) is None
+
+    answers = Answers("Ouvrir en lecture seule")
+    marie.presence.beat()
+    ops.wait_for_ops()
+    answers.timer.stop()
+    assert answers.seen and answers.seen[0].startswith("Ouvert en modification par Paul Durand sur PC-ECOLE")
+    assert marie.context.db.read_only
+    assert marie.presence_label.text().startswith("Lecture seule : modifié par Paul Durand depuis ")
+    marie.close()
+    assert lease_holder(other, now=later).user_name == "Paul Durand"  # Marie's closing left it alone
+    other.dispose()
