@@ -263,6 +263,9 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> None:
         from app.ui.ops.open_file import open_database_in
 
+        db = self.context.db
+        if self.presence.holds_lease() and db.path is not None and Path(path).resolve() == db.path.resolve():
+            return  # this window writes the file already (opening it again would find its own lease)
         open_database_in(self.context, path, self)
 
     def open_demo(self) -> None:

@@ -211,3 +211,16 @@ def test_a_writer_whose_lease_was_taken_over_reopens_read_only(qtbot, synced):
     marie.close()
     assert lease_holder(other, now=later).user_name == "Paul Durand"  # Marie's closing left it alone
     other.dispose()
+
+
+def test_opening_again_the_file_this_window_writes_keeps_writing(qtbot, synced):
+    marie = window(qtbot, "Marie Martin")
+    open_in(marie, synced, "OK")
+    db = marie.context.db
+    answers = Answers()
+    marie.open_path(synced)
+    ops.wait_for_ops()
+    answers.timer.stop()
+    assert answers.seen == [] and marie.context.db is db and not db.read_only
+    assert marie.presence.holds_lease()
+    marie.close()

@@ -258,6 +258,10 @@ class FilePresence(QObject):
         self.on_status(Status("Ouvert aussi par : recherche en cours…", "Lecture des autres postes…"))
         self._run(lambda: _join(db, user, lease), lambda result: self._joined(db, *result))
 
+    def holds_lease(self) -> bool:
+        """This window writes a file in one-writer mode."""
+        return self.lease is not None and self.lease.me is not None and self.lease.me.writer
+
     def user_changed(self) -> None:
         """Join again under the new name; a lease (taken or not) stays as it is until the file closes."""
         if self.lease is None:
