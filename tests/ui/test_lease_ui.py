@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import shutil
 import socket
 
@@ -112,6 +113,12 @@ def test_warned_once_then_second_window_read_only_naming_the_writer(qtbot, synce
         timeout=5000,
     )
     assert "une seule personne à la fois" in paul.presence_label.toolTip()
+    before = hashlib.sha256(synced.read_bytes()).digest()
+    for _ in range(3):  # the reader's looks and polls write nothing: no upload by the sync tool
+        paul.presence.check_lease()
+        paul.presence.poll()
+        ops.wait_for_ops()
+    assert hashlib.sha256(synced.read_bytes()).digest() == before
     assert not paul.import_action.isEnabled() and not paul.new_contract_action.isEnabled()
 
     # an edit through the ops layer, as a screen saves: refused with the read-only message
