@@ -17,6 +17,8 @@ Freshness is per kind of entry (``app.storage.presence`` writes them):
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +35,45 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def is_fresh(heartbeat_at: dt.datetime, writer: bool, now: dt.datetime) -> bool:
+def is_fresh(
+    heartbeat_at: dt.datetime, writer: bool, now: dt.datetime, *, workstation: str = "", pid: int = 0
+) -> bool:
+    """Whether an entry still counts: it beat recently enough, and it is not a window of this very PC
+    whose process is gone (the app crashed and is opened again: no need to wait a quarter of an hour)."""
     limit = LEASE_STALE_AFTER_S if writer else STALE_AFTER_S
-    return heartbeat_at >= now - dt.timedelta(seconds=limit)
+    if heartbeat_at < now - dt.timedelta(seconds=limit):
+        return False
+    return not (workstation and workstation == this_workstation() and not process_alive(pid))
+
+
+def this_workstation() -> str:
+    return (socket.gethostname() or "?")[:120]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this PC (a recycled id counts as alive: the clock decides then)."""
+    if pid <= 0:
+        return True
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def local_time(stamp: dt.datetime, *, with_day: bool = False) -> str:
@@ -73,19 +111,19 @@ def occupants(path: Path, *, now: dt.datetime | None = None) -> list[Occupant]:
     try:
         con.execute("PRAGMA trusted_schema=OFF")
         rows = con.execute(
-            "SELECT user_name, workstation, opened_at, heartbeat_at, writer FROM presence ORDER BY opened_at"
+            "SELECT user_name, workstation, opened_at, heartbeat_at, writer, pid FROM presence ORDER BY opened_at"
         ).fetchall()
     except sqlite3.Error:
         return []
     finally:
         con.close()
     found = []
-    for user, workstation, opened, beat, writer in rows:
+    for user, workstation, opened, beat, writer, pid in rows:
         try:
             opened_at, beat_at = dt.datetime.fromisoformat(str(opened)), dt.datetime.fromisoformat(str(beat))
         except ValueError:
             continue
-        if is_fresh(beat_at, bool(writer), now):
+        if is_fresh(beat_at, bool(writer), now, workstation=str(workstation), pid=int(pid or 0)):
             found.append(Occupant(str(user), str(workstation), opened_at, bool(writer)))
     return found
 

@@ -113,7 +113,9 @@ class PresenceEntry:
 
 
 def _entry(row: PresenceRow, now: dt.datetime | None = None) -> PresenceEntry:
-    stale = now is not None and not is_fresh(row.heartbeat_at, row.writer, now)
+    stale = now is not None and not is_fresh(
+        row.heartbeat_at, row.writer, now, workstation=row.workstation, pid=row.pid
+    )
     return PresenceEntry(
         row.id, row.user_name, row.workstation, row.pid, row.opened_at, row.heartbeat_at, row.writer, stale
     )

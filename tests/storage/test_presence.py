@@ -179,3 +179,30 @@ def test_lease_needed_only_where_locks_do_not_cross_machines(new_db, monkeypatch
     assert presence.needs_lease(new_db) is False  # a local disk
     monkeypatch.setattr(location, "classify", lambda path: location.Location("synced", "OneDrive"))
     assert presence.needs_lease(new_db) is True
+
+
+CRASHING_HOLDER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from app.storage import open_database
+    from app.storage.presence import Presence
+    db = open_database({path!r}, backup=False)
+    assert Presence(db, user_name="Marie Martin").take_lease() is None  # this PC's name
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_lease_left_by_a_crashed_window_of_this_pc_is_offered_at_once(new_db):
+    """The app crashed and is opened again on the same PC: its lease is offered as stale at once
+    (its process is gone), without waiting three beats; another PC's lease still waits for the clock."""
+    if new_db.path is None:
+        pytest.skip("a file")
+    code = CRASHING_HOLDER.format(root=str(ROOT), path=str(new_db.path))
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == -9
+    holder = Presence(new_db, user_name="Marie Martin").take_lease()
+    assert holder is not None and holder.stale and holder.heartbeat_at >= utcnow() - dt.timedelta(seconds=60)
+    from app.storage.in_use import occupants
+
+    assert occupants(new_db.path) == []  # nor does it block a restore or a migration
