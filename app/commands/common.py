@@ -34,9 +34,12 @@ def database_target(args: argparse.Namespace) -> str:
 
 
 def open_db(args: argparse.Namespace) -> Database:
+    """The file, opened read-only when it sits in a synced folder or on a removable drive and another
+    window holds its one-writer lease: read commands work, a write is refused naming who and since when."""
     from app.storage import open_database
+    from app.storage.presence import respect_lease
 
-    return open_database(database_target(args))
+    return respect_lease(open_database(database_target(args)))
 
 
 def to_jsonable(value: Any) -> Any:

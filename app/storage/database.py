@@ -31,6 +31,7 @@ from app.storage import engine as engine_module
 from app.storage import migrate, server
 from app.storage.backup import backup_at_open, backup_file
 from app.storage.engine import make_engine
+from app.storage.in_use import refuse_if_in_use
 
 log = logging.getLogger(__name__)
 
@@ -488,8 +489,8 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
     if revision is not None and revision not in known:
         raise errors.DatabaseTooNew(
             f"Le fichier « {path.name} » a été enregistré par une version plus récente d'Achats Durables "
-            f"(schéma {revision}). Installez la dernière version de l'application pour l'ouvrir ; "
-            "le fichier n'a pas été modifié."
+            f"(schéma {revision} ; cette version lit jusqu'au schéma {migrate.HEAD}). Installez la dernière "
+            "version de l'application pour l'ouvrir ; le fichier n'a pas été modifié."
         )
     read_only = not can_write(path)
     if revision != migrate.HEAD:
@@ -501,6 +502,8 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
             )
         if not upgrade:
             raise errors.UserError(f"Le fichier « {path.name} » doit être mis à jour avant d'être utilisé.")
+        # Never under the feet of another window (an older version on another PC): RELIABILITY §2.7.
+        refuse_if_in_use(path, "mettre à jour")
         # Always, even without a schema table yet: whatever the file holds is the user's.
         backup_file(path, reason="avant-mise-a-jour")
         engine = make_engine(path)

@@ -56,6 +56,20 @@ class Location:
         """Locks do not cross machines here: one person writes, the others open read-only."""
         return self.kind in ("synced", "removable")
 
+    def where(self) -> str:
+        """Where the file is, in a French phrase: « dans un dossier synchronisé (OneDrive) »."""
+        if self.kind == "synced":
+            return (
+                f"dans un dossier synchronisé ({self.provider})"
+                if self.provider
+                else "dans un dossier synchronisé"
+            )
+        if self.kind == "removable":
+            return "sur un disque amovible (clé USB, carte mémoire)"
+        if self.kind == "network":
+            return "sur un partage réseau"
+        return "sur un disque de ce poste"
+
 
 def _sync_provider(parts: Iterable[str]) -> str | None:
     for part in parts:

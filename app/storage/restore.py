@@ -10,6 +10,7 @@ from app import errors
 from app.paths import backups_dir
 from app.storage.backup import PAGES_PER_STEP, backup_file, list_backups, read_only_uri, set_aside_damaged
 from app.storage.database import inspect_file
+from app.storage.in_use import refuse_if_in_use
 
 
 def latest_backup(path: Path | str, to_dir: Path | None = None) -> Path | None:
@@ -36,6 +37,7 @@ def restore_backup(backup_path: Path, target_path: Path) -> Path | None:
         except (errors.DatabaseCorrupt, errors.NotADatabase):
             damaged = set_aside_damaged(target_path)
         else:  # no backup, no restore: a failure here leaves the file as it was
+            refuse_if_in_use(target_path, "restaurer")  # a window still open would write over it
             backup_file(target_path, reason="avant-restauration")
     source = sqlite3.connect(read_only_uri(Path(backup_path)), uri=True)
     try:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,26 +80,34 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.file_label = QLabel()
+        self.file_label.setMinimumWidth(80)  # the path gives way (whole in its tooltip), not who writes
         self.org_label = QLabel()
         self.user_label = QLabel()
-        self.presence_label = QLabel(messages.OPENED_ALSO_BY)
-        self.presence_label.setToolTip("Les autres postes qui ont ce fichier ouvert s'afficheront ici.")
+        self.presence_label = QLabel()
+        self.presence_label.setAccessibleName("Partage du fichier")
+        self.take_over_button = QPushButton("Passer en &modification")
+        self.take_over_button.setToolTip(
+            "Rouvrir le fichier pour le modifier : la personne qui le modifiait l'a fermé."
+        )
+        self.take_over_button.hide()
         status = self.statusBar()
         status.addWidget(self.file_label, 1)
         status.addPermanentWidget(self.org_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.presence_label)
+        status.addPermanentWidget(self.take_over_button)
 
         self.todo_dock: QDockWidget | None = None
         self.ask_identity = False  # « Qui êtes-vous ? » at each opening (the application sets it)
         self._build_menus()
         from app.ui.ops.presence import FilePresence
 
-        self.presence = FilePresence(self, context, self._show_others)
+        self.presence = FilePresence(self, context, self._show_sharing, self._reopen)
+        self.take_over_button.clicked.connect(self.presence.take_over)
         context.database_changed.connect(self._database_changed)
         context.organisation_changed.connect(self._update_status)
         context.user_changed.connect(self._update_status)
-        context.user_changed.connect(lambda: self.presence.attach(self.context.db))
+        context.user_changed.connect(self.presence.user_changed)
         context.undo_changed.connect(self._update_undo)
         self._database_changed()
         self._update_undo()
@@ -255,6 +264,9 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> None:
         from app.ui.ops.open_file import open_database_in
 
+        db = self.context.db
+        if self.presence.holds_lease() and db.path is not None and Path(path).resolve() == db.path.resolve():
+            return  # this window writes the file already (opening it again would find its own lease)
         open_database_in(self.context, path, self)
 
     def open_demo(self) -> None:
@@ -377,11 +389,17 @@ class MainWindow(QMainWindow):
         self.org_combo.blockSignals(False)
         self._update_status()
 
-    def _show_others(self, entries: list) -> None:
-        from app.ui.ops.presence import others_text
+    def _show_sharing(self, status) -> None:  # noqa: ANN001 - ops.presence.Status, or None: no file
+        """Who else has the file, or in one-writer mode who writes (« Lecture seule : modifié par … »)."""
+        self.presence_label.setText(status.text if status else "")
+        self.presence_label.setToolTip(status.tooltip if status else "")
+        self.take_over_button.setVisible(bool(status and status.take_over))
 
-        self.presence_label.setText(messages.OPENED_ALSO_BY_NAMES.format(names=others_text(entries)))
-        self.presence_label.setToolTip("\n".join(e.describe() for e in entries) or messages.NOBODY_ELSE)
+    def _reopen(self) -> None:
+        """Open the same file again (the one-writer lease changed hands)."""
+        db = self.context.db
+        if db is not None and db.path is not None:
+            self.open_path(db.path)
 
     def _update_status(self) -> None:
         db = self.context.db
@@ -391,6 +409,9 @@ class MainWindow(QMainWindow):
         self.org_label.setText(messages.STATUS_ORG.format(name=name) if name else "")
         user = self.context.user_name
         self.user_label.setText(messages.STATUS_USER.format(name=user) if user else messages.STATUS_NO_USER)
+        writable = db is None or not db.read_only  # read-only: the status bar says why
+        for action in (self.import_action, self.new_contract_action):
+            action.setEnabled(writable)
 
     def _organisation_chosen(self, index: int) -> None:
         if index >= 0:  # a password, when the organisation has one, guards the switch

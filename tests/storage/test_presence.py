@@ -14,7 +14,14 @@ import pytest
 from app import errors
 from app.model import Department, utcnow
 from app.storage import open_database
-from app.storage.presence import STALE_AFTER_S, ChangeWatcher, Presence, who_is_here
+from app.storage.presence import (
+    LEASE_STALE_AFTER_S,
+    STALE_AFTER_S,
+    ChangeWatcher,
+    Presence,
+    lease_holder,
+    who_is_here,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,9 +102,20 @@ def test_one_writer_lease(new_db):
     assert second.take_lease() is None and second.writer
     assert first.take_lease().user_name == "Paul"
 
-    clock.advance(STALE_AFTER_S + 1)  # Paul's PC crashed while holding the lease
-    first.beat()
-    assert first.take_lease() is None and first.writer
+    clock.advance(STALE_AFTER_S + 1)  # Paul's lease beats every 5 min: still fresh at 91 s
+    assert who_is_here(new_db, now=clock.now)[0].user_name == "Paul"
+    holder = first.take_lease()
+    assert holder.user_name == "Paul" and not holder.stale and not first.writer
+
+    clock.advance(LEASE_STALE_AFTER_S)  # Paul's PC crashed while holding the lease
+    holder = first.take_lease()
+    assert holder.user_name == "Paul" and holder.stale and not first.writer  # offered, not taken
+    assert "n'a plus donné signe de vie" in holder.describe_lease()
+    assert first.take_lease(take_over=True) is None and first.writer  # the user agreed
+    second.beat()  # Paul's PC wakes up: the lease is no longer his
+    assert not second.writer
+    assert second.lease_lost
+    assert lease_holder(new_db, now=clock.now).user_name == "Marie"
     other_db.dispose()
 
 
@@ -161,3 +179,30 @@ def test_lease_needed_only_where_locks_do_not_cross_machines(new_db, monkeypatch
     assert presence.needs_lease(new_db) is False  # a local disk
     monkeypatch.setattr(location, "classify", lambda path: location.Location("synced", "OneDrive"))
     assert presence.needs_lease(new_db) is True
+
+
+CRASHING_HOLDER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from app.storage import open_database
+    from app.storage.presence import Presence
+    db = open_database({path!r}, backup=False)
+    assert Presence(db, user_name="Marie Martin").take_lease() is None  # this PC's name
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_lease_left_by_a_crashed_window_of_this_pc_is_offered_at_once(new_db):
+    """The app crashed and is opened again on the same PC: its lease is offered as stale at once
+    (its process is gone), without waiting three beats; another PC's lease still waits for the clock."""
+    if new_db.path is None:
+        pytest.skip("a file")
+    code = CRASHING_HOLDER.format(root=str(ROOT), path=str(new_db.path))
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == -9
+    holder = Presence(new_db, user_name="Marie Martin").take_lease()
+    assert holder is not None and holder.stale and holder.heartbeat_at >= utcnow() - dt.timedelta(seconds=60)
+    from app.storage.in_use import occupants
+
+    assert occupants(new_db.path) == []  # nor does it block a restore or a migration

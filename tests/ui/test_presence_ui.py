@@ -53,7 +53,7 @@ def test_each_window_names_the_other_in_its_status_bar(qtbot, two_windows):
     assert "Paul Durand" not in b.presence_label.text()
     assert "Marie Martin" in b.presence_label.toolTip() and " depuis " in b.presence_label.toolTip()
     b.close()  # B leaves: A no longer names it
-    qtbot.waitUntil(lambda: a.presence_label.text() == "Ouvert aussi par : —", timeout=5000)
+    qtbot.waitUntil(lambda: a.presence_label.text() == "Ouvert aussi par : personne d'autre", timeout=5000)
 
 
 def test_a_contract_saved_in_one_window_appears_in_the_other(qtbot, two_windows):
@@ -94,13 +94,16 @@ def test_presence_and_polls_run_on_the_database_worker(qtbot, threaded_ops, two_
     qtbot.waitUntil(lambda: "Paul Durand (" in a.presence_label.text(), timeout=5000)
 
 
-def test_a_window_on_a_synced_folder_watches_without_writing_presence(qtbot, demo_db, demo_org, monkeypatch):
-    """On a synced folder or a USB stick presence does not cross machines, and a heartbeat every
-    30 s would have the sync tool upload the file again and again: the window only watches."""
+def test_a_window_on_a_synced_folder_holds_the_lease_and_beats_every_five_minutes(
+    qtbot, demo_db, demo_org, monkeypatch
+):
+    """On a synced folder or a USB stick presence does not cross machines: the window takes the
+    one-writer lease and beats every 5 min only (each beat makes the sync tool upload the file)."""
     from app.storage import presence as storage_presence
-    from app.storage.presence import Presence
+    from app.storage.presence import lease_holder
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
+    from app.ui.ops import presence
 
     if demo_db.path is None:
         pytest.skip("a file's location")
@@ -111,10 +114,13 @@ def test_a_window_on_a_synced_folder_watches_without_writing_presence(qtbot, dem
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.presence.watcher is not None, timeout=5000)
-    assert window.presence.me is None and not window.presence.beat_timer.isActive()
+    assert window.presence.me is not None and window.presence.me.writer
+    assert window.presence.beat_timer.interval() == presence.LEASE_BEAT_MS == 300_000
     assert window.presence.poll_timer.isActive()
-    assert Presence(demo_db, user_name="Paul Durand").others() == []  # nobody was written
+    assert window.presence_label.text() == "Modification : vous seul (les autres postes le lisent)"
+    assert lease_holder(demo_db).user_name == "Marie Martin"
     window.close()
+    assert lease_holder(demo_db) is None  # left with the window
 
 
 def test_a_stale_edit_in_one_window_names_who_saved_in_the_other(qtbot, two_windows, monkeypatch):
