@@ -120,6 +120,11 @@ def test_warned_once_then_second_window_read_only_naming_the_writer(qtbot, synce
         ops.wait_for_ops()
     assert hashlib.sha256(synced.read_bytes()).digest() == before
     assert not paul.import_action.isEnabled() and not paul.new_contract_action.isEnabled()
+    register = paul.open_screen("contracts").register  # the screen's own buttons too
+    qtbot.waitUntil(lambda: bool(register.all_rows), timeout=5000)
+    register.table.selectRow(0)
+    assert not register.new_button.isEnabled() and not register.delete_button.isEnabled()
+    assert register.edit_button.text() == "Consulter la fiche"
 
     # an edit through the ops layer, as a screen saves: refused with the read-only message
     row = svc.list_contracts(db, demo_org)[0]
@@ -152,6 +157,7 @@ def test_warned_once_then_second_window_read_only_naming_the_writer(qtbot, synce
     assert not paul.context.db.read_only
     qtbot.waitUntil(lambda: paul.presence_label.text().startswith("Modification : vous seul"), timeout=5000)
     assert not paul.take_over_button.isVisible()
+    qtbot.waitUntil(lambda: register.new_button.isEnabled(), timeout=5000)
     assert lease_holder(paul.context.db).user_name == f"Paul Durand ({VDS})"
     paul.close()
 

@@ -446,11 +446,16 @@ class RegisterView(QWidget):
     def _update_actions(self) -> None:
         row = self.selected_row()
         access = self.access_of(row) if row is not None else OWN
-        self.delete_button.setEnabled(access.editable)
+        # a file opened read-only (another PC writes it, or no right to write): nothing to change here
+        writable = self.context.db is None or not self.context.db.read_only
+        self.new_button.setEnabled(writable)
+        self.delete_button.setEnabled(access.editable and writable)
         self.delete_button.setToolTip(
-            access.explanation or "Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler"
+            access.explanation
+            or ("" if writable else "Fichier ouvert en lecture seule : la barre d'état dit pourquoi.")
+            or "Supprimer le marché sélectionné (Suppr) ; Ctrl+Z pour annuler"
         )
-        self.edit_button.setText("Ouvrir la fiche" if access.editable else "Consulter la fiche")
+        self.edit_button.setText("Ouvrir la fiche" if access.editable and writable else "Consulter la fiche")
 
     def selected_row(self) -> svc.ContractRow | None:
         index = self.table.currentIndex()
