@@ -21,7 +21,9 @@ written yet: then the whole page 1 is still byte for byte the journal's copy) or
 counter, another page size or another ``application_id`` means the journal is another database's.
 Two files of ours may share a counter by chance: when the counter is C, the byte-for-byte check of
 page 1 catches that too; when it is C + 1 the journal's page 1 is only compared on the header
-fields that no transaction changes (page size, application id), which is the residual risk.
+fields that no transaction changes (page size, application id), which is the residual risk, as is
+a file whose page 1 is byte for byte the journal's (same counter, schema and size: typically two
+copies of one file): such a journal is left to SQLite, as before this check.
 
 When the transaction had not journaled page 1 yet, page 1 of the file is still the one it began
 with (SQLite journals a page before it ever writes it), so the database size that header records
