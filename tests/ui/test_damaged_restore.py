@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -126,19 +124,9 @@ def test_a_foreign_journal_set_aside_at_open_is_told(window_on, tmp_path, monkey
     for n in range(5):
         create_organisation(db, f"Commune Voisine {n}")
     db.dispose()
-    code = f"""
-import os, sqlite3
-con = sqlite3.connect({str(other)!r}, isolation_level=None)
-con.execute("PRAGMA cache_size=1")
-con.execute("BEGIN IMMEDIATE")
-for i in range(300):
-    con.execute("UPDATE organisation SET name = ?", ("x" * 500,))
-    con.execute("INSERT INTO department (id, organisation_id, name, created_at, updated_at, version) "
-                "SELECT lower(hex(randomblob(16))), id, ?, '2026-01-01', '2026-01-01', 1 FROM organisation",
-                (f"service {{i}} " * 20,))
-os._exit(0)
-"""
-    subprocess.run([sys.executable, "-c", code], check=True)
+    from tests.reliability.test_corrupt_corpus import _hot_journal_of
+
+    _hot_journal_of(other)  # its writer killed mid-transaction
     shutil.copyfile(f"{other}-journal", f"{path}-journal")
     shown = _boxes(monkeypatch, None)
     window.open_path(path)
