@@ -139,6 +139,14 @@ def _set_aside_foreign_journal(path: Path, journal: Path) -> str | None:
     verdict = journal_module.journal_belongs(path, journal, APPLICATION_ID)
     if verdict.belongs is not False:
         return None
+    # A live writer on another workstation could have committed and begun a new transaction between
+    # the two reads (journal, then file): only a verdict that holds on a second look, with the
+    # journal unchanged in between, moves anything.
+    before = journal_module.fingerprint(journal)
+    time.sleep(0.05)
+    again = journal_module.journal_belongs(path, journal, APPLICATION_ID)
+    if again.belongs is not False or journal_module.fingerprint(journal) != before:
+        return None
     try:
         moved = journal_module.set_aside(journal)
     except OSError as exc:

@@ -23,7 +23,9 @@ Two files of ours may share a counter by chance: when the counter is C, the byte
 page 1 catches that too; when it is C + 1 the journal's page 1 is only compared on the header
 fields that no transaction changes (page size, application id), which is the residual risk, as is
 a file whose page 1 is byte for byte the journal's (same counter, schema and size: typically two
-copies of one file): such a journal is left to SQLite, as before this check.
+copies of one file): such a journal is left to SQLite, as before this check. The size check assumes
+the file's recorded size equals its length when the transaction began, as SQLite keeps it; a file
+with trailing bytes beyond its recorded size would have its own journal taken for another's.
 
 When the transaction had not journaled page 1 yet, page 1 of the file is still the one it began
 with (SQLite journals a page before it ever writes it), so the database size that header records
@@ -166,6 +168,17 @@ def journal_belongs(db_path: Path, journal: Path, application_id: int) -> Journa
     if now == (before + 1) & 0xFFFFFFFF:
         return JournalVerdict(True, "page 1 réécrite par la transaction interrompue")
     return JournalVerdict(False, f"compteur de modifications {now} dans le fichier, {before} dans le journal")
+
+
+def fingerprint(journal: Path) -> tuple[int, int, bytes] | None:
+    """Size, modification time and header of the journal: what changes when a writer uses it."""
+    try:
+        info = journal.stat()
+        with open(journal, "rb") as fh:
+            head = fh.read(HEADER_FIELDS)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, head
 
 
 def set_aside(journal: Path) -> Path:
