@@ -103,3 +103,22 @@ def test_accepting_proposals_leaves_contracts_the_grid_did_not_show(new_db):
     assert result.changed == 1
     later = {r.reference: r for r in facts_service.facts_rows(db, org, today=TODAY)}
     assert later["CAN-2"].proposals
+
+
+def test_the_cli_accepts_proposals_at_the_versions_it_reads(tmp_path, capsys, monkeypatch):
+    """``facts --accept-proposals`` (all contracts, or those named) reads the versions then writes."""
+    from app.cli import main
+    from app.services.organisations import create_organisation
+    from app.storage import create_database
+
+    monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
+    path = tmp_path / "ville.sqlite"
+    db = create_database(path)
+    db.organisation_id = create_organisation(db, "Commune Test")
+    _contract(db, "CAN-1")
+    _contract(db, "CAN-2")
+    db.dispose()
+    assert main(["facts", "--db", str(path), "--accept-proposals", "--contract", "CAN-1", "--json"]) == 0
+    assert '"changed": 1' in capsys.readouterr().out
+    assert main(["facts", "--db", str(path), "--accept-proposals", "--json"]) == 0
+    assert '"changed": 1' in capsys.readouterr().out  # CAN-2 only: CAN-1 has its values now
