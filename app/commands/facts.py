@@ -74,8 +74,14 @@ def cmd_facts(args: argparse.Namespace) -> int:
             emit(args, {"changed": result.changed, "facts": result.facts}, result.sentence())
             return 0
         if args.accept_proposals:
-            ids = service.contract_ids_of(db, org.id, args.contract) if args.contract else None
-            result = service.accept_proposals(db, org.id, ids, user_name=args.user)
+            if args.contract:  # the versions read now: a concurrent change between the two is refused
+                versions = service.contract_versions_of(db, org.id, args.contract)
+            else:
+                versions = {r.contract_id: r.version for r in service.facts_rows(db, org.id)}
+            ids = list(versions) if args.contract else None
+            result = service.accept_proposals(
+                db, org.id, ids, expected_versions=versions, user_name=args.user
+            )
             emit(args, {"changed": result.changed, "facts": result.facts}, result.sentence())
             return 0
         rows = service.facts_rows(

@@ -244,11 +244,26 @@ def _own(session: Session, contract_id: uuid.UUID, year: int, organisation_id: u
 
 
 def delete_assessment(
-    db: Database, contract_id: uuid.UUID, year: int, *, organisation_id: uuid.UUID, user_name: str = ""
+    db: Database,
+    contract_id: uuid.UUID,
+    year: int,
+    *,
+    organisation_id: uuid.UUID,
+    expected_version: int | None,  # the version read; None when the year showed no assessment
+    user_name: str = "",
 ) -> None:
+    """Delete the year's assessment read at ``expected_version``: one saved or changed since it was
+    read is not deleted (``ConcurrentEdit`` naming who); one already deleted is left so."""
     with db.write() as session:
         contract = _own(session, contract_id, year, organisation_id)
         assessment = cycle.assessment_of(session, contract_id, year)
+        if assessment is not None and assessment.version != expected_version:
+            raise audit.conflict(
+                session,
+                assessment.id,
+                f"La cotation {year} du marché « {contract.reference} » a été modifiée {{who}}. "
+                "Rechargez-la avant de la supprimer.",
+            )
         if assessment is not None:
             audit.record(
                 session,

@@ -456,16 +456,19 @@ def accept_proposals(
     organisation_id: uuid.UUID,
     contract_ids: Sequence[uuid.UUID] | None = None,
     *,
+    expected_versions: dict[uuid.UUID, int],
     fields: Sequence[str] | None = None,
     user_name: str = "",
     today: dt.date | None = None,
 ) -> EditResult:
     """Write every proposal the app made (nature, procedure, recurrence) as confirmed values: what
-    the grid's « Accepter les propositions » does."""
+    the grid's « Accepter les propositions » does. ``expected_versions`` (required): the version read
+    of each contract shown; without ``contract_ids`` only those contracts are considered, and a
+    contract changed since it was read is not overwritten (``ConcurrentEdit`` naming who)."""
     changed = written = 0
     with db.write() as session:
         rows = {r.contract_id: r for r in _rows(session, organisation_id, today)}
-        wanted = set(contract_ids) if contract_ids is not None else set(rows)
+        wanted = set(contract_ids) if contract_ids is not None else set(expected_versions)
         if contract_ids is not None:
             _ensure_all_own(session, organisation_id, list(contract_ids), [])
         for contract in register.contracts_to_edit(session, organisation_id, sorted(wanted & set(rows))):
@@ -476,6 +479,8 @@ def accept_proposals(
                     continue
                 if getattr(contract, name) is not None:
                     continue  # the buyer gave it meanwhile
+                if not change:
+                    _check_version(session, contract, expected_versions)
                 change |= _apply(session, contract, name, proposal.value, Source.CONFIRMED)
             if change:
                 contract.updated_at = utcnow()

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import errors
 from app.storage import engine as engine_module
+from app.storage import journal as journal_module
 from app.storage import migrate, server
 from app.storage.backup import backup_at_open, backup_file
 from app.storage.engine import make_engine
@@ -130,13 +131,48 @@ def _sqlite_ro(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None)
 
 
-def _recover_hot_journal(path: Path) -> None:
+def _set_aside_foreign_journal(path: Path, journal: Path) -> str | None:
+    """Before SQLite sees it: a hot journal that is another database's (``app.storage.journal``) is
+    renamed aside, never applied nor deleted; returns the French notice for the user. Undecidable
+    journals are left to SQLite as before."""
+    if not journal_module.is_hot_candidate(journal):
+        return None
+    verdict = journal_module.journal_belongs(path, journal, APPLICATION_ID)
+    if verdict.belongs is not False:
+        return None
+    # A live writer on another workstation could have committed and begun a new transaction between
+    # the two reads (journal, then file): only a verdict that holds on a second look, with the
+    # journal unchanged in between, moves anything.
+    before = journal_module.fingerprint(journal)
+    time.sleep(0.05)
+    again = journal_module.journal_belongs(path, journal, APPLICATION_ID)
+    if again.belongs is not False or journal_module.fingerprint(journal) != before:
+        return None
+    try:
+        moved = journal_module.set_aside(journal)
+    except OSError as exc:
+        raise errors.DatabaseUnavailable(
+            f"Un fichier journal qui n'appartient pas à « {path.name} » se trouve à côté de lui et n'a pas "
+            f"pu être mis de côté ({exc.strerror}) ; le fichier n'a pas été ouvert pour ne pas l'abîmer. "
+            f"Déplacez « {journal.name} » dans un autre dossier, puis réessayez."
+        ) from exc
+    log.warning("set aside a journal that is not %s's (%s): %s", path, verdict.reason, moved)
+    return journal_module.foreign_journal_message(path.name, moved)
+
+
+def _recover_hot_journal(path: Path, notices: list[str] | None = None) -> None:
     """A writer killed mid-transaction leaves a hot ``-journal``: SQLite rolls it back on the next read,
     which a read-only connection cannot do. For a file already known to be ours, read once read-write so
     SQLite restores the last committed state (if another workstation is writing right now, the journal
-    is not hot and this is a plain read)."""
+    is not hot and this is a plain read). Another database's journal is first set aside (only by a user
+    who may write here: a read-only user gets the « interrupted » message and renames nothing)."""
     journal = Path(f"{path}-journal")
     if not journal.exists() or journal.stat().st_size == 0 or not can_write(path):
+        return
+    notice = _set_aside_foreign_journal(path, journal)
+    if notice is not None:
+        if notices is not None:
+            notices.append(notice)
         return
     try:
         con = sqlite3.connect(path, timeout=10, isolation_level=None)
@@ -160,10 +196,11 @@ def corrupt_error(path: Path, detail: str) -> errors.DatabaseCorrupt:
     )
 
 
-def inspect_file(path: Path) -> str | None:
+def inspect_file(path: Path, notices: list[str] | None = None) -> str | None:
     """Check an existing file is a healthy database of ours; return its schema revision.
 
-    Opens SQLite read-only; raises a ``UserError`` subclass for anything else.
+    Opens SQLite read-only; raises a ``UserError`` subclass for anything else. What the user must
+    be told although the file opens (a foreign journal set aside) is appended to ``notices``.
     """
     _check_existing_file(path)
     header = read_header(path)
@@ -172,7 +209,7 @@ def inspect_file(path: Path) -> str | None:
             f"Le fichier « {path.name} » est une base de données d'un autre programme, "
             "pas une base Achats Durables. Il n'a pas été modifié."
         )
-    _recover_hot_journal(path)
+    _recover_hot_journal(path, notices)
     try:
         con = _sqlite_ro(path)
     except sqlite3.Error as exc:
@@ -237,6 +274,8 @@ class Database:
         # whose message says why (no write permission by default).
         self.read_only = read_only
         self.read_only_message = read_only_message
+        # What the user must be told although the file opened (a foreign journal set aside), in French.
+        self.open_notices: list[str] = []
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_engine = engine.execution_options(sqlite_begin="DEFERRED")
 
@@ -484,7 +523,8 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
             server.prepare_server(target, upgrade=upgrade), server.display_url(target), url=target
         )
     path = Path(target)
-    revision = inspect_file(path)
+    notices: list[str] = []
+    revision = inspect_file(path, notices)
     known = migrate.known_revisions()
     if revision is not None and revision not in known:
         raise errors.DatabaseTooNew(
@@ -513,14 +553,18 @@ def open_database(target: Path | str, *, upgrade: bool = True, backup: bool = Tr
         except BaseException:
             engine.dispose()
             raise
-        return Database(engine, str(path), path)
+        db = Database(engine, str(path), path)
+        db.open_notices = notices
+        return db
     if backup:
         _backup_at_open(path)
     reason = None
     if not read_only and not _leave_wal(path):
         read_only, reason = True, _wal_in_use_message(path.name)
     engine = make_engine(path, read_only=read_only)
-    return Database(engine, str(path), path, read_only=read_only, read_only_message=reason)
+    db = Database(engine, str(path), path, read_only=read_only, read_only_message=reason)
+    db.open_notices = notices
+    return db
 
 
 def _upgrade(engine, path: Path) -> None:  # noqa: ANN001

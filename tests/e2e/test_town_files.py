@@ -87,10 +87,17 @@ def set_fact_on(db, org, name, value, references):
     return facts_service.set_fact(db, org, name, value, list(versions), expected_versions=versions)
 
 
+def accept_shown(db, org) -> None:
+    """« Accepter les propositions » on the whole grid, at the versions it showed."""
+    shown = facts_service.facts_rows(db, org, today=TODAY)
+    versions = {r.contract_id: r.version for r in shown}
+    facts_service.accept_proposals(db, org, expected_versions=versions, today=TODAY)
+
+
 def _confirm_recurrence(db, org, facts: dict) -> None:
     """What the buyer does in the grid: accept the app's proposals, then say yes or no where the app
     could not tell (and correct a proposal that is wrong)."""
-    facts_service.accept_proposals(db, org, today=TODAY)
+    accept_shown(db, org)
     rows = {r.reference: r for r in facts_service.facts_rows(db, org, today=TODAY)}
     yes = [ref for ref in facts["recurring_refs"] if rows[ref].cells["recurrent"].value is not True]
     no = [ref for ref in facts["one_off_refs"] if rows[ref].cells["recurrent"].value is not False]
@@ -251,7 +258,7 @@ def test_orders_need_their_department(town, contracts_file, orders_file):
 def test_undo_import_takes_back_what_it_created_and_restores_what_it_updated(town):
     db, org = town
     _p, first = _import(db, org, "registre_saint_aubin.xlsx", "contracts")
-    facts_service.accept_proposals(db, org, today=TODAY)
+    accept_shown(db, org)
     with db.session(write=False) as s:
         before = {r.reference: (r.object, r.notified_amount) for r in s.scalars(select(Contract))}
     # The same register again, edited: the second import updates what the first created.

@@ -3,7 +3,8 @@ the b-tree pages, truncated files, a 0-byte file, files that are not SQLite, SQL
 program, scribbled pages): the app answers each with a French ``UserError`` (a damaged file with the
 way to restore its last backup) or opens a file SQLite finds sound; it never crashes, never writes
 to the bad file; in the window, opening any of them shows a message and keeps the file that was
-open. A file paired with another database's hot journal is the known hole (strict xfail below).
+open. A file paired with another database's hot journal keeps its own data (the journal is set aside),
+and a genuine hot journal of the file is still rolled back.
 Seeds are in the test ids, so a failure replays."""
 
 from __future__ import annotations
@@ -227,12 +228,6 @@ os._exit(0)
     return journal
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AssertionError, sqlite3.DatabaseError),  # this file's data lost or its pages mixed
-    reason="known hole: SQLite rolls a hot journal into any file it sits beside, and the open does "
-    "not yet tell another database's journal from this file's own (RELIABILITY §1 « mispairing »)",
-)
 def test_a_file_paired_with_another_databases_hot_journal_keeps_its_own_data(sound, tmp_path, monkeypatch):
     monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
     mine = tmp_path / "mairie-a.sqlite"
@@ -243,12 +238,18 @@ def test_a_file_paired_with_another_databases_hot_journal_keeps_its_own_data(sou
 
     create_organisation(db, "Commune Voisine")
     db.dispose()
-    shutil.copyfile(_hot_journal_of(other), f"{mine}-journal")  # a sync tool paired them
+    foreign = _hot_journal_of(other)
+    shutil.copyfile(foreign, f"{mine}-journal")  # a sync tool paired them
+    db = open_database(mine)
     try:
-        open_database(mine).dispose()
-    except UserError:  # refusing is fine: then the file itself, read without that journal, must be whole
-        if Path(f"{mine}-journal").exists():
-            Path(f"{mine}-journal").rename(tmp_path / "journal-mis-de-cote")
+        assert len(db.open_notices) == 1
+        assert "Un fichier journal qui n'appartient pas à cette base" in db.open_notices[0]
+        assert "mis de côté" in db.open_notices[0]
+    finally:
+        db.dispose()
+    assert not Path(f"{mine}-journal").exists()
+    (aside,) = tmp_path.glob("mairie-a.sqlite-journal.etranger-*")  # renamed, never deleted
+    assert aside.read_bytes() == foreign.read_bytes()
     con = sqlite3.connect(f"file:{mine}?mode=ro", uri=True)
     try:
         names = [r[0] for r in con.execute("SELECT name FROM organisation")]
@@ -257,3 +258,54 @@ def test_a_file_paired_with_another_databases_hot_journal_keeps_its_own_data(sou
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         con.close()
+
+
+def test_a_genuine_hot_journal_of_the_file_is_still_rolled_back(sound, tmp_path, monkeypatch):
+    """The check of the journal must not stop SQLite's own recovery: all or nothing, integrity ok."""
+    monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
+    mine = tmp_path / "mairie.sqlite"
+    shutil.copyfile(sound, mine)
+    con = sqlite3.connect(mine)
+    before = (
+        con.execute("SELECT name FROM organisation").fetchall(),
+        con.execute("SELECT count(*) FROM department").fetchone(),
+    )
+    con.close()
+    _hot_journal_of(mine)  # killed mid-write: the file holds half-written pages
+    db = open_database(mine)
+    try:
+        assert db.open_notices == []
+    finally:
+        db.dispose()
+    assert not Path(f"{mine}-journal").exists() or Path(f"{mine}-journal").stat().st_size == 0
+    assert list(tmp_path.glob("*.etranger-*")) == []
+    con = sqlite3.connect(f"file:{mine}?mode=ro", uri=True)
+    try:
+        after = (
+            con.execute("SELECT name FROM organisation").fetchall(),
+            con.execute("SELECT count(*) FROM department").fetchone(),
+        )
+        assert after == before  # the interrupted transaction left nothing
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        con.close()
+
+
+def test_a_read_only_user_never_sets_a_journal_aside(sound, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
+    from app.storage import database
+
+    mine = tmp_path / "mairie-a.sqlite"
+    shutil.copyfile(sound, mine)
+    other = tmp_path / "mairie-b.sqlite"
+    db = create_database(other)
+    from app.services.organisations import create_organisation
+
+    create_organisation(db, "Commune Voisine")
+    db.dispose()
+    shutil.copyfile(_hot_journal_of(other), f"{mine}-journal")
+    monkeypatch.setattr(database, "can_write", lambda path: False)
+    with pytest.raises(UserError, match="Un autre ordinateur a été interrompu"):
+        open_database(mine)
+    assert Path(f"{mine}-journal").exists()
+    assert list(tmp_path.glob("*.etranger-*")) == []

@@ -6,12 +6,13 @@ report of the merge branch with the test that reproduces each).
   seconds (the figure is printed), another process's save is never refused for the whole busy
   timeout, and no read waits for it.
 - The service API's ``expected_version`` was optional, so a caller that omitted it overwrote
-  silently: every use case that takes it now requires it; the edits that do not take it at all are
-  listed below (non-strict xfail: they belong to the write paths of the services).
+  silently: every use case that takes it now requires it, including the last four edits that did
+  not take it at all (listed below).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import json
@@ -118,7 +119,8 @@ def test_every_expected_version_is_required():
     assert optional == [], f"a caller that omits the version read would overwrite silently: {optional}"
 
 
-# Use cases that change or delete an existing row without being given the version read.
+# Use cases that changed or deleted an existing row without being given the version read (issue 13
+# item 2): each now takes it, required (``save_identity`` through its input's ``version``).
 WITHOUT_VERSION = [
     "app.services.cotation.delete_assessment",
     "app.services.reference.delete_item",
@@ -127,10 +129,26 @@ WITHOUT_VERSION = [
 ]
 
 
-@pytest.mark.xfail(reason="write paths of the services (issue 13 item 2): not yet given the version read")
+def _required_version_field(function_name: str, annotation: object) -> bool:
+    """An input dataclass whose ``version`` (the one the user saw) has no default."""
+    module = importlib.import_module(function_name.rsplit(".", 1)[0])
+    kind = getattr(module, annotation, None) if isinstance(annotation, str) else annotation
+    if not dataclasses.is_dataclass(kind):
+        return False
+    fields = {f.name: f for f in dataclasses.fields(kind)}
+    version = fields.get("version")
+    return (
+        version is not None
+        and version.default is dataclasses.MISSING
+        and version.default_factory is dataclasses.MISSING
+    )
+
+
 @pytest.mark.parametrize("use_case", WITHOUT_VERSION)
 def test_edits_of_an_existing_row_take_the_version_read(use_case):
     signatures = dict(_use_cases())
     assert use_case in signatures
     parameters = signatures[use_case].parameters
-    assert any(p.startswith("expected_version") for p in parameters)
+    given = [p for name, p in parameters.items() if name.startswith("expected_version")]
+    assert all(p.default is inspect.Parameter.empty for p in given)
+    assert given or any(_required_version_field(use_case, p.annotation) for p in parameters.values())

@@ -73,7 +73,7 @@ def test_another_towns_cotation_is_read_only(two_towns):
             db, detail.id, 2026, view.ratings, expected_version=None, organisation_id=mine
         )
     with pytest.raises(OtherOrganisation, match=REFUSED):
-        cotation.delete_assessment(db, detail.id, 2026, organisation_id=mine)
+        cotation.delete_assessment(db, detail.id, 2026, organisation_id=mine, expected_version=None)
     assert not cotation.load_assessment(db, detail.id, 2026).saved
     saved = cotation.save_assessment(
         db, detail.id, 2026, view.ratings, expected_version=None, organisation_id=theirs
@@ -112,7 +112,7 @@ def test_another_towns_facts_are_read_only(two_towns):
             db, mine, "offers_received", "3", [detail.id], expected_versions={detail.id: detail.version}
         )
     with pytest.raises(OtherOrganisation, match=REFUSED):
-        facts.accept_proposals(db, mine, [detail.id])
+        facts.accept_proposals(db, mine, [detail.id], expected_versions={detail.id: detail.version})
     assert svc.get_contract(db, detail.id).version == detail.version
 
 

@@ -58,6 +58,10 @@ def open_database_in(
         if Path(str(path)).exists():
             remember_database(Path(path))
         context.set_database(db, organisations[0].id if organisations else None)
+        if db.open_notices:
+            from app.ui.dialogs.damaged import show_open_notices
+
+            show_open_notices(parent, db.open_notices)
         if then is not None:
             then(True)
 
@@ -99,7 +103,14 @@ def open_database_in(
         finish(db, organisations)
 
     def failed(exc: BaseException) -> None:
-        ops.show_op_error(parent, exc)
+        from app.errors import DatabaseCorrupt
+
+        if isinstance(exc, DatabaseCorrupt) and not str(path).startswith("postgresql"):
+            from app.ui.dialogs.damaged import show_damaged
+
+            show_damaged(parent, Path(path), exc, lambda: open_database_in(context, path, parent, then))
+        else:
+            ops.show_op_error(parent, exc)
         if then is not None:
             then(False)
 

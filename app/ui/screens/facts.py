@@ -506,10 +506,11 @@ class FactsScreen(QWidget):
         ctx = self.context
         rows = self.selected_rows() or list(self.model.rows)
         ids = [r.contract_id for r in rows]
+        versions = {r.contract_id: r.version for r in rows}
         db, org, user, today = ctx.db, ctx.organisation_id, ctx.user_name, ctx.today()
         self._run_edit(
             "Enregistrement des propositions…",
-            lambda: accept_proposals(db, org, ids, user_name=user, today=today),
+            lambda: accept_proposals(db, org, ids, expected_versions=versions, user_name=user, today=today),
         )
 
     def edit_selection(self, field: str | None = None, rows: list[Any] | None = None) -> None:
