@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from app.storage import migrate, open_database
+from tests.sqlite_checks import assert_sound
 
 OLD = Path(__file__).resolve().parent.parent / "fixtures" / "schemas" / "demo_0001.sqlite"
 # Tables whose rows a revision legitimately changes (0003 drops the copies of the shipped settings).
@@ -81,15 +82,6 @@ def spot_rows(path: Path) -> list[tuple]:
         con.close()
 
 
-def checks(path: Path) -> None:
-    con = sqlite3.connect(path)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        con.close()
-
-
 def schema_diff(path: Path) -> list:
     """What ``alembic check`` reports: the differences between the file's schema and the ORM."""
     from alembic.autogenerate import compare_metadata
@@ -139,13 +131,13 @@ def test_each_revision_upgrades_to_head_with_its_rows(fixtures, tmp_path, monkey
     assert schema_diff(path) == []
     backups = list((tmp_path / "home").rglob("*avant-mise-a-jour*"))
     assert len(backups) == 1 and counts(backups[0]) == before  # the file as it was, whole
-    checks(backups[0])
-    checks(path)
+    assert_sound(backups[0])
+    assert_sound(path)
 
 
 def test_head_fixture_matches_the_model(fixtures):
     assert schema_diff(fixtures[migrate.HEAD]) == []
-    checks(fixtures[migrate.HEAD])
+    assert_sound(fixtures[migrate.HEAD])
 
 
 def grow(path: Path, megabytes: int) -> None:
@@ -183,4 +175,4 @@ def test_a_50_mb_file_of_0001_upgrades_in_under_30_s(tmp_path, monkeypatch):
     print(f"R11: upgrade 0001 -> {migrate.HEAD} of a {size:.0f} MB file: {seconds:.1f} s (limit 30 s)")
     assert seconds < 30
     assert counts(path)["purchase_order"] == before["purchase_order"]
-    checks(path)
+    assert_sound(path)

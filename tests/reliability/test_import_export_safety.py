@@ -22,6 +22,7 @@ from app.errors import ImportRejected
 from app.services.exports import export_table
 from app.services.imports import import_file
 from tests.io.test_safety import minimal_xlsx
+from tests.sqlite_checks import assert_sound
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "io"
@@ -29,15 +30,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "io"
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def checks(path: Path) -> None:
-    con = sqlite3.connect(path)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        con.close()
 
 
 def xml_bomb(path: Path) -> Path:
@@ -71,7 +63,7 @@ def test_r16_xml_bomb_is_refused_in_under_a_second_and_the_file_is_unchanged(new
     assert seconds < 1 and "XML" in info.value.message
     new_db.dispose()
     assert digest(new_db.path) == before
-    checks(new_db.path)
+    assert_sound(new_db.path)
 
 
 PROBE = """
@@ -114,7 +106,7 @@ def test_r17_zip_bomb_is_refused_quickly_with_little_memory(new_db, tmp_path):
         import_file(new_db, new_db.organisation_id, bomb, "orders")
     new_db.dispose()
     assert digest(new_db.path) == before
-    checks(new_db.path)
+    assert_sound(new_db.path)
 
 
 def _mutant(source: bytes, rng: random.Random, suffix: str) -> bytes:
@@ -172,7 +164,7 @@ def test_r18_mutated_files_are_refused_or_imported_whole_each_under_5_s(new_db, 
         assert report.created + report.updated >= 0
     assert time.perf_counter() - start < 5
     new_db.dispose()
-    checks(new_db.path)
+    assert_sound(new_db.path)
 
 
 PAYLOADS = [
@@ -249,8 +241,8 @@ def test_r19_formulas_are_escaped_on_export_and_exactly_one_apostrophe_goes_on_r
     import_file(db, org, out, "orders")
     db.dispose()
     assert _descriptions(other) == stored
-    checks(new_db.path)
-    checks(other)
+    assert_sound(new_db.path)
+    assert_sound(other)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction
 from app.services import contracts as svc
 from app.services.organisations import create_organisation
 from app.storage import create_database, open_database
+from tests.sqlite_checks import assert_sound
 
 OBJECTS = {
     1: "Fournitures de bureau",
@@ -264,16 +265,7 @@ def test_merge_through_the_dialog(qtbot, window, two_copies, monkeypatch):
 
     assert merge_copy(window.context.db, theirs).changed == 0
     assert data_hash(mine) == settled
-    _integrity_ok(mine)
-
-
-def _integrity_ok(path: Path) -> None:
-    con = sqlite3.connect(path)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        con.close()
+    assert_sound(mine)
 
 
 def _foreign_file(path: Path) -> None:
