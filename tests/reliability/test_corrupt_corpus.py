@@ -228,18 +228,25 @@ os._exit(0)
     return journal
 
 
-def test_a_file_paired_with_another_databases_hot_journal_keeps_its_own_data(sound, tmp_path, monkeypatch):
-    monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
+def _paired_with_a_neighbours_journal(sound: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the sound file beside the hot journal of another town's database, as a sync tool
+    can leave them: (our file, the other database's journal)."""
+    from app.services.organisations import create_organisation
+
     mine = tmp_path / "mairie-a.sqlite"
     shutil.copyfile(sound, mine)
     other = tmp_path / "mairie-b.sqlite"
     db = create_database(other)
-    from app.services.organisations import create_organisation
-
     create_organisation(db, "Commune Voisine")
     db.dispose()
     foreign = _hot_journal_of(other)
-    shutil.copyfile(foreign, f"{mine}-journal")  # a sync tool paired them
+    shutil.copyfile(foreign, f"{mine}-journal")
+    return mine, foreign
+
+
+def test_a_file_paired_with_another_databases_hot_journal_keeps_its_own_data(sound, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
+    mine, foreign = _paired_with_a_neighbours_journal(sound, tmp_path)
     db = open_database(mine)
     try:
         assert len(db.open_notices) == 1
@@ -295,15 +302,7 @@ def test_a_read_only_user_never_sets_a_journal_aside(sound, tmp_path, monkeypatc
     monkeypatch.setenv("ACHATS_DURABLES_HOME", str(tmp_path / "home"))
     from app.storage import database
 
-    mine = tmp_path / "mairie-a.sqlite"
-    shutil.copyfile(sound, mine)
-    other = tmp_path / "mairie-b.sqlite"
-    db = create_database(other)
-    from app.services.organisations import create_organisation
-
-    create_organisation(db, "Commune Voisine")
-    db.dispose()
-    shutil.copyfile(_hot_journal_of(other), f"{mine}-journal")
+    mine, _foreign = _paired_with_a_neighbours_journal(sound, tmp_path)
     monkeypatch.setattr(database, "can_write", lambda path: False)
     with pytest.raises(UserError, match="Un autre ordinateur a été interrompu"):
         open_database(mine)
